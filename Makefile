@@ -1,0 +1,42 @@
+# Tunewise: `make run` serves the app, `make test` checks everything. Both set up what they need.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup run test lint typecheck unit bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.venv/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced ## install the locked dependencies into .venv
+
+run: setup ## serve the app at http://127.0.0.1:8000 (SQLite file in ./var by default)
+	$(UV) run --frozen --no-sync uvicorn app.main:app --host 127.0.0.1 --port 8000
+
+lint: setup ## ruff
+	$(UV) run --frozen --no-sync ruff check .
+	$(UV) run --frozen --no-sync ruff format --check .
+
+typecheck: setup ## mypy --strict
+	$(UV) run --frozen --no-sync mypy
+
+unit: setup ## the pytest suite
+	$(UV) run --frozen --no-sync pytest -q
+
+test: lint typecheck unit ## everything CI runs
+
+bench: setup ## benchmarks, each as a ratio against a baseline measured in the same run
+	$(UV) run --frozen --no-sync python -m benchmarks
+
+clean: ## remove the virtual environment and caches
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Tunewise: a deterministic decision wizard for customising a large language model."""

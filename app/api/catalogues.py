@@ -1,0 +1,65 @@
+"""GET endpoints for the catalogues: questions, models, GPUs, rules."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter
+
+from app.cost_model import COST_MODEL_VERSION
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.constants import load_constants
+from app.cost_model.prices import prices_as_of
+from app.questions.catalogue import question_catalogue
+from app.rules.catalogue import load_rules
+
+router = APIRouter(prefix="/api/v1", tags=["catalogues"])
+
+
+@router.get("/questions", summary="The nine questions and the optional context")
+def questions() -> dict[str, Any]:
+    return question_catalogue()
+
+
+@router.get("/models", summary="Base models with their real architectures and sources")
+def models() -> dict[str, Any]:
+    cat = load_catalogue()
+    return {
+        "version": cat.version,
+        "as_of": cat.as_of,
+        "models": [asdict(m) for m in cat.models.values()],
+    }
+
+
+@router.get("/gpus", summary="GPUs with memory, dense bf16 peak, bandwidth and dated prices")
+def gpus() -> dict[str, Any]:
+    cat = load_catalogue()
+    return {
+        "version": cat.version,
+        "as_of": cat.as_of,
+        "gpus": [asdict(g) for g in cat.gpus.values()],
+    }
+
+
+@router.get("/rules", summary="The rule catalogue with its version and sources")
+def rules() -> dict[str, Any]:
+    cat = load_rules()
+    constants = load_constants()
+    return {
+        "rules_version": cat.version,
+        "cost_model_version": COST_MODEL_VERSION,
+        "prices_as_of": prices_as_of(),
+        "tie_break": [a.value for a in cat.tie_break],
+        "rules": [
+            {
+                "id": r.id,
+                "reason": r.reason,
+                "effect": r.effect,
+                "source": r.source,
+                "applies_to": [a.value for a in r.applies_to],
+            }
+            for r in cat.rules
+        ],
+        "constants": [asdict(c) for c in constants.table.values()],
+    }

@@ -1,0 +1,112 @@
+"""The model and GPU catalogues, read once from versioned TOML data.
+
+The data files carry each value's source and date; this module only turns them into frozen
+dataclasses so the rest of the cost model works with typed, immutable values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    id: str
+    name: str
+    family: str
+    licence: str
+    licence_family: str
+    open_weights: bool
+    params_b: float
+    layers: int
+    hidden_size: int
+    attention_heads: int
+    kv_heads: int
+    head_dim: int
+    ffn_size: int
+    vocab_size: int
+    tied_embeddings: bool
+    max_context: int
+    multilingual: str
+    in_plan_catalogue: bool
+    source: str
+
+    @property
+    def params(self) -> float:
+        return self.params_b * 1e9
+
+    @property
+    def kv_dim(self) -> int:
+        return self.kv_heads * self.head_dim
+
+    @property
+    def q_dim(self) -> int:
+        return self.attention_heads * self.head_dim
+
+    @property
+    def embedding_params(self) -> int:
+        """Input embedding plus, when untied, the output head: neither is quantised by QLoRA."""
+        return self.vocab_size * self.hidden_size * (1 if self.tied_embeddings else 2)
+
+
+@dataclass(frozen=True, slots=True)
+class GpuSpec:
+    id: str
+    name: str
+    memory_gib: float
+    bf16_dense_tflops: float
+    memory_bandwidth_gbs: float
+    interconnect: str
+    datacenter: bool
+    spec_source: str
+    usd_per_hour: float
+    usd_per_hour_low: float
+    usd_per_hour_high: float
+    price_source: str
+    price_as_of: str
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    version: str
+    as_of: str
+    models: dict[str, ModelSpec]
+    gpus: dict[str, GpuSpec]
+
+    @property
+    def plan_models(self) -> tuple[ModelSpec, ...]:
+        """Models the engine may propose, smallest first (the order proposals are tried in)."""
+        return tuple(
+            sorted(
+                (m for m in self.models.values() if m.in_plan_catalogue),
+                key=lambda m: (m.params_b, m.id),
+            )
+        )
+
+    @property
+    def gpus_by_price(self) -> tuple[GpuSpec, ...]:
+        return tuple(sorted(self.gpus.values(), key=lambda g: (g.usd_per_hour, g.id)))
+
+
+def read_data(name: str) -> dict[str, Any]:
+    """Parse one TOML file shipped in app/cost_model/data."""
+    text = resources.files("app.cost_model").joinpath("data", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    models_doc = read_data("models.toml")
+    gpus_doc = read_data("gpus.toml")
+    models = {row["id"]: ModelSpec(**row) for row in models_doc["models"]}
+    gpus = {row["id"]: GpuSpec(**row) for row in gpus_doc["gpus"]}
+    return Catalogue(
+        version=f"models {models_doc['version']}, gpus {gpus_doc['version']}",
+        as_of=max(models_doc["as_of"], gpus_doc["as_of"]),
+        models=dict(sorted(models.items())),
+        gpus=dict(sorted(gpus.items())),
+    )

@@ -1,0 +1,87 @@
+"""The body of POST /api/v1/estimates/training: validated, with documented defaults."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.cost_model.architecture import resolve_model
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.methods import Method
+from app.cost_model.training import (
+    DEFAULT_EXPERIMENTS,
+    DEFAULT_LORA_RANK,
+    DEFAULT_SEQ_LEN,
+    TrainingRequest,
+)
+
+DEFAULT_GPU = "a100-80gb"
+
+
+class TrainingEstimateInput(BaseModel):
+    """One training run and its programme. Only the method and the model are required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Method = Field(description="full, lora or qlora")
+    base_model: str | None = Field(None, description="a model id from GET /api/v1/models")
+    model_size_b: Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False)] | None = Field(
+        None, description="model size in billions of parameters, when no catalogue id is given"
+    )
+    gpu: str = Field(DEFAULT_GPU, description="a GPU id from GET /api/v1/gpus")
+    gpu_count: Annotated[int, Field(ge=1, le=512, strict=True)] | None = Field(
+        None, description="GPUs per run; default: the fewest that hold the run"
+    )
+    seq_len: Annotated[int, Field(ge=16, le=131_072, strict=True)] = Field(
+        DEFAULT_SEQ_LEN, description="tokens per packed training sequence"
+    )
+    micro_batch: Annotated[int, Field(ge=1, le=256, strict=True)] | None = Field(
+        None, description="sequences per GPU per step; default: the largest of 4, 2, 1 that fits"
+    )
+    gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
+    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True)] = DEFAULT_LORA_RANK
+    examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True)] = 1000
+    tokens_per_example: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 1000
+    epochs: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] | None = Field(
+        None, description="passes over the data; default 3"
+    )
+    experiments: Annotated[int, Field(ge=1, le=1000, strict=True)] = DEFAULT_EXPERIMENTS
+
+    @field_validator("base_model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        models = load_catalogue().models
+        if value is not None and value not in models:
+            raise ValueError(f"unknown base model {value!r}; choose one of: {', '.join(models)}")
+        return value
+
+    @field_validator("gpu")
+    @classmethod
+    def _known_gpu(cls, value: str) -> str:
+        gpus = load_catalogue().gpus
+        if value not in gpus:
+            raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_model(self) -> Self:
+        if (self.base_model is None) == (self.model_size_b is None):
+            raise ValueError("give exactly one of base_model or model_size_b")
+        return self
+
+    def to_request(self) -> TrainingRequest:
+        return TrainingRequest(
+            method=self.method,
+            model=resolve_model(self.base_model, self.model_size_b),
+            gpu=load_catalogue().gpus[self.gpu],
+            seq_len=self.seq_len,
+            micro_batch=self.micro_batch,
+            gradient_checkpointing=self.gradient_checkpointing,
+            lora_rank=self.lora_rank,
+            examples=self.examples,
+            tokens_per_example=self.tokens_per_example,
+            epochs=self.epochs,
+            gpu_count=self.gpu_count,
+            experiments=self.experiments,
+        )

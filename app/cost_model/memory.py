@@ -1,0 +1,158 @@
+"""Peak GPU memory of one training run, from the model's real architecture.
+
+Every term is a named component in the breakdown so an ML lead can check it line by line.
+The activation accounting follows Korthikanti et al. 2022 (section 4.1), adapted to the
+Llama-style block: RMSNorm, grouped-query attention through FlashAttention (no s x s matrix
+is stored), and a gated MLP. With gradient checkpointing each block keeps only its input and
+one block's activations are alive again during its recomputation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.cost_model.catalogue import ModelSpec
+from app.cost_model.constants import Band, load_constants
+from app.cost_model.methods import Method
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryComponent:
+    name: str
+    gib: float
+    assumption: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryEstimate:
+    components: tuple[MemoryComponent, ...]
+
+    @property
+    def peak_gib(self) -> float:
+        return sum(c.gib for c in self.components)
+
+
+def lora_params_per_layer(model: ModelSpec, rank: int) -> int:
+    """Trainable parameters of rank-r adapters on every linear layer of one block."""
+    h, q, kv, f = model.hidden_size, model.q_dim, model.kv_dim, model.ffn_size
+    in_out = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + f) + (f + h)
+    return rank * in_out
+
+
+def lora_params(model: ModelSpec, rank: int) -> int:
+    return lora_params_per_layer(model, rank) * model.layers
+
+
+def activation_elements_per_token_per_layer(model: ModelSpec) -> int:
+    """Saved activations of one block, per token, in elements.
+
+    Two norm inputs (2h); the attention input (h), the rotated Q (q), K and V (2 kv) and the
+    attention output (q) that FlashAttention and the output projection keep; the MLP input
+    (h), gate and up projections, the activated gate and their product (4 f).
+    """
+    h, q, kv, f = model.hidden_size, model.q_dim, model.kv_dim, model.ffn_size
+    return 2 * h + (h + 2 * q + 2 * kv) + (h + 4 * f)
+
+
+def _weights(model: ModelSpec, method: Method, shards: int, band: Band) -> list[MemoryComponent]:
+    c = load_constants()
+    n = model.params
+    if method is Method.full:
+        per = c.get("full_bytes_per_param", band)
+        return [
+            MemoryComponent(
+                "weights_gradients_optimizer",
+                n * per / shards / GIB,
+                f"{per:g} bytes per parameter (fp32 master weights, bf16 weights and gradients, "
+                f"AdamW moments) over {model.params_b:g}B parameters"
+                + (f", sharded over {shards} GPUs" if shards > 1 else ""),
+            )
+        ]
+    if method is Method.lora:
+        per = c.get("frozen_bytes_per_param", band)
+        return [
+            MemoryComponent(
+                "frozen_weights",
+                n * per / shards / GIB,
+                f"{per:g} bytes per frozen bf16 parameter"
+                + (f", sharded over {shards} GPUs" if shards > 1 else ""),
+            )
+        ]
+    bits = c.get("nf4_bits_per_param", band)
+    unq = c.get("qlora_unquantised_bytes_per_param", band)
+    quantised = n - model.embedding_params
+    return [
+        MemoryComponent(
+            "quantised_weights",
+            quantised * bits / 8 / shards / GIB,
+            f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer",
+        ),
+        MemoryComponent(
+            "unquantised_weights",
+            model.embedding_params * unq / shards / GIB,
+            f"embeddings and LM head ({model.embedding_params / 1e9:.2f}B parameters) kept "
+            f"unquantised at {unq:g} bytes",
+        ),
+    ]
+
+
+def training_memory(
+    model: ModelSpec,
+    method: Method,
+    *,
+    seq_len: int,
+    micro_batch: int,
+    gradient_checkpointing: bool,
+    lora_rank: int,
+    gpu_count: int = 1,
+    band: Band = Band.expected,
+) -> MemoryEstimate:
+    """Peak memory per GPU; states are sharded (FSDP / ZeRO-3) when gpu_count > 1."""
+    c = load_constants()
+    parts = _weights(model, method, gpu_count, band)
+    if method is not Method.full:
+        adapters = lora_params(model, lora_rank)
+        per = c.get("adapter_bytes_per_param", band)
+        parts.append(
+            MemoryComponent(
+                "adapters_and_optimizer",
+                adapters * per / gpu_count / GIB,
+                f"rank-{lora_rank} adapters on all linear layers ({adapters / 1e6:.1f}M "
+                f"parameters) at {per:g} bytes each with their AdamW states",
+            )
+        )
+    tokens = seq_len * micro_batch
+    act_bytes = c.get("activation_bytes_per_element", band)
+    per_layer = activation_elements_per_token_per_layer(model) * act_bytes * tokens
+    if gradient_checkpointing:
+        kept = model.layers * model.hidden_size * act_bytes * tokens + per_layer
+        note = (
+            f"gradient checkpointing: each of {model.layers} blocks keeps its input, one block "
+            f"is recomputed at a time ({tokens} tokens per micro-batch)"
+        )
+    else:
+        kept = model.layers * per_layer
+        note = f"all {model.layers} blocks keep their activations ({tokens} tokens per micro-batch)"
+    parts.append(MemoryComponent("activations", kept / GIB, note))
+    logit_bytes = c.get("logit_bytes_per_element", band)
+    parts.append(
+        MemoryComponent(
+            "logits",
+            tokens * model.vocab_size * logit_bytes / GIB,
+            f"{tokens} tokens x {model.vocab_size} vocabulary x {logit_bytes:g} bytes "
+            "(bf16 logits, their fp32 copy and its gradient)",
+        )
+    )
+    workspace = c.get("workspace_gib", band)
+    parts.append(
+        MemoryComponent("framework_overhead", workspace, "cuBLAS workspaces, allocator rounding")
+    )
+    return MemoryEstimate(tuple(parts))
+
+
+def usable_gib(memory_gib: float, band: Band = Band.expected) -> float:
+    """What a run may allocate on one card: less the CUDA context and a fragmentation margin."""
+    c = load_constants()
+    return (memory_gib - c.get("cuda_context_gib", band)) * (1 - c.get("fragmentation", band))

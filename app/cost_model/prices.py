@@ -1,0 +1,97 @@
+"""LLM API prices through the `genai-prices` dataset, pinned and dated.
+
+Every lookup passes the dataset's own release date as the request time, so a price never
+depends on the wall clock: the same versions give the same dollars. Live updates from the
+network are off unless a deployment opts in (see app.config), and then `prices_as_of` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+
+from genai_prices import Usage, calc_price
+
+from app.cost_model.catalogue import read_data
+
+
+@dataclass(frozen=True, slots=True)
+class ApiPrice:
+    """Dollars per million input and output tokens for one request shape."""
+
+    provider: str
+    model: str
+    model_name: str
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+
+
+@cache
+def price_data() -> dict[str, object]:
+    return read_data("prices.toml")
+
+
+def _section(name: str) -> dict[str, object]:
+    section = price_data()[name]
+    assert isinstance(section, dict)
+    return section
+
+
+def prices_as_of() -> str:
+    return str(_section("genai_prices")["released"])
+
+
+def _as_of_timestamp() -> datetime:
+    return datetime.fromisoformat(prices_as_of()).replace(tzinfo=UTC)
+
+
+DEFAULT_REFERENCE_API_MODEL: str = str(_section("reference_api")["default_model"])
+
+
+@lru_cache(maxsize=256)
+def _lookup(
+    model_ref: str, provider: str | None, input_tokens: int, output_tokens: int
+) -> ApiPrice:
+    try:
+        calc = calc_price(
+            Usage(input_tokens=input_tokens, output_tokens=output_tokens),
+            model_ref,
+            provider_id=provider,
+            genai_request_timestamp=_as_of_timestamp(),
+        )
+    except LookupError as exc:
+        raise ValueError(
+            f"the API model {model_ref!r} is not in the price dataset (genai-prices "
+            f"{_section('genai_prices')['version']}); use a model id such as "
+            f"{DEFAULT_REFERENCE_API_MODEL!r}"
+        ) from exc
+    inp = float(calc.input_price) / input_tokens * 1e6 if input_tokens else 0.0
+    out = float(calc.output_price) / output_tokens * 1e6 if output_tokens else 0.0
+    return ApiPrice(calc.provider.id, calc.model.id, calc.model.name or calc.model.id, inp, out)
+
+
+def resolve_api_model(model_ref: str) -> ApiPrice:
+    """Check a reference model exists in the dataset (raises ValueError with a clear message)."""
+    return _lookup(model_ref, None, 1000, 250)
+
+
+def api_price(model_ref: str, input_tokens: int, output_tokens: int) -> ApiPrice:
+    """Per-million prices at this request size: tiered models charge more for long prompts."""
+    return _lookup(model_ref, None, input_tokens, output_tokens)
+
+
+def embedding_usd_per_mtok() -> float:
+    emb = _section("embeddings")
+    return _lookup(str(emb["model"]), str(emb["provider"]), 1_000_000, 0).input_usd_per_mtok
+
+
+def hosted_price(model_id: str, input_tokens: int, output_tokens: int) -> ApiPrice | None:
+    """The hosted price of a catalogue model where a provider in the dataset sells it."""
+    refs = _section("hosted_fine_tuned")["refs"]
+    assert isinstance(refs, dict)
+    ref = refs.get(model_id)
+    if ref is None:
+        return None
+    provider, model_ref = ref
+    return _lookup(str(model_ref), str(provider), input_tokens, output_tokens)

@@ -1,0 +1,109 @@
+"""Cost over time: amortised build, retraining reserve, cumulative series and crossovers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.cost_model.constants import Band, load_constants
+from app.cost_model.ranges import Range
+
+RETRAINS_PER_YEAR = {
+    "realtime": 365,
+    "daily": 365,
+    "weekly": 52,
+    "monthly": 12,
+    "quarterly": 4,
+    "static": 0,
+}
+"""Retraining runs a year that keep a fine-tuned model as current as its data."""
+
+REFRESHES_PER_MONTH = {
+    "realtime": 30.0,
+    "daily": 30.0,
+    "weekly": 52 / 12,
+    "monthly": 1.0,
+    "quarterly": 1 / 3,
+    "static": 0.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ApproachCost:
+    """What one approach costs up front and every month."""
+
+    name: str
+    build_usd: Range
+    serving_usd: Range
+    reserve_usd: Range
+
+    @property
+    def monthly_usd(self) -> Range:
+        return self.serving_usd + self.reserve_usd
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    expected: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Crossover:
+    approach: str
+    versus: str
+    month: int
+
+
+def retraining_reserve_monthly(build: Range, per_retrain: Range, freshness: str) -> Range:
+    """The larger of the seed's reserve (about 2x the initial cost a year) and the cost of
+    retraining as often as the data changes."""
+    c = load_constants()
+    retrains = RETRAINS_PER_YEAR[freshness]
+
+    def monthly(band: Band, build_v: float, run_v: float) -> float:
+        return max(c.get("retraining_reserve_per_year", band) * build_v, retrains * run_v) / 12
+
+    return Range(
+        monthly(Band.low, build.low, per_retrain.low),
+        monthly(Band.expected, build.expected, per_retrain.expected),
+        monthly(Band.high, build.high, per_retrain.high),
+    )
+
+
+def cumulative(cost: ApproachCost, months: int) -> Series:
+    window = load_constants().get("amortisation_months")
+
+    def at(build: float, monthly: float, m: int) -> float:
+        return round(build * min(m, window) / window + monthly * m, 2)
+
+    rng = range(1, months + 1)
+    b, mo = cost.build_usd, cost.monthly_usd
+    return Series(
+        cost.name,
+        tuple(at(b.expected, mo.expected, m) for m in rng),
+        tuple(at(b.low, mo.low, m) for m in rng),
+        tuple(at(b.high, mo.high, m) for m in rng),
+    )
+
+
+def crossovers(costs: tuple[ApproachCost, ...], series: tuple[Series, ...]) -> list[Crossover]:
+    """For each approach that costs more to build than another, the first month its cumulative
+    cost is below the other's: when the investment has paid for itself (none if never)."""
+    found = []
+    for a_cost, a in zip(costs, series, strict=True):
+        for b_cost, b in zip(costs, series, strict=True):
+            if a is b or a_cost.build_usd.expected <= b_cost.build_usd.expected:
+                continue
+            month = next(
+                (
+                    m
+                    for m, (x, y) in enumerate(zip(a.expected, b.expected, strict=True), 1)
+                    if x < y
+                ),
+                None,
+            )
+            if month is not None:
+                found.append(Crossover(a.name, b.name, month))
+    return found

@@ -1,0 +1,206 @@
+"""Monthly serving cost of each approach.
+
+A frontier API and RAG are priced per token from the genai-prices dataset. A fine-tuned model
+is either hosted by a provider that sells its base model (base price plus the seed's premium)
+or self-hosted on GPUs sized to the traffic from a roofline: batched decoding reads the weights
+and the KV cache once per step, so it is bound by memory bandwidth, and prompt processing is
+bound by compute. Tenants share one base model through multi-adapter serving (vLLM's
+multi-LoRA) unless each needs a full model copy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
+from app.cost_model.constants import Band, load_constants
+from app.cost_model.prices import api_price, embedding_usd_per_mtok, hosted_price, price_data
+from app.cost_model.ranges import Range
+
+TENSOR_PARALLEL = (1, 2, 4, 8)
+SECONDS_PER_MONTH = 730 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SelfHostPlan:
+    gpu: str
+    tensor_parallel: int
+    replicas: int
+    batch: int
+    requests_per_second_per_replica: float
+
+    @property
+    def gpus(self) -> int:
+        return self.tensor_parallel * self.replicas
+
+
+@dataclass(frozen=True, slots=True)
+class ServingCost:
+    approach: str
+    monthly_usd: Range
+    how: str
+    self_host: SelfHostPlan | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    monthly_requests: int
+    input_tokens: int
+    output_tokens: int
+
+
+def _rag() -> dict[str, float]:
+    rag = price_data()["rag"]
+    assert isinstance(rag, dict)
+    return {k: float(v) for k, v in rag.items() if not k.endswith("source")}
+
+
+def retrieved_tokens(band: Band) -> int:
+    key = {Band.low: "retrieved_tokens_low", Band.expected: "retrieved_tokens"}.get(
+        band, "retrieved_tokens_high"
+    )
+    return int(_rag()[key])
+
+
+def _price_of(gpu: GpuSpec, band: Band) -> float:
+    return {Band.low: gpu.usd_per_hour_low, Band.high: gpu.usd_per_hour_high}.get(
+        band, gpu.usd_per_hour
+    )
+
+
+def _replica(
+    model: ModelSpec, gpu: GpuSpec, traffic: Traffic, band: Band
+) -> tuple[int, int, float] | None:
+    """(tensor_parallel, batch, requests/s of one replica), or None if the model can't fit."""
+    c = load_constants()
+    weights = model.params * 2.0
+    context = traffic.input_tokens + traffic.output_tokens
+    kv_per_seq = 2.0 * model.layers * model.kv_dim * 2.0 * context
+    target_batch = int(c.get("serving_batch", band))
+    for tp in TENSOR_PARALLEL:
+        room = tp * gpu.memory_gib * 1024**3 * c.get("kv_cache_fraction", band) - weights
+        if room < kv_per_seq:
+            continue
+        batch = max(1, min(target_batch, int(room // kv_per_seq)))
+        bandwidth = (
+            tp * gpu.memory_bandwidth_gbs * 1e9 * c.get("serving_bandwidth_efficiency", band)
+        )
+        avg_kv = kv_per_seq * (traffic.input_tokens + traffic.output_tokens / 2) / context
+        step_s = (weights + batch * avg_kv) / bandwidth
+        flops = tp * gpu.bf16_dense_tflops * 1e12 * c.get("prefill_mfu", band)
+        prefill_s = traffic.input_tokens * 2.0 * model.params / flops
+        per_request_s = prefill_s + traffic.output_tokens * step_s / batch
+        return tp, batch, 1.0 / per_request_s
+    return None
+
+
+@lru_cache(maxsize=1024)
+def self_host(model: ModelSpec, traffic: Traffic, copies: int, band: Band) -> ServingCost | None:
+    """The cheapest datacenter GPU fleet that carries the busy hour, always on."""
+    c = load_constants()
+    peak_rps = traffic.monthly_requests / SECONDS_PER_MONTH * c.get("peak_to_average", band)
+    best: tuple[float, SelfHostPlan] | None = None
+    for gpu in load_catalogue().gpus_by_price:
+        if not gpu.datacenter:
+            continue
+        replica = _replica(model, gpu, traffic, band)
+        if replica is None:
+            continue
+        tp, batch, rps = replica
+        replicas = max(copies, math.ceil(peak_rps / rps))
+        plan = SelfHostPlan(gpu.id, tp, replicas, batch, rps)
+        usd = plan.gpus * _price_of(gpu, band) * c.get("hours_per_month", band)
+        if best is None or usd < best[0]:
+            best = (usd, plan)
+    if best is None:
+        return None
+    usd, plan = best
+    how = (
+        f"self-hosted on {plan.gpus} x {plan.gpu} ({plan.replicas} replica(s) of "
+        f"{plan.tensor_parallel} GPU(s), "
+        f"{plan.requests_per_second_per_replica:.2f} requests/s each)"
+    )
+    return ServingCost("self_host", Range.exact(usd), how, plan)
+
+
+def _self_host_range(model: ModelSpec, traffic: Traffic, copies: int) -> ServingCost | None:
+    plans = {band: self_host(model, traffic, copies, band) for band in Band}
+    expected = plans[Band.expected]
+    if expected is None:
+        return None
+
+    def usd(band: Band) -> float:
+        plan = plans[band]
+        return plan.monthly_usd.expected if plan is not None else math.inf
+
+    return ServingCost("self_host", Range.of(usd), expected.how, expected.self_host)
+
+
+def api_monthly(reference: str, traffic: Traffic, extra_input: int = 0) -> Range:
+    price = api_price(reference, traffic.input_tokens + extra_input, traffic.output_tokens)
+    per_request = (
+        (traffic.input_tokens + extra_input) * price.input_usd_per_mtok
+        + traffic.output_tokens * price.output_usd_per_mtok
+    ) / 1e6
+    return Range.exact(per_request * traffic.monthly_requests)
+
+
+def rag_monthly(reference: str, traffic: Traffic, refreshes_per_month: float) -> Range:
+    rag = _rag()
+    emb = embedding_usd_per_mtok()
+
+    def usd(band: Band) -> float:
+        extra = retrieved_tokens(band)
+        api = api_monthly(reference, traffic, extra).expected
+        queries = traffic.monthly_requests * traffic.input_tokens * emb / 1e6
+        corpus = rag["corpus_tokens"] * refreshes_per_month * emb / 1e6
+        store_key = {
+            Band.low: "vector_store_usd_month_low",
+            Band.high: "vector_store_usd_month_high",
+        }
+        store = rag[store_key.get(band, "vector_store_usd_month")]
+        return api + queries + corpus + store
+
+    return Range.of(usd)
+
+
+def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
+    price = hosted_price(model.id, traffic.input_tokens, traffic.output_tokens)
+    if price is None:
+        return None
+    section = price_data()["hosted_fine_tuned"]
+    assert isinstance(section, dict)
+    base = (
+        (
+            traffic.input_tokens * price.input_usd_per_mtok
+            + traffic.output_tokens * price.output_usd_per_mtok
+        )
+        / 1e6
+        * traffic.monthly_requests
+    )
+    return Range(
+        base * (1 + float(section["premium_low"])),
+        base * (1 + float(section["premium"])),
+        base * (1 + float(section["premium_high"])),
+    )
+
+
+def fine_tuned_monthly(
+    model: ModelSpec, traffic: Traffic, *, on_prem: bool, adapters: bool, copies: int = 1
+) -> ServingCost:
+    """The cheaper of hosted and self-hosted serving.
+
+    Providers serve LoRA adapters on their shared base model at its per-token price (plus the
+    premium); a fully fine-tuned model needs its own deployment, so it is self-hosted, as is
+    everything on-prem.
+    """
+    own = _self_host_range(model, traffic, copies)
+    hosted = hosted_monthly(model, traffic) if adapters and not on_prem else None
+    if own is None and hosted is None:
+        raise ValueError(f"{model.id} fits no catalogue GPU for serving")
+    if hosted is not None and (own is None or hosted.expected <= own.monthly_usd.expected):
+        return ServingCost("hosted", hosted, f"hosted {model.name} with the fine-tuning premium")
+    assert own is not None
+    return own

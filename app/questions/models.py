@@ -1,0 +1,125 @@
+"""Pydantic models for the answers and the context: the one place types and bounds are declared.
+
+Unknown fields are refused so a typo in an integrator's payload is a 422, not a silently
+ignored answer. Catalogue ids are checked against the catalogues so the message can list the
+ids that exist.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
+
+
+class Objective(StrEnum):
+    knowledge = "knowledge"
+    behaviour = "behaviour"
+    both = "both"
+
+
+class DomainVocabulary(StrEnum):
+    general = "general"
+    specialised = "specialised"
+    highly_specialised = "highly_specialised"
+
+
+class OutputConsistency(StrEnum):
+    free_form = "free_form"
+    consistent_tone = "consistent_tone"
+    strict_format = "strict_format"
+
+
+class DataFreshness(StrEnum):
+    realtime = "realtime"
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+    quarterly = "quarterly"
+    static = "static"
+
+
+class QualityEvidence(StrEnum):
+    none = "none"
+    lora_plateaued = "lora_plateaued"
+    measured_gap = "measured_gap"
+    research_grade = "research_grade"
+
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Answers(BaseModel):
+    """The nine answers. All are required: the engine never guesses an answer silently."""
+
+    model_config = _STRICT
+
+    objective: Objective
+    domain_vocabulary: DomainVocabulary
+    output_consistency: OutputConsistency
+    labelled_examples: Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+    data_freshness: DataFreshness
+    citations_required: Annotated[bool, Field(strict=True)]
+    latency_p99_ms: Annotated[int, Field(ge=10, le=600_000, strict=True)]
+    ml_capability: Annotated[int, Field(ge=1, le=5, strict=True)]
+    budget_usd: Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
+
+
+class Context(BaseModel):
+    """The optional deployment context; every default is documented and shown in the report."""
+
+    model_config = _STRICT
+
+    base_model: str | None = None
+    model_size_b: Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False)] | None = None
+    gpu: str | None = None
+    monthly_requests: Annotated[int, Field(ge=0, le=10_000_000_000, strict=True)] = 50_000
+    input_tokens_per_request: Annotated[int, Field(ge=1, le=2_000_000, strict=True)] = 1_000
+    output_tokens_per_request: Annotated[int, Field(ge=1, le=200_000, strict=True)] = 250
+    tokens_per_example: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 1_000
+    tenants: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 1
+    on_prem_required: Annotated[bool, Field(strict=True)] = False
+    multilingual: Annotated[bool, Field(strict=True)] = False
+    quality_evidence: QualityEvidence = QualityEvidence.none
+    reference_api_model: str = DEFAULT_REFERENCE_API_MODEL
+    horizon_months: Annotated[int, Field(ge=1, le=120, strict=True)] = 24
+
+    @field_validator("base_model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        models = load_catalogue().models
+        if value is not None and value not in models:
+            known = ", ".join(models)
+            raise ValueError(f"unknown base model {value!r}; choose one of: {known}")
+        return value
+
+    @field_validator("gpu")
+    @classmethod
+    def _known_gpu(cls, value: str | None) -> str | None:
+        gpus = load_catalogue().gpus
+        if value is not None and value not in gpus:
+            raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
+        return value
+
+    @field_validator("reference_api_model")
+    @classmethod
+    def _priced_model(cls, value: str) -> str:
+        resolve_api_model(value)  # raises ValueError naming the problem
+        return value
+
+    @model_validator(mode="after")
+    def _one_model_source(self) -> Self:
+        if self.base_model is not None and self.model_size_b is not None:
+            raise ValueError("give either base_model or model_size_b, not both")
+        return self
+
+
+class RecommendationRequest(BaseModel):
+    model_config = _STRICT
+
+    answers: Answers
+    context: Context = Field(default_factory=Context)

@@ -1,0 +1,89 @@
+"""The rule catalogue as data (data/rules.toml): ids, reasons, effects, sources, version."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from app.rules.approaches import Approach
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    reason: str
+    source: str
+    score: tuple[tuple[Approach, int], ...]
+    exclude: tuple[Approach, ...]
+    not_primary: tuple[Approach, ...]
+    warning: str | None
+    applies_to: tuple[Approach, ...] = ()
+
+    @property
+    def warns_only(self) -> bool:
+        return not (self.score or self.exclude or self.not_primary or self.id == "over-budget")
+
+    @property
+    def effect(self) -> str:
+        """The effect in words, for the API and the report."""
+        parts = [f"excludes {a.value}" for a in self.exclude]
+        parts += [f"{a.value} only as a complement" for a in self.not_primary]
+        parts += [f"{a.value} {points:+d}" for a, points in self.score]
+        if self.warning:
+            parts.append("warning")
+        return "; ".join(parts) if parts else "plan"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCatalogue:
+    version: str
+    tie_break: tuple[Approach, ...]
+    high_margin: int
+    medium_margin: int
+    rules: tuple[Rule, ...]
+
+    def by_id(self, rule_id: str) -> Rule:
+        return self._index()[rule_id]
+
+    def _index(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+def _list(row: dict[str, object], key: str) -> list[str]:
+    value = row.get(key, [])
+    assert isinstance(value, list)
+    return [str(v) for v in value]
+
+
+def _rule(row: dict[str, object]) -> Rule:
+    score = row.get("score", {})
+    assert isinstance(score, dict)
+    exclude = _list(row, "exclude")
+    not_primary = _list(row, "not_primary")
+    warning = row.get("warning")
+    return Rule(
+        id=str(row["id"]),
+        reason=str(row["reason"]),
+        source=str(row["source"]),
+        score=tuple((Approach(k), int(v)) for k, v in score.items()),
+        exclude=tuple(Approach(a) for a in exclude),
+        not_primary=tuple(Approach(a) for a in not_primary),
+        warning=str(warning) if warning is not None else None,
+        applies_to=tuple(Approach(a) for a in _list(row, "applies_to")),
+    )
+
+
+@cache
+def load_rules() -> RuleCatalogue:
+    text = resources.files("app.rules").joinpath("data", "rules.toml").read_text("utf-8")
+    doc = tomllib.loads(text)
+    rules = tuple(_rule(row) for row in doc["rules"])
+    return RuleCatalogue(
+        version=str(doc["version"]),
+        tie_break=tuple(Approach(a) for a in doc["tie_break"]),
+        high_margin=int(doc["confidence"]["high_margin"]),
+        medium_margin=int(doc["confidence"]["medium_margin"]),
+        rules=rules,
+    )

@@ -1,0 +1,324 @@
+"""When each rule of the catalogue fires: one small named function per rule id.
+
+A condition returns None when its rule does not apply, or a Fired with the values its reason
+and warning templates need (and, for rules whose targets depend on the case, the approaches
+it excludes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.cost_model.methods import Method
+from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
+from app.questions.models import QualityEvidence
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.facts import Facts
+from app.rules.settings import plan_settings
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    values: dict[str, str] = field(default_factory=dict)
+    exclude: tuple[Approach, ...] = ()
+
+
+Condition = Callable[[Facts], Fired | None]
+CONDITIONS: dict[str, Condition] = {}
+
+FAST = (DataFreshness.realtime, DataFreshness.daily)
+SLOW = (DataFreshness.monthly, DataFreshness.quarterly, DataFreshness.static)
+FRESHNESS_WORDS = {
+    DataFreshness.realtime: "in real time",
+    DataFreshness.daily: "daily",
+    DataFreshness.weekly: "weekly",
+    DataFreshness.monthly: "monthly",
+    DataFreshness.quarterly: "quarterly",
+    DataFreshness.static: "rarely",
+}
+EVIDENCE_WORDS = {
+    QualityEvidence.lora_plateaued: "quality plateaued after 30+ LoRA experiments",
+    QualityEvidence.measured_gap: "a measured benchmark gap LoRA can't close",
+    QualityEvidence.research_grade: "research-grade quality is the goal",
+}
+
+
+def usd(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def rule(rule_id: str) -> Callable[[Condition], Condition]:
+    def register(fn: Condition) -> Condition:
+        CONDITIONS[rule_id] = fn
+        return fn
+
+    return register
+
+
+def when(test: bool, **values: str) -> Fired | None:
+    return Fired(values) if test else None
+
+
+@rule("knowledge-belongs-in-retrieval")
+def _knowledge(f: Facts) -> Fired | None:
+    return when(f.answers.objective is Objective.knowledge)
+
+
+@rule("behaviour-belongs-in-fine-tuning")
+def _behaviour(f: Facts) -> Fired | None:
+    return when(f.answers.objective is Objective.behaviour)
+
+
+@rule("both-needs-both")
+def _both(f: Facts) -> Fired | None:
+    return when(f.answers.objective is Objective.both)
+
+
+@rule("citations-make-retrieval-primary")
+def _citations(f: Facts) -> Fired | None:
+    return when(f.answers.citations_required)
+
+
+@rule("fast-change-rules-out-fine-tuning")
+def _fast_change(f: Facts) -> Fired | None:
+    fresh = f.answers.data_freshness
+    return when(fresh in FAST, freshness=FRESHNESS_WORDS[fresh])
+
+
+@rule("weekly-change-needs-retraining")
+def _weekly(f: Facts) -> Fired | None:
+    return when(f.answers.data_freshness is DataFreshness.weekly)
+
+
+@rule("slow-change-suits-fine-tuning")
+def _slow_change(f: Facts) -> Fired | None:
+    fresh = f.answers.data_freshness
+    return when(fresh in SLOW, freshness=FRESHNESS_WORDS[fresh])
+
+
+@rule("too-few-examples")
+def _too_few(f: Facts) -> Fired | None:
+    n = f.answers.labelled_examples
+    return when(n < 200, examples=f"{n:,}")
+
+
+@rule("thin-examples")
+def _thin(f: Facts) -> Fired | None:
+    n = f.answers.labelled_examples
+    return when(200 <= n < 1000, examples=f"{n:,}")
+
+
+@rule("examples-sweet-spot")
+def _sweet_spot(f: Facts) -> Fired | None:
+    n = f.answers.labelled_examples
+    return when(1000 <= n <= 100_000, examples=f"{n:,}")
+
+
+@rule("low-capability-no-self-run")
+def _low_capability(f: Facts) -> Fired | None:
+    cap = f.answers.ml_capability
+    return when(cap <= 2, capability=str(cap))
+
+
+@rule("full-needs-capable-team")
+def _full_capability(f: Facts) -> Fired | None:
+    cap = f.answers.ml_capability
+    return when(cap == 3, capability=str(cap))
+
+
+@rule("strong-team")
+def _strong_team(f: Facts) -> Fired | None:
+    cap = f.answers.ml_capability
+    return when(cap >= 4, capability=str(cap))
+
+
+@rule("over-budget")
+def _over_budget(f: Facts) -> Fired | None:
+    budget = f.answers.budget_usd
+    over = [m for m in f.methods if m.programme_usd > budget]
+    if not over:
+        return None
+    return Fired(
+        {
+            "methods": ", ".join(m.method.approach.replace("_", " ") for m in over),
+            "costs": ", ".join(usd(m.programme_usd) for m in over),
+            "budget": usd(budget),
+        },
+        exclude=tuple(Approach(m.method.approach) for m in over),
+    )
+
+
+@rule("retrieval-hop-costs-latency")
+def _retrieval_hop(f: Facts) -> Fired | None:
+    latency = f.answers.latency_p99_ms
+    return when(latency < 300, latency=f"{latency:,}")
+
+
+@rule("sub-100ms-small-model")
+def _sub_100ms(f: Facts) -> Fired | None:
+    return when(f.answers.latency_p99_ms < 100)
+
+
+@rule("large-model-misses-latency")
+def _large_model_latency(f: Facts) -> Fired | None:
+    latency = f.answers.latency_p99_ms
+    size = f.model.params_b
+    limit = plan_settings().max_b_under_100ms
+    return when(latency < 100 and size > limit, size=f"{size:g}", latency=f"{latency:,}")
+
+
+@rule("prompting-is-enough")
+def _prompting(f: Facts) -> Fired | None:
+    a = f.answers
+    return when(
+        a.domain_vocabulary is DomainVocabulary.general
+        and a.output_consistency is OutputConsistency.free_form
+    )
+
+
+@rule("specialised-vocabulary")
+def _specialised(f: Facts) -> Fired | None:
+    return when(f.answers.domain_vocabulary is DomainVocabulary.specialised)
+
+
+@rule("highly-specialised-vocabulary")
+def _highly_specialised(f: Facts) -> Fired | None:
+    return when(f.answers.domain_vocabulary is DomainVocabulary.highly_specialised)
+
+
+@rule("consistent-tone")
+def _tone(f: Facts) -> Fired | None:
+    return when(f.answers.output_consistency is OutputConsistency.consistent_tone)
+
+
+@rule("strict-format")
+def _format(f: Facts) -> Fired | None:
+    return when(f.answers.output_consistency is OutputConsistency.strict_format)
+
+
+@rule("lora-is-the-default")
+def _lora_default(_: Facts) -> Fired | None:
+    return Fired()
+
+
+def _memory_values(f: Facts) -> dict[str, str]:
+    lora = f.method(Method.lora)
+    gpu = lora.gpu.name if f.context.gpu is not None else "GPU of any catalogue kind"
+    return {"model": f.model.name, "gpu": gpu}
+
+
+@rule("qlora-when-memory-binds")
+def _qlora_memory(f: Facts) -> Fired | None:
+    lora, qlora = f.method(Method.lora), f.method(Method.qlora)
+    binds = not lora.estimate.fits_gpu and qlora.estimate.fits_gpu
+    return Fired(_memory_values(f)) if binds else None
+
+
+@rule("lora-fits-so-qlora-not-needed")
+def _lora_fits(f: Facts) -> Fired | None:
+    return Fired(_memory_values(f)) if f.method(Method.lora).estimate.fits_gpu else None
+
+
+@rule("full-needs-evidence")
+def _full_needs_evidence(f: Facts) -> Fired | None:
+    return when(f.context.quality_evidence is QualityEvidence.none)
+
+
+@rule("full-with-evidence")
+def _full_with_evidence(f: Facts) -> Fired | None:
+    evidence = f.context.quality_evidence
+    if evidence is QualityEvidence.none or f.answers.ml_capability < 4:
+        return None
+    return Fired({"evidence": EVIDENCE_WORDS[evidence]})
+
+
+@rule("research-goal-without-measurement")
+def _research_goal(f: Facts) -> Fired | None:
+    return when(f.context.quality_evidence is QualityEvidence.research_grade)
+
+
+@rule("tenants-get-separate-adapters")
+def _tenants(f: Facts) -> Fired | None:
+    tenants = f.context.tenants
+    return when(tenants > 1, tenants=f"{tenants:,}")
+
+
+@rule("multilingual-suggests-qwen")
+def _multilingual(f: Facts) -> Fired | None:
+    return when(f.context.multilingual)
+
+
+@rule("on-prem-open-weights")
+def _on_prem(f: Facts) -> Fired | None:
+    return when(f.context.on_prem_required)
+
+
+@rule("anti-pattern-full-without-lora-comparison")
+def _full_without_comparison(f: Facts) -> Fired | None:
+    full = f.method(Method.full)
+    tempting = f.answers.ml_capability >= 4 and full.programme_usd <= f.answers.budget_usd
+    return when(tempting and f.context.quality_evidence is QualityEvidence.none)
+
+
+@rule("anti-pattern-thin-test-set")
+def _thin_test_set(f: Facts) -> Fired | None:
+    n = f.answers.labelled_examples
+    settings = plan_settings()
+    if not 200 <= n < 1000 + settings.test_set_max:
+        return None
+    test = test_set_size(n)
+    return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
+
+
+def test_set_size(examples: int) -> int:
+    """100 to 200 held-out examples, at most a fifth of the data (so thin data still trains)."""
+    settings = plan_settings()
+    return max(settings.test_set_min, min(settings.test_set_max, examples // 5))
+
+
+@rule("anti-pattern-unbounded-experiments")
+def _unbounded(f: Facts) -> Fired | None:
+    lora = f.method(Method.lora)
+    per_run = lora.per_run_usd * lora.estimate.request.runs_per_experiment
+    if per_run <= 0:
+        return None
+    affordable = int(f.answers.budget_usd // per_run)
+    if affordable <= 100:
+        return None
+    return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
+
+
+@rule("anti-pattern-oversized-hardware")
+def _oversized(f: Facts) -> Fired | None:
+    if f.context.gpu is None:
+        return None
+    for approach in (Approach.lora, Approach.qlora):
+        m = f.for_approach(approach)
+        assert m is not None
+        cheaper = m.cheapest
+        if cheaper.request.gpu.id == m.gpu.id:
+            continue
+        if cheaper.fits_gpu and cheaper.total_usd.expected * 2 <= m.programme_usd:
+            return Fired(
+                {
+                    "gpu": m.gpu.name,
+                    "cheaper": cheaper.request.gpu.name,
+                    "method": approach.label,
+                    "model": f.model.name,
+                    "cheaper_cost": usd(cheaper.total_usd.expected),
+                    "cost": usd(m.programme_usd),
+                }
+            )
+    return None
+
+
+@rule("no-method-within-budget")
+def _no_method(f: Facts) -> Fired | None:
+    cheapest = min(m.programme_usd for m in f.methods)
+    if cheapest <= f.answers.budget_usd:
+        return None
+    return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
+
+
+__all__ = ["CONDITIONS", "FINE_TUNING", "Fired", "test_set_size"]

@@ -1,0 +1,133 @@
+"""The recommendation's cost block: training, monthly serving, series and crossovers.
+
+Built from the same facts the rules saw, so the programme cost that decided the budget rule is
+the one the reader sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.cost_model.architecture import resolve_model
+from app.cost_model.constants import Band
+from app.cost_model.prices import embedding_usd_per_mtok, price_data
+from app.cost_model.ranges import Range
+from app.cost_model.series import (
+    REFRESHES_PER_MONTH,
+    ApproachCost,
+    Crossover,
+    Series,
+    crossovers,
+    cumulative,
+    retraining_reserve_monthly,
+)
+from app.cost_model.serving import (
+    ServingCost,
+    Traffic,
+    api_monthly,
+    fine_tuned_monthly,
+    rag_monthly,
+    retrieved_tokens,
+)
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.facts import Facts
+
+SERIES_NAMES = {
+    Approach.dont_fine_tune: "api",
+    Approach.rag: "rag",
+    Approach.lora: "lora",
+    Approach.qlora: "qlora",
+    Approach.full_fine_tuning: "full_fine_tuning",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CostBlock:
+    costs: tuple[ApproachCost, ...]
+    serving: dict[str, str]
+    series: tuple[Series, ...]
+    crossovers: tuple[Crossover, ...]
+    months: int
+
+
+def _traffic(facts: Facts, extra_input: int = 0) -> Traffic:
+    ctx = facts.context
+    return Traffic(
+        ctx.monthly_requests,
+        ctx.input_tokens_per_request + extra_input,
+        ctx.output_tokens_per_request,
+    )
+
+
+def _serving(facts: Facts, approach: Approach) -> ServingCost:
+    ctx = facts.context
+    freshness = facts.answers.data_freshness.value
+    on_prem = ctx.on_prem_required
+    if approach in FINE_TUNING:
+        full = approach is Approach.full_fine_tuning
+        return fine_tuned_monthly(
+            facts.model,
+            _traffic(facts),
+            on_prem=on_prem,
+            adapters=not full,
+            copies=ctx.tenants if full else 1,
+        )
+    if not on_prem:
+        if approach is Approach.rag:
+            monthly = rag_monthly(
+                ctx.reference_api_model, _traffic(facts), REFRESHES_PER_MONTH[freshness]
+            )
+            return ServingCost("api", monthly, f"{ctx.reference_api_model} with retrieved context")
+        return ServingCost(
+            "api",
+            api_monthly(ctx.reference_api_model, _traffic(facts)),
+            f"{ctx.reference_api_model} through its API",
+        )
+    # On-prem: no external API; the open base model is self-hosted, with longer prompts for RAG.
+    model = (
+        resolve_model(ctx.base_model, ctx.model_size_b)
+        if ctx.base_model or ctx.model_size_b
+        else facts.model
+    )
+    extra = retrieved_tokens(Band.expected) if approach is Approach.rag else 0
+    own = fine_tuned_monthly(model, _traffic(facts, extra), on_prem=True, adapters=False)
+    if approach is Approach.rag:
+        store = float(price_data()["rag"]["vector_store_usd_month"])  # type: ignore[index]
+        own = ServingCost(
+            own.approach,
+            own.monthly_usd + Range.exact(store),
+            own.how + " plus a vector store",
+            own.self_host,
+        )
+    return own
+
+
+def _build(facts: Facts, approach: Approach) -> Range:
+    method = facts.for_approach(approach)
+    if method is not None:
+        return method.estimate.total_usd
+    if approach is Approach.rag:
+        corpus = float(price_data()["rag"]["corpus_tokens"])  # type: ignore[index]
+        return Range.exact(corpus * embedding_usd_per_mtok() / 1e6)
+    return Range.exact(0.0)
+
+
+def cost_block(facts: Facts) -> CostBlock:
+    freshness = facts.answers.data_freshness.value
+    costs = []
+    serving = {}
+    for approach, name in SERIES_NAMES.items():
+        serve = _serving(facts, approach)
+        build = _build(facts, approach)
+        reserve = Range.exact(0.0)
+        method = facts.for_approach(approach)
+        if method is not None:
+            runs = method.estimate.request.runs_per_experiment
+            reserve = retraining_reserve_monthly(
+                build, method.estimate.per_experiment_usd.scale(runs), freshness
+            )
+        costs.append(ApproachCost(name, build, serve.monthly_usd, reserve))
+        serving[name] = serve.how
+    months = facts.context.horizon_months
+    series = tuple(cumulative(c, months) for c in costs)
+    return CostBlock(tuple(costs), serving, series, tuple(crossovers(tuple(costs), series)), months)

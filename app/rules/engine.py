@@ -1,0 +1,145 @@
+"""Evaluate the rule catalogue on the facts: scores, eligibility, the primary approach.
+
+Pure and deterministic: rules are applied in catalogue order, ties are broken by the
+catalogue's fixed order, and nothing depends on the clock or on dict iteration accidents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.questions import DataFreshness, Objective
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.catalogue import Rule, RuleCatalogue, load_rules
+from app.rules.conditions import CONDITIONS, Fired
+from app.rules.facts import Facts
+
+
+@dataclass(frozen=True, slots=True)
+class FiredRule:
+    rule: Rule
+    fired: Fired
+
+    @property
+    def excludes(self) -> tuple[Approach, ...]:
+        return self.fired.exclude or self.rule.exclude
+
+    def points(self, approach: Approach) -> int:
+        return dict(self.rule.score).get(approach, 0)
+
+    def reason(self) -> str:
+        return self.rule.reason.format_map(self.fired.values)
+
+    def warning(self) -> str | None:
+        return self.rule.warning.format_map(self.fired.values) if self.rule.warning else None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    approach: Approach
+    score: int
+    eligible: bool
+    primary_eligible: bool
+    excluded_by: tuple[FiredRule, ...]
+    complement_only_by: tuple[FiredRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    facts: Facts
+    fired: tuple[FiredRule, ...]
+    standings: tuple[Standing, ...]
+    """All five approaches, best first."""
+    silenced: frozenset[str]
+    """Rules whose warning does not apply to this result (see `applies_to`)."""
+
+    @property
+    def primary(self) -> Approach:
+        return self.standings[0].approach
+
+    def standing(self, approach: Approach) -> Standing:
+        return next(s for s in self.standings if s.approach is approach)
+
+    @property
+    def runner_up(self) -> Standing | None:
+        rest = [s for s in self.standings[1:] if s.primary_eligible]
+        return rest[0] if rest else None
+
+    @property
+    def margin(self) -> int | None:
+        second = self.runner_up
+        return None if second is None else self.standings[0].score - second.score
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(
+            w
+            for f in self.fired
+            if f.rule.id not in self.silenced and (w := f.warning()) is not None
+        )
+
+    @property
+    def complements(self) -> tuple[Approach, ...]:
+        return complements_of(self)
+
+
+def fire_rules(facts: Facts, catalogue: RuleCatalogue) -> tuple[FiredRule, ...]:
+    fired = []
+    for rule in catalogue.rules:
+        result = CONDITIONS[rule.id](facts)
+        if result is not None:
+            fired.append(FiredRule(rule, result))
+    return tuple(fired)
+
+
+def evaluate(facts: Facts) -> Evaluation:
+    catalogue = load_rules()
+    fired = fire_rules(facts, catalogue)
+    order = {a: i for i, a in enumerate(catalogue.tie_break)}
+    standings = []
+    for approach in Approach:
+        excluded_by = tuple(f for f in fired if approach in f.excludes)
+        complement_only = tuple(f for f in fired if approach in f.rule.not_primary)
+        standings.append(
+            Standing(
+                approach=approach,
+                score=sum(f.points(approach) for f in fired),
+                eligible=not excluded_by,
+                primary_eligible=not excluded_by and not complement_only,
+                excluded_by=excluded_by,
+                complement_only_by=complement_only,
+            )
+        )
+    standings.sort(
+        key=lambda s: (not s.primary_eligible, not s.eligible, -s.score, order[s.approach])
+    )
+    ev = Evaluation(facts, fired, tuple(standings), frozenset())
+    shown = {ev.primary, *ev.complements}
+    silenced = frozenset(
+        f.rule.id for f in fired if f.rule.applies_to and not shown & set(f.rule.applies_to)
+    )
+    if not silenced:
+        return ev
+    kept = tuple(f for f in fired if not (f.rule.id in silenced and f.rule.warns_only))
+    return Evaluation(facts, kept, ev.standings, silenced)
+
+
+def complements_of(ev: Evaluation) -> tuple[Approach, ...]:
+    """What goes alongside the primary approach.
+
+    Retrieval beside fine-tuning when facts must stay current or be cited; the best eligible
+    fine-tuning method beside retrieval when the behaviour must change too (002: systems that
+    need both use both).
+    """
+    answers = ev.facts.answers
+    primary = ev.primary
+    if primary in FINE_TUNING:
+        needs_facts = (
+            answers.objective is not Objective.behaviour
+            or answers.data_freshness is DataFreshness.weekly
+        )
+        return (Approach.rag,) if needs_facts else ()
+    if primary is Approach.rag and answers.objective is not Objective.knowledge:
+        tuning = [s for s in ev.standings if s.approach in FINE_TUNING and s.eligible]
+        return (tuning[0].approach,) if tuning else ()
+    return ()

@@ -1,0 +1,86 @@
+"""The plan: base model, GPU, adapters, experiments, timeline, evaluation, review questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.cost_model.catalogue import ModelSpec
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.conditions import test_set_size
+from app.rules.engine import Evaluation
+from app.rules.facts import Facts, MethodFacts
+from app.rules.settings import TimelineRow, plan_settings
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    approach: Approach
+    fine_tuning: Approach | None
+    """The fine-tuning approach the plan trains: the primary, or its fine-tuning complement."""
+    model: ModelSpec | None
+    model_proposed: bool
+    method: MethodFacts | None
+    adapter_strategy: str | None
+    timeline: TimelineRow | None
+    test_set_examples: int
+    evaluation: str
+    review_questions: tuple[str, ...]
+
+
+def planned_fine_tuning(ev: Evaluation) -> Approach | None:
+    if ev.primary in FINE_TUNING:
+        return ev.primary
+    return next((c for c in ev.complements if c in FINE_TUNING), None)
+
+
+def _timeline(facts: Facts, approach: Approach) -> TimelineRow:
+    tests = {
+        "full_fine_tuning": approach is Approach.full_fine_tuning,
+        "api_replacement": facts.answers.labelled_examples >= 100_000,
+        "multi_tenant": facts.context.tenants >= 10,
+        "model_60b": facts.model.params_b >= 60,
+        "model_13b": facts.model.params_b >= 13,
+        "examples_20k": facts.answers.labelled_examples >= 20_000,
+        "default": True,
+    }
+    return next(row for row in plan_settings().timeline if tests[row.when])
+
+
+def _evaluation(facts: Facts, approach: Approach, test_set: int) -> str:
+    if approach.fine_tunes:
+        baseline = f"the un-fine-tuned {facts.model.name}"
+        subject = f"the {approach.label} model"
+    else:
+        baseline = "the current system"
+        subject = f"the {approach.label} setup"
+    return (
+        f"Before any training or prompt work, lock {test_set:,} held-out examples from the real "
+        f"workload as the test set; never train or tune on them. Score {subject} and {baseline} "
+        "on that set with the same quality criteria, report quality only from it, and fix the "
+        "input types where quality got worse before release."
+    )
+
+
+def make_plan(ev: Evaluation) -> Plan:
+    facts = ev.facts
+    settings = plan_settings()
+    tuning = planned_fine_tuning(ev)
+    method = facts.for_approach(tuning) if tuning is not None else None
+    on_prem = facts.context.on_prem_required
+    model = facts.model if tuning is not None or on_prem else None
+    strategy = None
+    if tuning is not None:
+        strategy = "per_tenant" if facts.per_tenant else "single"
+    test_set = test_set_size(facts.answers.labelled_examples)
+    return Plan(
+        approach=ev.primary,
+        fine_tuning=tuning,
+        model=model,
+        model_proposed=facts.model_proposed,
+        method=method,
+        adapter_strategy=strategy,
+        timeline=_timeline(facts, tuning) if tuning is not None else None,
+        test_set_examples=test_set,
+        evaluation=_evaluation(facts, tuning or ev.primary, test_set),
+        review_questions=settings.review_questions,
+    )
