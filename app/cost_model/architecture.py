@@ -1,9 +1,11 @@
 """Resolve the architecture an estimate runs on: a catalogue model, or one shaped from a size.
 
 A bare parameter count says nothing about layers or hidden size, yet activations depend on
-them. A size-only model borrows the shape of the catalogue model nearest in size (on a log
-scale) and scales its hidden and feed-forward widths by sqrt(N / N_ref), since a transformer's
-parameters grow with the square of its width; the stated size is kept as the parameter count.
+them. A size-only model takes the shape of Llama 3.1 (8B below 70B, 70B from there up; both
+untied, grouped-query attention) and scales its widths by sqrt(N / N_ref), since a block's
+parameters grow with the square of its width, keeping the stated size as the parameter count.
+One family with two anchors keeps the estimate monotonic: a bigger model never gets a
+smaller shape.
 """
 
 from __future__ import annotations
@@ -14,23 +16,27 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec, load_catalogue
 
+SHAPE_ANCHORS = ("llama-3.1-8b", "llama-3.1-70b")
 
-@lru_cache(maxsize=128)
+
+@lru_cache(maxsize=256)
 def model_for_size(size_b: float) -> ModelSpec:
-    models = tuple(load_catalogue().models.values())
-    ref = min(models, key=lambda m: (abs(math.log(m.params_b / size_b)), m.id))
+    models = load_catalogue().models
+    anchors = [models[a] for a in SHAPE_ANCHORS]
+    ref = anchors[0]
+    for anchor in anchors:
+        if size_b >= anchor.params_b:
+            ref = anchor
     scale = math.sqrt(size_b / ref.params_b)
-    hidden = max(ref.attention_heads, round(ref.hidden_size * scale / ref.attention_heads))
-    head_dim = hidden
-    hidden_size = hidden * ref.attention_heads
+    head_dim = max(1, round(ref.head_dim * scale))
     return replace(
         ref,
         id=f"custom-{size_b:g}b",
         name=f"{size_b:g}B model shaped like {ref.name}",
         params_b=size_b,
-        hidden_size=hidden_size,
+        hidden_size=head_dim * ref.attention_heads,
         head_dim=head_dim,
-        ffn_size=round(ref.ffn_size * scale),
+        ffn_size=max(1, round(ref.ffn_size * scale)),
         in_plan_catalogue=False,
         source=f"shape of {ref.id} scaled to {size_b:g}B parameters",
     )

@@ -37,7 +37,7 @@ class TrainingEstimateInput(BaseModel):
         DEFAULT_SEQ_LEN, description="tokens per packed training sequence"
     )
     micro_batch: Annotated[int, Field(ge=1, le=256, strict=True)] | None = Field(
-        None, description="sequences per GPU per step; default: the largest of 4, 2, 1 that fits"
+        None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit"
     )
     gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
     lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True)] = DEFAULT_LORA_RANK

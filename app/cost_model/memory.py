@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band, load_constants
-from app.cost_model.methods import Method
+from app.cost_model.methods import LORA_TARGETS, Method, Precision
 
 GIB = 1024**3
 
@@ -34,15 +34,30 @@ class MemoryEstimate:
         return sum(c.gib for c in self.components)
 
 
-def lora_params_per_layer(model: ModelSpec, rank: int) -> int:
-    """Trainable parameters of rank-r adapters on every linear layer of one block."""
+def module_shapes(model: ModelSpec) -> dict[str, tuple[int, int]]:
+    """(in, out) features of each linear layer of a Llama-style block."""
     h, q, kv, f = model.hidden_size, model.q_dim, model.kv_dim, model.ffn_size
-    in_out = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + f) + (f + h)
-    return rank * in_out
+    return {
+        "q_proj": (h, q),
+        "k_proj": (h, kv),
+        "v_proj": (h, kv),
+        "o_proj": (q, h),
+        "gate_proj": (h, f),
+        "up_proj": (h, f),
+        "down_proj": (f, h),
+    }
 
 
-def lora_params(model: ModelSpec, rank: int) -> int:
-    return lora_params_per_layer(model, rank) * model.layers
+def lora_params_per_layer(
+    model: ModelSpec, rank: int, targets: tuple[str, ...] = LORA_TARGETS
+) -> int:
+    """Trainable parameters of rank-r adapters (A: in x r, B: r x out) on one block."""
+    shapes = module_shapes(model)
+    return sum(rank * (shapes[t][0] + shapes[t][1]) for t in targets)
+
+
+def lora_params(model: ModelSpec, rank: int, targets: tuple[str, ...] = LORA_TARGETS) -> int:
+    return lora_params_per_layer(model, rank, targets) * model.layers
 
 
 def activation_elements_per_token_per_layer(model: ModelSpec) -> int:
@@ -56,17 +71,24 @@ def activation_elements_per_token_per_layer(model: ModelSpec) -> int:
     return 2 * h + (h + 2 * q + 2 * kv) + (h + 4 * f)
 
 
-def _weights(model: ModelSpec, method: Method, shards: int, band: Band) -> list[MemoryComponent]:
+def _weights(
+    model: ModelSpec, method: Method, precision: Precision, shards: int, band: Band
+) -> list[MemoryComponent]:
     c = load_constants()
     n = model.params
     if method is Method.full:
-        per = c.get("full_bytes_per_param", band)
+        mixed = precision is Precision.mixed
+        per = c.get("full_bytes_per_param" if mixed else "bf16_full_bytes_per_param", band)
+        what = (
+            "fp32 master weights, bf16 weights and gradients, AdamW moments"
+            if mixed
+            else "bf16 weights, gradients and AdamW moments"
+        )
         return [
             MemoryComponent(
                 "weights_gradients_optimizer",
                 n * per / shards / GIB,
-                f"{per:g} bytes per parameter (fp32 master weights, bf16 weights and gradients, "
-                f"AdamW moments) over {model.params_b:g}B parameters"
+                f"{per:g} bytes per parameter ({what}) over {model.params_b:g}B parameters"
                 + (f", sharded over {shards} GPUs" if shards > 1 else ""),
             )
         ]
@@ -106,21 +128,33 @@ def training_memory(
     micro_batch: int,
     gradient_checkpointing: bool,
     lora_rank: int,
+    lora_targets: tuple[str, ...] = LORA_TARGETS,
+    precision: Precision = Precision.mixed,
     gpu_count: int = 1,
     band: Band = Band.expected,
 ) -> MemoryEstimate:
     """Peak memory per GPU; states are sharded (FSDP / ZeRO-3) when gpu_count > 1."""
     c = load_constants()
-    parts = _weights(model, method, gpu_count, band)
+    parts = _weights(model, method, precision, gpu_count, band)
+    if gpu_count > 1:
+        blocks = c.get("fsdp_prefetch_blocks", band)
+        block_params = (model.params - model.embedding_params) / model.layers
+        parts.append(
+            MemoryComponent(
+                "sharding_buffers",
+                blocks * block_params * 2 / GIB,
+                f"{blocks:g} blocks' bf16 parameters gathered at once by FSDP",
+            )
+        )
     if method is not Method.full:
-        adapters = lora_params(model, lora_rank)
+        adapters = lora_params(model, lora_rank, lora_targets)
         per = c.get("adapter_bytes_per_param", band)
         parts.append(
             MemoryComponent(
                 "adapters_and_optimizer",
                 adapters * per / gpu_count / GIB,
-                f"rank-{lora_rank} adapters on all linear layers ({adapters / 1e6:.1f}M "
-                f"parameters) at {per:g} bytes each with their AdamW states",
+                f"rank-{lora_rank} adapters on {_targets_text(lora_targets)} "
+                f"({adapters / 1e6:.1f}M parameters) at {per:g} bytes each with their AdamW states",
             )
         )
     tokens = seq_len * micro_batch
@@ -156,3 +190,7 @@ def usable_gib(memory_gib: float, band: Band = Band.expected) -> float:
     """What a run may allocate on one card: less the CUDA context and a fragmentation margin."""
     c = load_constants()
     return (memory_gib - c.get("cuda_context_gib", band)) * (1 - c.get("fragmentation", band))
+
+
+def _targets_text(targets: tuple[str, ...]) -> str:
+    return "all linear layers" if set(targets) == set(LORA_TARGETS) else ", ".join(targets)

@@ -71,6 +71,8 @@ def run_time(
     examples: int,
     tokens_per_example: int,
     epochs: float,
+    trainable_params: float = 0.0,
+    eval_examples: int = 200,
     band: Band = Band.expected,
 ) -> RunTime:
     c = load_constants()
@@ -94,10 +96,26 @@ def run_time(
         )
     ]
     busy_s = compute_s
+    steps_per_gpu = processed / (seq_len * micro_batch * gpu_count)
+    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * c.get("memory_bandwidth_efficiency", band)
+    optimizer_s = (
+        steps_per_gpu
+        * trainable_params
+        / gpu_count
+        * c.get("optimizer_bytes_per_param", band)
+        / bandwidth
+    )
+    busy_s += optimizer_s
+    components.append(
+        TimeComponent(
+            "optimizer",
+            optimizer_s / 3600,
+            f"{steps_per_gpu:,.0f} AdamW steps over {trainable_params / 1e6:,.1f}M trainable "
+            "parameters, memory-bound",
+        )
+    )
     if method is Method.qlora:
-        steps_per_gpu = processed / (seq_len * micro_batch * gpu_count)
         dq_bytes = (model.params - model.embedding_params) * c.get("dequant_bytes_per_param", band)
-        bandwidth = gpu.memory_bandwidth_gbs * 1e9 * c.get("memory_bandwidth_efficiency", band)
         dequant_s = steps_per_gpu * n_passes * dq_bytes / bandwidth
         busy_s += dequant_s
         components.append(
@@ -108,18 +126,47 @@ def run_time(
                 f"weights, memory-bound at {gpu.memory_bandwidth_gbs:g} GB/s",
             )
         )
-    overhead = c.get("run_overhead_hours", band)
     components.append(
         TimeComponent(
-            "run_overhead",
-            overhead,
-            "loading the model, evaluating on the locked test set, saving checkpoints",
+            "setup",
+            c.get("setup_hours", band),
+            "environment and data, loading"
+            + (" and quantising" if method is Method.qlora else "")
+            + " the base model, saving checkpoints",
         )
     )
+    components.append(evaluation_time(model, gpu, method, eval_examples, band))
     return RunTime(
         tokens_trained=tokens_trained,
         tokens_processed=processed,
         flops_per_token=flops,
         tokens_per_second=processed / busy_s if busy_s > 0 else 0.0,
         components=tuple(components),
+    )
+
+
+def generation_bytes_per_token(model: ModelSpec, method: Method) -> float:
+    """Bytes read per generated token: bf16 weights, or for a 4-bit model the dequantised copy
+    bitsandbytes materialises for every matmul."""
+    if method is Method.qlora:
+        dequant = load_constants().get("dequant_bytes_per_param")
+        return (model.params - model.embedding_params) * dequant + model.embedding_params * 2.0
+    return model.params * 2.0
+
+
+def evaluation_time(
+    model: ModelSpec, gpu: GpuSpec, method: Method, examples: int, band: Band = Band.expected
+) -> TimeComponent:
+    """Scoring the run on the locked test set: generation, one stream at a time, is bound by
+    reading the weights once per token."""
+    c = load_constants()
+    per_token = generation_bytes_per_token(model, method)
+    speed = gpu.memory_bandwidth_gbs * 1e9 * c.get("eval_bandwidth_efficiency", band) / per_token
+    models = c.get("eval_models", band)
+    tokens = examples * c.get("eval_output_tokens", band) * models
+    return TimeComponent(
+        "evaluation",
+        tokens / speed / 3600,
+        f"{models:g} models (fine-tuned and baseline) x {examples} test examples x "
+        f"{c.get('eval_output_tokens', band):g} tokens at {speed:.0f} tokens/s",
     )

@@ -11,16 +11,17 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, load_constants
-from app.cost_model.memory import MemoryEstimate, training_memory, usable_gib
-from app.cost_model.methods import Method
+from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
+from app.cost_model.methods import LORA_TARGETS, Method, Precision
 from app.cost_model.ranges import Range
 from app.cost_model.throughput import RunTime, run_time
 
 GPU_COUNTS = (1, 2, 4, 8, 16, 32, 64)
 """Data-parallel sizes tried, in order: one node holds 8 GPUs, larger runs take whole nodes."""
-MICRO_BATCHES = (4, 2, 1)
-"""Micro-batches tried when none is given: practitioners halve the micro-batch (raising
-gradient accumulation) before they add GPUs."""
+MICRO_BATCHES = (2, 1)
+"""Micro-batches tried when none is given: 2 sequences is the common recipe default
+(torchtune's single-device LoRA configs, Unsloth's notebooks, axolotl's examples), and
+practitioners halve it (raising gradient accumulation) before they add GPUs."""
 
 DEFAULT_SEQ_LEN = 2048
 DEFAULT_LORA_RANK = 16
@@ -36,12 +37,16 @@ class TrainingRequest:
     micro_batch: int | None = None
     gradient_checkpointing: bool = True
     lora_rank: int = DEFAULT_LORA_RANK
+    lora_targets: tuple[str, ...] = LORA_TARGETS
+    precision: Precision = Precision.mixed
     examples: int = 1000
     tokens_per_example: int = 1000
     epochs: float | None = None
     gpu_count: int | None = None
     experiments: int = DEFAULT_EXPERIMENTS
-    runs_per_experiment: int = 1
+    tenant_runs: int = 0
+    """Extra runs after the search: one final run for each further tenant's adapter."""
+    eval_examples: int = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +68,7 @@ class TrainingEstimate:
 
     @property
     def runs(self) -> int:
-        return self.request.experiments * self.request.runs_per_experiment
+        return self.request.experiments + self.request.tenant_runs
 
 
 def _memory(req: TrainingRequest, micro_batch: int, gpus: int, band: Band) -> MemoryEstimate:
@@ -74,6 +79,8 @@ def _memory(req: TrainingRequest, micro_batch: int, gpus: int, band: Band) -> Me
         micro_batch=micro_batch,
         gradient_checkpointing=req.gradient_checkpointing,
         lora_rank=req.lora_rank,
+        lora_targets=req.lora_targets,
+        precision=req.precision,
         gpu_count=gpus,
         band=band,
     )
@@ -106,8 +113,16 @@ def _run(req: TrainingRequest, mb: int, gpus: int, epochs: float, band: Band) ->
         examples=req.examples,
         tokens_per_example=req.tokens_per_example,
         epochs=epochs,
+        trainable_params=_trainable(req),
+        eval_examples=req.eval_examples,
         band=band,
     )
+
+
+def _trainable(req: TrainingRequest) -> float:
+    if req.method is Method.full:
+        return req.model.params
+    return float(lora_params(req.model, req.lora_rank, req.lora_targets))
 
 
 def _price(gpu: GpuSpec, band: Band) -> float:
@@ -132,7 +147,7 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
 
     hours = Range.of(gpu_hours)
     per_exp = Range.of(lambda b: gpu_hours(b) * _price(req.gpu, b))
-    total = per_exp.scale(req.experiments * req.runs_per_experiment)
+    total = per_exp.scale(req.experiments + req.tenant_runs)
     return TrainingEstimate(
         request=req,
         micro_batch=mb,

@@ -20,14 +20,18 @@ class Rule:
     not_primary: tuple[Approach, ...]
     warning: str | None
     applies_to: tuple[Approach, ...] = ()
+    effect_text: str | None = None
+    """The effect in words, for rules whose targets are computed when they fire."""
 
     @property
     def warns_only(self) -> bool:
-        return not (self.score or self.exclude or self.not_primary or self.id == "over-budget")
+        return not (self.score or self.exclude or self.not_primary or self.effect_text)
 
     @property
     def effect(self) -> str:
         """The effect in words, for the API and the report."""
+        if self.effect_text:
+            return self.effect_text
         parts = [f"excludes {a.value}" for a in self.exclude]
         parts += [f"{a.value} only as a complement" for a in self.not_primary]
         parts += [f"{a.value} {points:+d}" for a, points in self.score]
@@ -72,6 +76,7 @@ def _rule(row: dict[str, object]) -> Rule:
         not_primary=tuple(Approach(a) for a in not_primary),
         warning=str(warning) if warning is not None else None,
         applies_to=tuple(Approach(a) for a in _list(row, "applies_to")),
+        effect_text=str(row["effect"]) if "effect" in row else None,
     )
 
 

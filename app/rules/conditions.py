@@ -45,7 +45,8 @@ EVIDENCE_WORDS = {
 
 
 def usd(value: float) -> str:
-    return f"${value:,.0f}"
+    """Dollars as a reader wants them: cents below $10, whole dollars above."""
+    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
 
 
 def rule(rule_id: str) -> Callable[[Condition], Condition]:
@@ -141,7 +142,7 @@ def _over_budget(f: Facts) -> Fired | None:
         return None
     return Fired(
         {
-            "methods": ", ".join(m.method.approach.replace("_", " ") for m in over),
+            "methods": ", ".join(Approach(m.method.approach).label for m in over),
             "costs": ", ".join(usd(m.programme_usd) for m in over),
             "budget": usd(budget),
         },
@@ -164,7 +165,7 @@ def _sub_100ms(f: Facts) -> Fired | None:
 def _large_model_latency(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
     size = f.model.params_b
-    limit = plan_settings().max_b_under_100ms
+    limit = plan_settings().warn_above_b_under_100ms
     return when(latency < 100 and size > limit, size=f"{size:g}", latency=f"{latency:,}")
 
 
@@ -280,7 +281,7 @@ def test_set_size(examples: int) -> int:
 @rule("anti-pattern-unbounded-experiments")
 def _unbounded(f: Facts) -> Fired | None:
     lora = f.method(Method.lora)
-    per_run = lora.per_run_usd * lora.estimate.request.runs_per_experiment
+    per_run = lora.per_run_usd
     if per_run <= 0:
         return None
     affordable = int(f.answers.budget_usd // per_run)

@@ -122,7 +122,7 @@ def cost_block(facts: Facts) -> CostBlock:
         reserve = Range.exact(0.0)
         method = facts.for_approach(approach)
         if method is not None:
-            runs = method.estimate.request.runs_per_experiment
+            runs = facts.context.tenants
             reserve = retraining_reserve_monthly(
                 build, method.estimate.per_experiment_usd.scale(runs), freshness
             )

@@ -72,7 +72,7 @@ def choose_model(answers: Answers, context: Context) -> tuple[ModelSpec, bool]:
     preferred = settings.multilingual_model if context.multilingual else settings.default_model
     model = models[preferred]
     if answers.latency_p99_ms < 100 and model.params_b > settings.max_b_under_100ms:
-        model = models[settings.default_model]
+        model = models[settings.under_100ms_model]
     return model, True
 
 
@@ -108,7 +108,7 @@ def _request(
         examples=max(1, math.ceil(examples / tenants)),
         tokens_per_example=context.tokens_per_example,
         experiments=experiments,
-        runs_per_experiment=tenants,
+        tenant_runs=tenants - 1,
     )
 
 

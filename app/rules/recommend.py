@@ -74,7 +74,6 @@ def _confidence(ev: Evaluation) -> dict[str, Any]:
 
 
 def training_summary(est: TrainingEstimate, experiments: int) -> dict[str, Any]:
-    runs = est.request.runs_per_experiment
     return {
         "method": est.request.method.value,
         "gpu": est.request.gpu.id,
@@ -86,7 +85,8 @@ def training_summary(est: TrainingEstimate, experiments: int) -> dict[str, Any]:
         "per_experiment_usd": round(est.per_experiment_usd.expected, 2),
         "per_experiment_usd_range": money(est.per_experiment_usd),
         "experiments": experiments,
-        "runs_per_experiment": runs,
+        "tenant_runs": est.request.tenant_runs,
+        "runs": est.runs,
         "total_usd": round(est.total_usd.expected, 2),
         "total_usd_range": money(est.total_usd),
         "tokens_per_second": round(est.run.tokens_per_second),

@@ -21,7 +21,9 @@ class PlanSettings:
     version: str
     default_model: str
     multilingual_model: str
+    under_100ms_model: str
     max_b_under_100ms: float
+    warn_above_b_under_100ms: float
     experiments: dict[str, int]
     timeline: tuple[TimelineRow, ...]
     test_set_min: int
@@ -39,7 +41,9 @@ def plan_settings() -> PlanSettings:
         version=str(doc["version"]),
         default_model=str(doc["base_model"]["default"]),
         multilingual_model=str(doc["base_model"]["multilingual"]),
+        under_100ms_model=str(doc["base_model"]["under_100ms"]),
         max_b_under_100ms=float(doc["base_model"]["max_b_under_100ms"]),
+        warn_above_b_under_100ms=float(doc["base_model"]["warn_above_b_under_100ms"]),
         experiments=exp,
         timeline=tuple(
             TimelineRow(str(r["when"]), (int(r["weeks"][0]), int(r["weeks"][1])), str(r["row"]))

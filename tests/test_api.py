@@ -1,0 +1,198 @@
+"""The JSON API: catalogues, recommendations, estimates, errors, limits and headers."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import BASE_ANSWERS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_readiness_reports_an_unreachable_database() -> None:
+    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with TestClient(create_app(settings)) as c:
+        response = c.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+@pytest.mark.postgres
+def test_readiness_on_postgresql(postgres_url: str) -> None:
+    with TestClient(create_app(Settings(database_url=postgres_url))) as c:
+        assert c.get("/readyz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_question_catalogue_has_nine_questions_with_types(client: TestClient) -> None:
+    body = client.get("/api/v1/questions").json()
+    ids = [q["id"] for q in body["questions"]]
+    assert ids == list(BASE_ANSWERS)
+    examples = body["questions"][3]
+    assert (examples["type"], examples["minimum"], examples["maximum"]) == (
+        "integer",
+        0,
+        10_000_000,
+    )
+    objective = body["questions"][0]
+    assert [o["value"] for o in objective["options"]] == ["knowledge", "behaviour", "both"]
+    defaults = {c["id"]: c["default"] for c in body["context"]}
+    assert defaults["monthly_requests"] == 50_000
+    assert defaults["horizon_months"] == 24
+
+
+def test_model_and_gpu_catalogues_carry_sources(client: TestClient) -> None:
+    models = {m["id"]: m for m in client.get("/api/v1/models").json()["models"]}
+    assert models["llama-3.1-70b"]["layers"] == 80
+    assert models["qwen-2.5-7b"]["kv_heads"] == 4
+    gpus = {g["id"]: g for g in client.get("/api/v1/gpus").json()["gpus"]}
+    assert gpus["h100-80gb"]["bf16_dense_tflops"] == 989
+    assert all(g["price_source"] and g["price_as_of"] for g in gpus.values())
+
+
+def test_rule_catalogue_is_versioned(client: TestClient) -> None:
+    body = client.get("/api/v1/rules").json()
+    assert body["rules_version"]
+    assert all(r["source"] and r["reason"] for r in body["rules"])
+
+
+def test_recommendation_is_byte_identical_across_calls(client: TestClient) -> None:
+    body = {"answers": BASE_ANSWERS, "context": {"tenants": 3}}
+    first = client.post("/api/v1/recommendations", json=body)
+    second = client.post("/api/v1/recommendations", json=body)
+    assert first.status_code == 200
+    assert first.content == second.content
+    result = first.json()
+    for key in ("rules_version", "cost_model_version", "prices_as_of", "input_hash"):
+        assert result[key]
+
+
+def test_an_explicit_default_means_the_same_input(client: TestClient) -> None:
+    implicit = client.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}).json()
+    explicit = client.post(
+        "/api/v1/recommendations",
+        json={"answers": BASE_ANSWERS, "context": {"monthly_requests": 50_000}},
+    ).json()
+    assert implicit["input_hash"] == explicit["input_hash"]
+
+
+def test_each_bad_field_gets_its_own_message(client: TestClient) -> None:
+    answers = {**BASE_ANSWERS, "labelled_examples": -5, "ml_capability": 9}
+    del answers["objective"]
+    response = client.post("/api/v1/recommendations", json={"answers": answers})
+    assert response.status_code == 422
+    fields = {e["field"]: e["message"] for e in response.json()["detail"]}
+    assert set(fields) == {
+        "answers.labelled_examples",
+        "answers.ml_capability",
+        "answers.objective",
+    }
+    assert fields["answers.objective"] == "This field is required."
+    assert "greater than or equal to 0" in fields["answers.labelled_examples"]
+
+
+def test_unknown_fields_are_refused(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"answers": {**BASE_ANSWERS, "budget": 5}, "context": {"gpus": "a100-80gb"}},
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["detail"]} == {"answers.budget", "context.gpus"}
+
+
+def test_unknown_catalogue_ids_list_the_known_ones(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"answers": BASE_ANSWERS, "context": {"base_model": "gpt-2", "gpu": "tpu-v5"}},
+    )
+    messages = {e["field"]: e["message"] for e in response.json()["detail"]}
+    assert "llama-3.1-8b" in messages["context.base_model"]
+    assert "a100-80gb" in messages["context.gpu"]
+
+
+def test_a_reference_model_missing_from_the_price_data_is_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"answers": BASE_ANSWERS, "context": {"reference_api_model": "no-such-model-x"}},
+    )
+    assert response.status_code == 422
+    assert "not in the price dataset" in response.json()["detail"][0]["message"]
+
+
+@pytest.mark.parametrize("payload", [b"{not json", b"[]", b"", b"null", b'{"answers": 3}'])
+def test_malformed_bodies_are_client_errors(client: TestClient, payload: bytes) -> None:
+    response = client.post(
+        "/api/v1/recommendations", content=payload, headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (400, 422)
+    assert response.json()["detail"]
+
+
+def test_oversized_bodies_get_413(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        content=b" " * 1_100_000,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for response in (client.get("/healthz"), client.get("/nope")):
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_training_estimate_has_breakdowns_and_ranges(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/estimates/training", json={"method": "lora", "base_model": "llama-3.1-8b"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    parts = {c["component"] for c in body["memory_breakdown"]}
+    assert {"frozen_weights", "adapters_and_optimizer", "activations", "logits"} <= parts
+    assert sum(c["gb"] for c in body["memory_breakdown"]) == pytest.approx(
+        body["peak_memory_gb"], abs=0.01
+    )
+    rng = body["total_usd_range"]
+    assert rng["low"] <= body["total_usd"] <= rng["high"]
+    assert body["experiments"] == 20
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"base_model": "llama-3.1-8b"},
+        {"method": "lora"},
+        {"method": "lora", "base_model": "llama-3.1-8b", "model_size_b": 8},
+        {"method": "dora", "base_model": "llama-3.1-8b"},
+        {"method": "lora", "base_model": "llama-3.1-8b", "seq_len": 0},
+    ],
+)
+def test_training_estimate_validates(client: TestClient, body: dict[str, object]) -> None:
+    assert client.post("/api/v1/estimates/training", json=body).status_code == 422
+
+
+def test_openapi_describes_the_versioned_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/recommendations", "/api/v1/estimates/training", "/api/v1/questions"} <= set(
+        paths
+    )
+
+
+def test_genai_prices_date_moves_with_its_pin() -> None:
+    """The locked genai-prices version must be the one whose release date we record."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = next(p["version"] for p in lock["package"] if p["name"] == "genai-prices")
+    prices = tomllib.loads((ROOT / "app/cost_model/data/prices.toml").read_text())
+    assert prices["genai_prices"]["version"] == locked, "update released= beside the new pin"
