@@ -16,7 +16,7 @@ from app.cost_model.memory import (
 from app.cost_model.methods import Method, Precision
 from app.cost_model.ranges import Range
 from app.cost_model.series import ApproachCost, crossovers, cumulative, retraining_reserve_monthly
-from app.cost_model.throughput import forward_flops_per_token, passes, run_time
+from app.cost_model.throughput import RunShape, forward_flops_per_token, passes, run_time
 
 CAT = load_catalogue()
 LLAMA8 = CAT.models["llama-3.1-8b"]
@@ -106,22 +106,55 @@ def test_passes_per_token(method: Method, checkpointing: bool, expected: float) 
 
 
 def test_compute_hours_follow_flops_and_utilisation() -> None:
-    run = run_time(
-        LLAMA8,
-        A100,
-        Method.lora,
+    shape = RunShape(
+        model=LLAMA8,
+        gpu=A100,
+        method=Method.lora,
         gpu_count=1,
         seq_len=2048,
         micro_batch=4,
         gradient_checkpointing=True,
-        examples=1000,
-        tokens_per_example=1000,
-        epochs=3,
+        trainable_params=42e6,
     )
+    run = run_time(shape, 3e6)
     processed = 3e6 / 0.85
     flops = 3 * forward_flops_per_token(LLAMA8, 2048)
     compute = next(c.hours for c in run.components if c.name == "compute")
     assert compute == pytest.approx(processed * flops / (312e12 * 0.35) / 3600)
+
+
+def test_qlora_dequantisation_is_memory_bound_per_step() -> None:
+    shape = RunShape(
+        model=LLAMA8,
+        gpu=A100,
+        method=Method.qlora,
+        gpu_count=1,
+        seq_len=2048,
+        micro_batch=1,
+        gradient_checkpointing=True,
+        trainable_params=42e6,
+    )
+    run = run_time(shape, 2048 * 0.85 * 100)  # exactly 100 steps of 2048 processed tokens
+    dequant = next(c.hours for c in run.components if c.name == "dequantisation")
+    quantised = 8.03e9 - 2 * 128256 * 4096
+    assert dequant == pytest.approx(100 * 3 * quantised * 4.5 / (2039e9 * 0.7) / 3600)
+
+
+def test_evaluation_reads_the_weights_once_per_generated_token() -> None:
+    shape = RunShape(
+        model=LLAMA8,
+        gpu=A100,
+        method=Method.lora,
+        gpu_count=1,
+        seq_len=2048,
+        micro_batch=2,
+        gradient_checkpointing=True,
+        trainable_params=42e6,
+        eval_examples=200,
+    )
+    evaluation = next(c.hours for c in run_time(shape, 1e6).components if c.name == "evaluation")
+    speed = 2039e9 * 0.5 / (8.03e9 * 2)
+    assert evaluation == pytest.approx(2 * 200 * 250 / speed / 3600)
 
 
 def test_size_only_model_keeps_the_stated_size_and_a_real_shape() -> None:

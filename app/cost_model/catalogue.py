@@ -35,6 +35,10 @@ class ModelSpec:
     in_plan_catalogue: bool
     source: str
 
+    def __hash__(self) -> int:
+        """Hash by id (equality still compares every field): models key many caches."""
+        return hash(self.id)
+
     @property
     def params(self) -> float:
         return self.params_b * 1e9
@@ -68,6 +72,9 @@ class GpuSpec:
     usd_per_hour_high: float
     price_source: str
     price_as_of: str
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ moved and bandwidth rather than folded into a fudge factor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, load_constants
@@ -59,88 +60,128 @@ def _mfu(method: Method, band: Band) -> float:
     return load_constants().get(f"mfu_{method.value}", band)
 
 
-def run_time(
-    model: ModelSpec,
-    gpu: GpuSpec,
-    method: Method,
-    *,
-    gpu_count: int,
-    seq_len: int,
-    micro_batch: int,
-    gradient_checkpointing: bool,
-    examples: int,
-    tokens_per_example: int,
-    epochs: float,
-    trainable_params: float = 0.0,
-    eval_examples: int = 200,
-    band: Band = Band.expected,
-) -> RunTime:
+@dataclass(frozen=True, slots=True)
+class RunShape:
+    """Everything about a run but its length: what the per-token rates depend on."""
+
+    model: ModelSpec
+    gpu: GpuSpec
+    method: Method
+    gpu_count: int
+    seq_len: int
+    micro_batch: int
+    gradient_checkpointing: bool
+    trainable_params: float
+    eval_examples: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RunRates:
+    """Seconds per processed token for each busy part, and the fixed hours of one run."""
+
+    padding: float
+    flops_per_token: float
+    passes: float
+    mfu: float
+    scaling: float
+    compute_s: float
+    optimizer_s: float
+    dequant_s: float
+    setup_h: float
+    evaluation: TimeComponent
+
+    @property
+    def busy_s(self) -> float:
+        return self.compute_s + self.optimizer_s + self.dequant_s
+
+    def hours(self, tokens_trained: float) -> float:
+        processed = tokens_trained / self.padding
+        return processed * self.busy_s / 3600 + self.setup_h + self.evaluation.hours
+
+
+@lru_cache(maxsize=8192)
+def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     c = load_constants()
-    tokens_trained = float(examples) * tokens_per_example * epochs
-    padding = c.get("padding_efficiency", band)
-    processed = tokens_trained / padding
-    n_passes = passes(method, gradient_checkpointing)
-    flops = forward_flops_per_token(model, seq_len) * n_passes
+    gpu, method, gpus = shape.gpu, shape.method, shape.gpu_count
+    n_passes = passes(method, shape.gradient_checkpointing)
+    flops = forward_flops_per_token(shape.model, shape.seq_len) * n_passes
     mfu = _mfu(method, band)
-    scaling = c.get("multi_gpu_scaling", band) if gpu_count > 1 else 1.0
-    rate = gpu.bf16_dense_tflops * 1e12 * mfu * scaling * gpu_count
-    compute_s = processed * flops / rate
-    components = [
-        TimeComponent(
-            "compute",
-            compute_s / 3600,
-            f"{processed:,.0f} tokens ({tokens_trained:,.0f} trained / {padding:g} padding "
-            f"efficiency) x {flops:.3g} FLOPs per token ({n_passes:g} forward-pass equivalents) "
-            f"at {mfu:.0%} of {gpu.bf16_dense_tflops:g} TFLOPS"
-            + (f" on {gpu_count} GPUs at {scaling:.0%} scaling" if gpu_count > 1 else ""),
-        )
-    ]
-    busy_s = compute_s
-    steps_per_gpu = processed / (seq_len * micro_batch * gpu_count)
+    scaling = c.get("multi_gpu_scaling", band) if gpus > 1 else 1.0
+    compute = flops / (gpu.bf16_dense_tflops * 1e12 * mfu * scaling * gpus)
+    steps_per_token = 1.0 / (shape.seq_len * shape.micro_batch * gpus)
     bandwidth = gpu.memory_bandwidth_gbs * 1e9 * c.get("memory_bandwidth_efficiency", band)
-    optimizer_s = (
-        steps_per_gpu
-        * trainable_params
-        / gpu_count
+    optimizer = (
+        steps_per_token
+        * shape.trainable_params
+        / gpus
         * c.get("optimizer_bytes_per_param", band)
         / bandwidth
     )
-    busy_s += optimizer_s
-    components.append(
+    dequant = 0.0
+    if method is Method.qlora:
+        model = shape.model
+        dq_bytes = (model.params - model.embedding_params) * c.get("dequant_bytes_per_param", band)
+        dequant = steps_per_token * n_passes * dq_bytes / bandwidth
+    return RunRates(
+        padding=c.get("padding_efficiency", band),
+        flops_per_token=flops,
+        passes=n_passes,
+        mfu=mfu,
+        scaling=scaling,
+        compute_s=compute,
+        optimizer_s=optimizer,
+        dequant_s=dequant,
+        setup_h=c.get("setup_hours", band),
+        evaluation=evaluation_time(shape.model, gpu, method, shape.eval_examples, band),
+    )
+
+
+def run_time(shape: RunShape, tokens_trained: float, band: Band = Band.expected) -> RunTime:
+    """The run's time with every part named and its assumption spelled out."""
+    r = run_rates(shape, band)
+    gpu, gpus = shape.gpu, shape.gpu_count
+    processed = tokens_trained / r.padding
+    steps = processed / (shape.seq_len * shape.micro_batch * gpus)
+    components = [
+        TimeComponent(
+            "compute",
+            processed * r.compute_s / 3600,
+            f"{processed:,.0f} tokens ({tokens_trained:,.0f} trained / {r.padding:g} padding "
+            f"efficiency) x {r.flops_per_token:.3g} FLOPs per token ({r.passes:g} forward-pass "
+            f"equivalents) at {r.mfu:.0%} of {gpu.bf16_dense_tflops:g} TFLOPS"
+            + (f" on {gpus} GPUs at {r.scaling:.0%} scaling" if gpus > 1 else ""),
+        ),
         TimeComponent(
             "optimizer",
-            optimizer_s / 3600,
-            f"{steps_per_gpu:,.0f} AdamW steps over {trainable_params / 1e6:,.1f}M trainable "
+            processed * r.optimizer_s / 3600,
+            f"{steps:,.0f} AdamW steps over {shape.trainable_params / 1e6:,.1f}M trainable "
             "parameters, memory-bound",
-        )
-    )
-    if method is Method.qlora:
-        dq_bytes = (model.params - model.embedding_params) * c.get("dequant_bytes_per_param", band)
-        dequant_s = steps_per_gpu * n_passes * dq_bytes / bandwidth
-        busy_s += dequant_s
+        ),
+    ]
+    if shape.method is Method.qlora:
         components.append(
             TimeComponent(
                 "dequantisation",
-                dequant_s / 3600,
-                f"{steps_per_gpu:,.0f} steps x {n_passes:g} dequantisations of the 4-bit "
-                f"weights, memory-bound at {gpu.memory_bandwidth_gbs:g} GB/s",
+                processed * r.dequant_s / 3600,
+                f"{steps:,.0f} steps x {r.passes:g} dequantisations of the 4-bit weights, "
+                f"memory-bound at {gpu.memory_bandwidth_gbs:g} GB/s",
             )
         )
     components.append(
         TimeComponent(
             "setup",
-            c.get("setup_hours", band),
+            r.setup_h,
             "environment and data, loading"
-            + (" and quantising" if method is Method.qlora else "")
+            + (" and quantising" if shape.method is Method.qlora else "")
             + " the base model, saving checkpoints",
         )
     )
-    components.append(evaluation_time(model, gpu, method, eval_examples, band))
+    components.append(r.evaluation)
     return RunTime(
         tokens_trained=tokens_trained,
         tokens_processed=processed,
-        flops_per_token=flops,
-        tokens_per_second=processed / busy_s if busy_s > 0 else 0.0,
+        flops_per_token=r.flops_per_token,
+        tokens_per_second=1.0 / r.busy_s,
         components=tuple(components),
     )
 

@@ -1,20 +1,22 @@
 """One training estimate: memory, GPUs needed, time and dollars, for a run and a programme.
 
 The same function answers POST /api/v1/estimates/training, fills the recommendation's cost
-block and decides the engine's budget rule, so the three can never disagree.
+block and decides the engine's budget rule, so the three can never disagree. Everything that
+does not depend on the run's length (memory, layout, per-token rates) is computed once per
+shape and cached, so asking for another dataset size is a few multiplications.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
 from app.cost_model.ranges import Range
-from app.cost_model.throughput import RunTime, run_time
+from app.cost_model.throughput import RunShape, RunTime, run_rates, run_time
 
 GPU_COUNTS = (1, 2, 4, 8, 16, 32, 64)
 """Data-parallel sizes tried, in order: one node holds 8 GPUs, larger runs take whole nodes."""
@@ -50,79 +52,88 @@ class TrainingRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class TrainingEstimate:
-    request: TrainingRequest
+class MemoryShape:
+    """What memory depends on: the request without its length or programme."""
+
+    method: Method
+    model: ModelSpec
+    gpu: GpuSpec
+    seq_len: int
+    micro_batch: int | None
+    gradient_checkpointing: bool
+    lora_rank: int
+    lora_targets: tuple[str, ...]
+    precision: Precision
+    gpu_count: int | None
+
+    @classmethod
+    def of(cls, req: TrainingRequest) -> MemoryShape:
+        return cls(
+            req.method,
+            req.model,
+            req.gpu,
+            req.seq_len,
+            req.micro_batch,
+            req.gradient_checkpointing,
+            req.lora_rank,
+            req.lora_targets,
+            req.precision,
+            req.gpu_count,
+        )
+
+    def memory(self, micro_batch: int, gpus: int, band: Band = Band.expected) -> MemoryEstimate:
+        return training_memory(
+            self.model,
+            self.method,
+            seq_len=self.seq_len,
+            micro_batch=micro_batch,
+            gradient_checkpointing=self.gradient_checkpointing,
+            lora_rank=self.lora_rank,
+            lora_targets=self.lora_targets,
+            precision=self.precision,
+            gpu_count=gpus,
+            band=band,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
     micro_batch: int
-    epochs: float
+    gpu_count: int
     single_gpu_memory: MemoryEstimate
     per_gpu_memory: MemoryEstimate
     peak_memory_gib: Range
     fits_gpu: bool
-    gpu_count: int
     fits_gpu_count: bool
-    run: RunTime
-    gpu_hours_per_experiment: Range
-    per_experiment_usd: Range
-    total_usd: Range
-    assumptions: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def runs(self) -> int:
-        return self.request.experiments + self.request.tenant_runs
 
 
-def _memory(req: TrainingRequest, micro_batch: int, gpus: int, band: Band) -> MemoryEstimate:
-    return training_memory(
-        req.model,
-        req.method,
-        seq_len=req.seq_len,
-        micro_batch=micro_batch,
-        gradient_checkpointing=req.gradient_checkpointing,
-        lora_rank=req.lora_rank,
-        lora_targets=req.lora_targets,
-        precision=req.precision,
-        gpu_count=gpus,
-        band=band,
-    )
-
-
-def _fits(req: TrainingRequest, micro_batch: int, gpus: int) -> bool:
-    return _memory(req, micro_batch, gpus, Band.expected).peak_gib <= usable_gib(req.gpu.memory_gib)
-
-
-def _layout(req: TrainingRequest) -> tuple[int, int]:
+@lru_cache(maxsize=4096)
+def layout(shape: MemoryShape) -> Layout:
     """Pick (micro_batch, gpu_count): given values are kept, missing ones are the smallest fit."""
-    batches = (req.micro_batch,) if req.micro_batch is not None else MICRO_BATCHES
-    counts = (req.gpu_count,) if req.gpu_count is not None else GPU_COUNTS
-    for gpus in counts:
-        for mb in batches:
-            if _fits(req, mb, gpus):
-                return mb, gpus
-    return batches[-1], counts[-1]
-
-
-def _run(req: TrainingRequest, mb: int, gpus: int, epochs: float, band: Band) -> RunTime:
-    return run_time(
-        req.model,
-        req.gpu,
-        req.method,
-        gpu_count=gpus,
-        seq_len=req.seq_len,
-        micro_batch=mb,
-        gradient_checkpointing=req.gradient_checkpointing,
-        examples=req.examples,
-        tokens_per_example=req.tokens_per_example,
-        epochs=epochs,
-        trainable_params=_trainable(req),
-        eval_examples=req.eval_examples,
-        band=band,
+    usable = usable_gib(shape.gpu.memory_gib)
+    batches = (shape.micro_batch,) if shape.micro_batch is not None else MICRO_BATCHES
+    counts = (shape.gpu_count,) if shape.gpu_count is not None else GPU_COUNTS
+    chosen = next(
+        (
+            (mb, gpus)
+            for gpus in counts
+            for mb in batches
+            if shape.memory(mb, gpus).peak_gib <= usable
+        ),
+        (batches[-1], counts[-1]),
     )
-
-
-def _trainable(req: TrainingRequest) -> float:
-    if req.method is Method.full:
-        return req.model.params
-    return float(lora_params(req.model, req.lora_rank, req.lora_targets))
+    mb, gpus = chosen
+    single = shape.memory(mb, 1)
+    per_gpu = shape.memory(mb, gpus) if gpus > 1 else single
+    return Layout(
+        micro_batch=mb,
+        gpu_count=gpus,
+        single_gpu_memory=single,
+        per_gpu_memory=per_gpu,
+        peak_memory_gib=Range.of(lambda b: shape.memory(mb, 1, b).peak_gib),
+        fits_gpu=single.peak_gib <= usable,
+        fits_gpu_count=per_gpu.peak_gib <= usable,
+    )
 
 
 def _price(gpu: GpuSpec, band: Band) -> float:
@@ -133,42 +144,111 @@ def _price(gpu: GpuSpec, band: Band) -> float:
     return gpu.usd_per_hour
 
 
-@lru_cache(maxsize=4096)
-def estimate_training(req: TrainingRequest) -> TrainingEstimate:
-    constants = load_constants()
-    epochs = req.epochs if req.epochs is not None else constants.get("epochs")
-    mb, gpus = _layout(req)
-    single = _memory(req, mb, 1, Band.expected)
-    per_gpu = _memory(req, mb, gpus, Band.expected) if gpus > 1 else single
-    runs = {band: _run(req, mb, gpus, epochs, band) for band in Band}
+def _trainable(req: TrainingRequest) -> float:
+    if req.method is Method.full:
+        return req.model.params
+    return float(lora_params(req.model, req.lora_rank, req.lora_targets))
 
-    def gpu_hours(band: Band) -> float:
-        return runs[band].hours * gpus
 
-    hours = Range.of(gpu_hours)
-    per_exp = Range.of(lambda b: gpu_hours(b) * _price(req.gpu, b))
-    total = per_exp.scale(req.experiments + req.tenant_runs)
-    return TrainingEstimate(
-        request=req,
-        micro_batch=mb,
-        epochs=epochs,
-        single_gpu_memory=single,
-        per_gpu_memory=per_gpu,
-        peak_memory_gib=Range.of(lambda b: _memory(req, mb, 1, b).peak_gib),
-        fits_gpu=single.peak_gib <= usable_gib(req.gpu.memory_gib),
-        gpu_count=gpus,
-        fits_gpu_count=per_gpu.peak_gib <= usable_gib(req.gpu.memory_gib),
-        run=runs[Band.expected],
-        gpu_hours_per_experiment=hours,
-        per_experiment_usd=per_exp,
-        total_usd=total,
-        assumptions=(
-            ("epochs", f"{epochs:g} passes over {req.examples:,} examples"),
+@dataclass(frozen=True)
+class TrainingEstimate:
+    request: TrainingRequest
+    layout: Layout
+    epochs: float
+    shape: RunShape
+
+    @property
+    def micro_batch(self) -> int:
+        return self.layout.micro_batch
+
+    @property
+    def gpu_count(self) -> int:
+        return self.layout.gpu_count
+
+    @property
+    def fits_gpu(self) -> bool:
+        return self.layout.fits_gpu
+
+    @property
+    def fits_gpu_count(self) -> bool:
+        return self.layout.fits_gpu_count
+
+    @property
+    def single_gpu_memory(self) -> MemoryEstimate:
+        return self.layout.single_gpu_memory
+
+    @property
+    def per_gpu_memory(self) -> MemoryEstimate:
+        return self.layout.per_gpu_memory
+
+    @property
+    def peak_memory_gib(self) -> Range:
+        return self.layout.peak_memory_gib
+
+    @property
+    def runs(self) -> int:
+        return self.request.experiments + self.request.tenant_runs
+
+    @property
+    def tokens_trained(self) -> float:
+        req = self.request
+        return float(req.examples) * req.tokens_per_example * self.epochs
+
+    def _gpu_hours(self, band: Band) -> float:
+        return run_rates(self.shape, band).hours(self.tokens_trained) * self.gpu_count
+
+    @cached_property
+    def gpu_hours_per_experiment(self) -> Range:
+        return Range.of(self._gpu_hours)
+
+    @cached_property
+    def per_experiment_usd(self) -> Range:
+        return Range.of(lambda b: self._gpu_hours(b) * _price(self.request.gpu, b))
+
+    @cached_property
+    def per_experiment_expected_usd(self) -> float:
+        """The expected cost alone: what GPU choice and the budget rule compare, cheaply."""
+        return self._gpu_hours(Band.expected) * self.request.gpu.usd_per_hour
+
+    @property
+    def total_expected_usd(self) -> float:
+        return self.per_experiment_expected_usd * self.runs
+
+    @cached_property
+    def total_usd(self) -> Range:
+        return self.per_experiment_usd.scale(self.runs)
+
+    @cached_property
+    def run(self) -> RunTime:
+        return run_time(self.shape, self.tokens_trained)
+
+    @property
+    def assumptions(self) -> tuple[tuple[str, str], ...]:
+        req = self.request
+        return (
+            ("epochs", f"{self.epochs:g} passes over {req.examples:,} examples"),
             ("seq_len", f"{req.seq_len} tokens per packed sequence"),
-            ("micro_batch", f"{mb} sequences per GPU per step"),
+            ("micro_batch", f"{self.micro_batch} sequences per GPU per step"),
             (
                 "gpu_price",
                 f"${req.gpu.usd_per_hour:g}/hour ({req.gpu.price_source}, {req.gpu.price_as_of})",
             ),
-        ),
+        )
+
+
+@lru_cache(maxsize=8192)
+def estimate_training(req: TrainingRequest) -> TrainingEstimate:
+    epochs = req.epochs if req.epochs is not None else load_constants().get("epochs")
+    lay = layout(MemoryShape.of(req))
+    shape = RunShape(
+        model=req.model,
+        gpu=req.gpu,
+        method=req.method,
+        gpu_count=lay.gpu_count,
+        seq_len=req.seq_len,
+        micro_batch=lay.micro_batch,
+        gradient_checkpointing=req.gradient_checkpointing,
+        trainable_params=_trainable(req),
+        eval_examples=req.eval_examples,
     )
+    return TrainingEstimate(request=req, layout=lay, epochs=epochs, shape=shape)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from app.rules.approaches import Approach
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
     id: str
     reason: str
@@ -22,6 +22,10 @@ class Rule:
     applies_to: tuple[Approach, ...] = ()
     effect_text: str | None = None
     """The effect in words, for rules whose targets are computed when they fire."""
+
+    @cached_property
+    def points(self) -> dict[Approach, int]:
+        return dict.fromkeys(Approach, 0) | dict(self.score)
 
     @property
     def warns_only(self) -> bool:
@@ -40,13 +44,18 @@ class Rule:
         return "; ".join(parts) if parts else "plan"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleCatalogue:
     version: str
     tie_break: tuple[Approach, ...]
     high_margin: int
     medium_margin: int
     rules: tuple[Rule, ...]
+
+    @cached_property
+    def deciding_rules(self) -> tuple[Rule, ...]:
+        """The rules that can move the primary approach (warning-only rules cannot)."""
+        return tuple(r for r in self.rules if not r.warns_only)
 
     def by_id(self, rule_id: str) -> Rule:
         return self._index()[rule_id]

@@ -300,14 +300,14 @@ def _oversized(f: Facts) -> Fired | None:
         cheaper = m.cheapest
         if cheaper.request.gpu.id == m.gpu.id:
             continue
-        if cheaper.fits_gpu and cheaper.total_usd.expected * 2 <= m.programme_usd:
+        if cheaper.fits_gpu and cheaper.total_expected_usd * 2 <= m.programme_usd:
             return Fired(
                 {
                     "gpu": m.gpu.name,
                     "cheaper": cheaper.request.gpu.name,
                     "method": approach.label,
                     "model": f.model.name,
-                    "cheaper_cost": usd(cheaper.total_usd.expected),
+                    "cheaper_cost": usd(cheaper.total_expected_usd),
                     "cost": usd(m.programme_usd),
                 }
             )

@@ -17,7 +17,7 @@ from typing import Any
 
 from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.rules.approaches import Approach
-from app.rules.engine import Evaluation, evaluate
+from app.rules.engine import Evaluation, primary_of
 from app.rules.facts import build_facts
 
 EXAMPLE_THRESHOLDS = (200, 1000, 100_001)
@@ -76,7 +76,7 @@ def _distance(name: str, old: Any, new: Any) -> float:
 
 def _try(answers: Answers, change: dict[str, Any], base: Evaluation) -> Approach | None:
     changed = answers.model_copy(update=change)
-    result = evaluate(build_facts(changed, base.facts.context)).primary
+    result = primary_of(build_facts(changed, base.facts.context))
     return result if result is not base.primary else None
 
 

@@ -25,7 +25,7 @@ class FiredRule:
         return self.fired.exclude or self.rule.exclude
 
     def points(self, approach: Approach) -> int:
-        return dict(self.rule.score).get(approach, 0)
+        return self.rule.points[approach]
 
     def reason(self) -> str:
         return self.rule.reason.format_map(self.fired.values)
@@ -92,10 +92,32 @@ def fire_rules(facts: Facts, catalogue: RuleCatalogue) -> tuple[FiredRule, ...]:
     return tuple(fired)
 
 
+def _rank_key(catalogue: RuleCatalogue) -> dict[Approach, int]:
+    return {a: i for i, a in enumerate(catalogue.tie_break)}
+
+
+def primary_of(facts: Facts) -> Approach:
+    """The primary approach alone: the same choice as evaluate(), without the explanations,
+    for the counterfactual search that asks it dozens of times per recommendation."""
+    catalogue = load_rules()
+    scores = dict.fromkeys(Approach, 0)
+    blocked: set[Approach] = set()
+    for rule in catalogue.deciding_rules:
+        result = CONDITIONS[rule.id](facts)
+        if result is None:
+            continue
+        for approach, points in rule.score:
+            scores[approach] += points
+        blocked.update(result.exclude or rule.exclude)
+        blocked.update(rule.not_primary)
+    order = _rank_key(catalogue)
+    return min(Approach, key=lambda a: (a in blocked, -scores[a], order[a]))
+
+
 def evaluate(facts: Facts) -> Evaluation:
     catalogue = load_rules()
     fired = fire_rules(facts, catalogue)
-    order = {a: i for i, a in enumerate(catalogue.tie_break)}
+    order = _rank_key(catalogue)
     standings = []
     for approach in Approach:
         excluded_by = tuple(f for f in fired if approach in f.excludes)

@@ -36,11 +36,11 @@ class MethodFacts:
 
     @property
     def programme_usd(self) -> float:
-        return self.estimate.total_usd.expected
+        return self.estimate.total_expected_usd
 
     @property
     def per_run_usd(self) -> float:
-        return self.estimate.per_experiment_usd.expected
+        return self.estimate.per_experiment_expected_usd
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,32 +98,41 @@ def _request(
     gpu: GpuSpec,
     examples: int,
     experiments: int,
-    context: Context,
+    tokens_per_example: int,
+    tenants: int,
 ) -> TrainingRequest:
-    tenants = context.tenants
+    """Examples are split evenly between tenants; the bounded search runs on one tenant's
+    share, then each further tenant's adapter is trained once with the chosen settings."""
     return TrainingRequest(
         method=method,
         model=model,
         gpu=gpu,
         examples=max(1, math.ceil(examples / tenants)),
-        tokens_per_example=context.tokens_per_example,
+        tokens_per_example=tokens_per_example,
         experiments=experiments,
         tenant_runs=tenants - 1,
     )
 
 
 def _gpu_order(est: TrainingEstimate) -> tuple[bool, float, str]:
-    return (not est.fits_gpu, est.total_usd.expected, est.request.gpu.id)
+    return (not est.fits_gpu, est.total_expected_usd, est.request.gpu.id)
 
 
 @lru_cache(maxsize=4096)
 def _cheapest(
-    method: Method, model: ModelSpec, examples: int, experiments: int, context: Context
+    method: Method,
+    model: ModelSpec,
+    examples: int,
+    experiments: int,
+    tokens_per_example: int,
+    tenants: int,
 ) -> TrainingEstimate:
     """The cheapest catalogue GPU where the method fits one card, else the cheapest cluster
     (multi-GPU only on datacenter cards: consumer cards have no fast interconnect)."""
     estimates = [
-        estimate_training(_request(method, model, g, examples, experiments, context))
+        estimate_training(
+            _request(method, model, g, examples, experiments, tokens_per_example, tenants)
+        )
         for g in load_catalogue().gpus_by_price
     ]
     usable = [e for e in estimates if e.fits_gpu or e.request.gpu.datacenter]
@@ -135,14 +144,12 @@ def method_facts(
 ) -> MethodFacts:
     """The method on the context's GPU, or on the cheapest GPU where it fits."""
     experiments = experiments_for(method, answers)
-    examples = answers.labelled_examples
-    cheapest = _cheapest(
-        method, model, examples, experiments, context.model_copy(update={"gpu": None})
-    )
+    shape = (answers.labelled_examples, experiments, context.tokens_per_example, context.tenants)
+    cheapest = _cheapest(method, model, *shape)
     if context.gpu is None:
         return MethodFacts(method, cheapest, experiments, cheapest)
     gpu = load_catalogue().gpus[context.gpu]
-    chosen = estimate_training(_request(method, model, gpu, examples, experiments, context))
+    chosen = estimate_training(_request(method, model, gpu, *shape))
     return MethodFacts(method, chosen, experiments, cheapest)
 
 

@@ -1,0 +1,169 @@
+"""Invariants over the whole answer space (hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.canonical import canonical_json
+from app.cost_model.architecture import model_for_size
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.methods import Method
+from app.cost_model.training import TrainingRequest, estimate_training
+from app.questions import (
+    DataFreshness,
+    DomainVocabulary,
+    Objective,
+    OutputConsistency,
+    QualityEvidence,
+    RecommendationRequest,
+)
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.recommend import recommend
+
+CAT = load_catalogue()
+
+answers = st.fixed_dictionaries(
+    {
+        "objective": st.sampled_from([o.value for o in Objective]),
+        "domain_vocabulary": st.sampled_from([v.value for v in DomainVocabulary]),
+        "output_consistency": st.sampled_from([v.value for v in OutputConsistency]),
+        "labelled_examples": st.integers(0, 10_000_000),
+        "data_freshness": st.sampled_from([v.value for v in DataFreshness]),
+        "citations_required": st.booleans(),
+        "latency_p99_ms": st.integers(10, 600_000),
+        "ml_capability": st.integers(1, 5),
+        "budget_usd": st.floats(0, 100_000_000, allow_nan=False),
+    }
+)
+context = st.fixed_dictionaries(
+    {},
+    optional={
+        "base_model": st.sampled_from(sorted(CAT.models)),
+        "gpu": st.sampled_from(sorted(CAT.gpus)),
+        "monthly_requests": st.integers(0, 100_000_000),
+        "tenants": st.integers(1, 50),
+        "on_prem_required": st.booleans(),
+        "multilingual": st.booleans(),
+        "quality_evidence": st.sampled_from([q.value for q in QualityEvidence]),
+        "horizon_months": st.integers(1, 60),
+    },
+)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _run(a: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
+    return recommend(RecommendationRequest.model_validate({"answers": a, "context": c}))
+
+
+def _eligible(result: dict[str, Any]) -> set[str]:
+    return {r["approach"] for r in result["ranking"] if r["eligible"]}
+
+
+@FAST
+@given(answers, context)
+def test_every_answer_set_gets_a_valid_approach(a: dict[str, Any], c: dict[str, Any]) -> None:
+    with TestClient(_app()) as client:
+        response = client.post("/api/v1/recommendations", json={"answers": a, "context": c})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["approach"] in {x.value for x in Approach}
+    assert {r["approach"] for r in result["ranking"]} == {x.value for x in Approach}
+    assert result["ranking"][0]["approach"] == result["approach"]
+
+
+def _app() -> Any:
+    from app.main import create_app  # noqa: PLC0415
+
+    return create_app()
+
+
+@FAST
+@given(answers, context)
+def test_same_input_same_bytes(a: dict[str, Any], c: dict[str, Any]) -> None:
+    assert canonical_json(_run(a, c)) == canonical_json(_run(dict(a), dict(c)))
+
+
+@FAST
+@given(answers, context, st.floats(1, 1e7))
+def test_more_budget_never_makes_a_method_ineligible(
+    a: dict[str, Any], c: dict[str, Any], extra: float
+) -> None:
+    richer = {**a, "budget_usd": min(100_000_000.0, a["budget_usd"] + extra)}
+    assert _eligible(_run(a, c)) <= _eligible(_run(richer, c))
+
+
+@FAST
+@given(answers, context, st.integers(0, 199))
+def test_under_200_examples_never_fine_tunes(
+    a: dict[str, Any], c: dict[str, Any], examples: int
+) -> None:
+    result = _run({**a, "labelled_examples": examples}, c)
+    assert result["approach"] not in {x.value for x in FINE_TUNING}
+    assert not (_eligible(result) & {x.value for x in FINE_TUNING})
+
+
+@FAST
+@given(answers, context)
+def test_cumulative_series_never_decrease(a: dict[str, Any], c: dict[str, Any]) -> None:
+    for series in _run(a, c)["cost"]["series"]:
+        for key in ("cumulative_usd", "low_usd", "high_usd"):
+            values = series[key]
+            assert all(x <= y for x, y in zip(values, values[1:], strict=False))
+        assert all(
+            lo <= mid <= hi
+            for lo, mid, hi in zip(
+                series["low_usd"], series["cumulative_usd"], series["high_usd"], strict=True
+            )
+        )
+
+
+methods = st.sampled_from(list(Method))
+gpus = st.sampled_from(sorted(CAT.gpus))
+
+
+def _est(method: Method, size: float, gpu: str, examples: int = 1000) -> Any:
+    return estimate_training(
+        TrainingRequest(
+            method=method,
+            model=model_for_size(size),
+            gpu=CAT.gpus[gpu],
+            examples=examples,
+            micro_batch=1,
+        )
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(methods, st.floats(0.5, 200), gpus, st.integers(1, 1_000_000), st.integers(1, 1_000_000))
+def test_more_examples_never_cost_less(
+    method: Method, size: float, gpu: str, n: int, extra: int
+) -> None:
+    assert (
+        _est(method, size, gpu, n).total_usd.expected
+        <= _est(method, size, gpu, n + extra).total_usd.expected
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(methods, st.floats(0.5, 200), st.floats(0.01, 100), gpus)
+def test_a_bigger_model_never_needs_less_memory(
+    method: Method, size: float, extra: float, gpu: str
+) -> None:
+    small = _est(method, size, gpu).peak_memory_gib.expected
+    assert small <= _est(method, size + extra, gpu).peak_memory_gib.expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(CAT.models)), gpus, st.sampled_from([1, 2, 4, 8]))
+def test_qlora_never_needs_more_memory_than_lora(model: str, gpu: str, batch: int) -> None:
+    def peak(method: Method) -> float:
+        req = TrainingRequest(
+            method=method, model=CAT.models[model], gpu=CAT.gpus[gpu], micro_batch=batch
+        )
+        return estimate_training(req).peak_memory_gib.expected
+
+    assert peak(Method.qlora) <= peak(Method.lora)
