@@ -12,6 +12,7 @@ from app.api import catalogues, health, recommendations
 from app.api.errors import validation_handler
 from app.api.security import SecurityMiddleware
 from app.config import Settings, get_settings
+from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine
 
 
@@ -21,9 +22,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.database_url)
+        if settings.prices_live_update:
+            start_live_updates()
         try:
             yield
         finally:
+            if settings.prices_live_update:
+                stop_live_updates()
             app.state.engine.dispose()
 
     app = FastAPI(

@@ -196,3 +196,28 @@ def test_genai_prices_date_moves_with_its_pin() -> None:
     locked = next(p["version"] for p in lock["package"] if p["name"] == "genai-prices")
     prices = tomllib.loads((ROOT / "app/cost_model/data/prices.toml").read_text())
     assert prices["genai_prices"]["version"] == locked, "update released= beside the new pin"
+
+
+def test_live_prices_are_opt_in_and_say_so(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Intranets are offline: no fetch by default; a connected deployment may opt in."""
+    started: list[str] = []
+
+    class FakeUpdater:
+        def start(self, *, wait: bool) -> None:
+            started.append(f"start wait={wait}")
+
+        def stop(self) -> None:
+            started.append("stop")
+
+    monkeypatch.setattr("app.cost_model.prices.UpdatePrices", FakeUpdater)
+    with TestClient(create_app(settings)) as c:
+        offline = c.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}).json()
+    assert started == []
+    assert offline["prices_as_of"] == "2026-11-10"
+    live_settings = settings.model_copy(update={"prices_live_update": True})
+    with TestClient(create_app(live_settings)) as c:
+        live = c.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}).json()
+    assert started == ["start wait=False", "stop"]
+    assert live["prices_as_of"].startswith("live")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -112,7 +113,7 @@ def test_cumulative_series_never_decrease(a: dict[str, Any], c: dict[str, Any]) 
     for series in _run(a, c)["cost"]["series"]:
         for key in ("cumulative_usd", "low_usd", "high_usd"):
             values = series[key]
-            assert all(x <= y for x, y in zip(values, values[1:], strict=False))
+            assert all(x <= y for x, y in pairwise(values))
         assert all(
             lo <= mid <= hi
             for lo, mid, hi in zip(

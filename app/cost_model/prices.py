@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 
-from genai_prices import Usage, calc_price
+from genai_prices import UpdatePrices, Usage, calc_price
 
 from app.cost_model.catalogue import read_data
 
@@ -38,12 +38,41 @@ def _section(name: str) -> dict[str, object]:
     return section
 
 
-def prices_as_of() -> str:
+_live: list[UpdatePrices] = []
+"""The running live updater, when a connected deployment opted in (settings)."""
+
+
+def start_live_updates() -> None:
+    """Opt in to genai-prices' background refresh from its published data (network needed).
+    Results then follow today's prices and say so in prices_as_of."""
+    if not _live:
+        updater = UpdatePrices()
+        updater.start(wait=False)
+        _live.append(updater)
+        _lookup.cache_clear()
+
+
+def stop_live_updates() -> None:
+    while _live:
+        _live.pop().stop()
+    _lookup.cache_clear()
+
+
+def bundled_as_of() -> str:
     return str(_section("genai_prices")["released"])
 
 
-def _as_of_timestamp() -> datetime:
-    return datetime.fromisoformat(prices_as_of()).replace(tzinfo=UTC)
+def prices_as_of() -> str:
+    """The date of the price data: the pinned release, or a note that prices are live."""
+    if _live:
+        return f"live (fetched at run time; bundled data {bundled_as_of()})"
+    return bundled_as_of()
+
+
+def _as_of_timestamp() -> datetime | None:
+    if _live:
+        return None  # today's prices, as the live data has them
+    return datetime.fromisoformat(bundled_as_of()).replace(tzinfo=UTC)
 
 
 DEFAULT_REFERENCE_API_MODEL: str = str(_section("reference_api")["default_model"])
@@ -71,19 +100,25 @@ def _lookup(
     return ApiPrice(calc.provider.id, calc.model.id, calc.model.name or calc.model.id, inp, out)
 
 
+def _price(model_ref: str, provider: str | None, input_tokens: int, output_tokens: int) -> ApiPrice:
+    """Cached for the pinned data; looked up afresh while live prices may change under us."""
+    lookup = _lookup.__wrapped__ if _live else _lookup
+    return lookup(model_ref, provider, input_tokens, output_tokens)
+
+
 def resolve_api_model(model_ref: str) -> ApiPrice:
     """Check a reference model exists in the dataset (raises ValueError with a clear message)."""
-    return _lookup(model_ref, None, 1000, 250)
+    return _price(model_ref, None, 1000, 250)
 
 
 def api_price(model_ref: str, input_tokens: int, output_tokens: int) -> ApiPrice:
     """Per-million prices at this request size: tiered models charge more for long prompts."""
-    return _lookup(model_ref, None, input_tokens, output_tokens)
+    return _price(model_ref, None, input_tokens, output_tokens)
 
 
 def embedding_usd_per_mtok() -> float:
     emb = _section("embeddings")
-    return _lookup(str(emb["model"]), str(emb["provider"]), 1_000_000, 0).input_usd_per_mtok
+    return _price(str(emb["model"]), str(emb["provider"]), 1_000_000, 0).input_usd_per_mtok
 
 
 def hosted_price(model_id: str, input_tokens: int, output_tokens: int) -> ApiPrice | None:
@@ -94,4 +129,4 @@ def hosted_price(model_id: str, input_tokens: int, output_tokens: int) -> ApiPri
     if ref is None:
         return None
     provider, model_ref = ref
-    return _lookup(str(model_ref), str(provider), input_tokens, output_tokens)
+    return _price(str(model_ref), str(provider), input_tokens, output_tokens)

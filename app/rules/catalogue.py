@@ -44,7 +44,7 @@ class Rule:
         return "; ".join(parts) if parts else "plan"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleCatalogue:
     version: str
     tie_break: tuple[Approach, ...]

@@ -7,11 +7,12 @@ catalogue's fixed order, and nothing depends on the clock or on dict iteration a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from app.questions import DataFreshness, Objective
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import Rule, RuleCatalogue, load_rules
-from app.rules.conditions import CONDITIONS, Fired
+from app.rules.conditions import CONDITIONS, Condition, Fired
 from app.rules.facts import Facts
 
 
@@ -102,16 +103,26 @@ def primary_of(facts: Facts) -> Approach:
     catalogue = load_rules()
     scores = dict.fromkeys(Approach, 0)
     blocked: set[Approach] = set()
-    for rule in catalogue.deciding_rules:
-        result = CONDITIONS[rule.id](facts)
+    for condition, score, static_block in _deciding(catalogue):
+        result = condition(facts)
         if result is None:
             continue
-        for approach, points in rule.score:
+        for approach, points in score:
             scores[approach] += points
-        blocked.update(result.exclude or rule.exclude)
-        blocked.update(rule.not_primary)
+        blocked.update(static_block)
+        blocked.update(result.exclude)
     order = _rank_key(catalogue)
     return min(Approach, key=lambda a: (a in blocked, -scores[a], order[a]))
+
+
+@cache
+def _deciding(
+    catalogue: RuleCatalogue,
+) -> tuple[tuple[Condition, tuple[tuple[Approach, int], ...], frozenset[Approach]], ...]:
+    return tuple(
+        (CONDITIONS[r.id], r.score, frozenset(r.exclude) | frozenset(r.not_primary))
+        for r in catalogue.deciding_rules
+    )
 
 
 def evaluate(facts: Facts) -> Evaluation:

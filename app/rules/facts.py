@@ -43,6 +43,9 @@ class MethodFacts:
         return self.estimate.per_experiment_expected_usd
 
 
+METHOD_INDEX = {m: i for i, m in enumerate(Method)}
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     answers: Answers
@@ -52,7 +55,7 @@ class Facts:
     methods: tuple[MethodFacts, ...]
 
     def method(self, method: Method) -> MethodFacts:
-        return next(m for m in self.methods if m.method is method)
+        return self.methods[METHOD_INDEX[method]]
 
     def for_approach(self, approach: Approach) -> MethodFacts | None:
         method = approach.method

@@ -1,0 +1,103 @@
+"""`make bench`: the engine's and the cost model's timings, each against a baseline measured
+in the same run, because these machines are shared and noisy and absolute times drift.
+
+The baseline is the floor every API call pays anyway: validating the request body with
+pydantic and writing the canonical JSON of the result. A ratio of 3 means the work costs three
+times that floor.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.canonical import canonical_json
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.methods import Method
+from app.cost_model.training import TrainingRequest, estimate_training, layout
+from app.questions import RecommendationRequest
+from app.rules import facts
+from app.rules.cost_block import cost_block
+from app.rules.facts import build_facts
+from app.rules.recommend import recommend
+
+BODY = {
+    "answers": {
+        "objective": "behaviour",
+        "domain_vocabulary": "specialised",
+        "output_consistency": "consistent_tone",
+        "labelled_examples": 5000,
+        "data_freshness": "monthly",
+        "citations_required": False,
+        "latency_p99_ms": 2000,
+        "ml_capability": 4,
+        "budget_usd": 1000,
+    },
+    "context": {"base_model": "llama-3.1-8b", "gpu": "a100-80gb", "on_prem_required": True},
+}
+
+
+def timed(fn: Callable[[], object], repeat: int = 7, number: int = 50) -> float:
+    """Median seconds per call over `repeat` batches of `number` calls."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    raw = json.dumps(BODY)
+    request = RecommendationRequest.model_validate_json(raw)
+    result = recommend(request)
+    baseline = timed(
+        lambda: canonical_json(
+            RecommendationRequest.model_validate_json(raw).model_dump(mode="json")
+        )
+    )
+    serialise = timed(lambda: canonical_json(result))
+    rng = random.Random(7)
+
+    def fresh() -> object:
+        answers = {**BODY["answers"], "labelled_examples": rng.randint(200, 500_000)}
+        body = {"answers": answers, "context": BODY["context"]}
+        return recommend(RecommendationRequest.model_validate(body))
+
+    cat = load_catalogue()
+    req = TrainingRequest(
+        method=Method.qlora, model=cat.models["llama-3.1-70b"], gpu=cat.gpus["h100-80gb"]
+    )
+
+    def cold_estimate() -> object:
+        estimate_training.cache_clear()
+        layout.cache_clear()
+        est = estimate_training(req)
+        return est.total_usd, est.run
+
+    def cold_cost_block() -> object:
+        facts._cheapest.cache_clear()  # noqa: SLF001
+        return cost_block(build_facts(request.answers, request.context))
+
+    rows = [
+        ("baseline: validate request + canonical JSON", baseline),
+        ("recommendation incl. counterfactuals (same input)", timed(lambda: recommend(request))),
+        ("recommendation incl. counterfactuals (new dataset size)", timed(fresh, number=20)),
+        ("training estimate, nothing cached", timed(cold_estimate, number=20)),
+        ("full cost block, estimates not cached", timed(cold_cost_block, number=10)),
+        ("canonical JSON of a full result", serialise),
+    ]
+    print(f"{'what':58s} {'ms':>8s} {'x baseline':>11s}")
+    for name, seconds in rows:
+        print(f"{name:58s} {seconds * 1000:8.3f} {seconds / baseline:11.1f}")
+    Path("var").mkdir(exist_ok=True)
+    Path("var/bench.json").write_text(json.dumps(dict(rows), indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
