@@ -54,7 +54,7 @@ def start_live_updates() -> None:
 
 def stop_live_updates() -> None:
     while _live:
-        _live.pop().stop()
+        _live.pop().stop()  # type: ignore[no-untyped-call]  # genai-prices leaves it unannotated
     _lookup.cache_clear()
 
 
