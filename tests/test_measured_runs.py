@@ -13,6 +13,7 @@ import pytest
 from app.cost_model.catalogue import load_catalogue, read_data
 from app.cost_model.memory import GIB
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
+from app.cost_model.serving import Traffic, replica_throughput
 from app.cost_model.training import TrainingRequest, estimate_training
 
 TARGETS = {
@@ -75,3 +76,30 @@ def test_tokens_per_second_within_40_percent(run: dict[str, Any]) -> None:
 
 def test_there_are_standard_stack_runs_to_check() -> None:
     assert sum("peak_memory_gib" in r for r in RUNS) >= 5
+
+
+SHAREGPT = Traffic(monthly_requests=0, input_tokens=220, output_tokens=200)
+"""vLLM's ShareGPT benchmark requests: about 220 prompt and 200 output tokens on average."""
+SERVING = [
+    s
+    for s in read_data("measured_runs.toml")["serving"]
+    # bf16 weights under vLLM 0.5.4 at 320 concurrent prompts (FP8 weights, single streams and
+    # the multi-step scheduler of 0.6 are other regimes)
+    if s.get("weights") == "bf16" and s.get("engine") == "vllm 0.5.4"
+]
+
+
+@pytest.mark.parametrize("run", [pytest.param(s, id=s["id"]) for s in SERVING])
+def test_self_hosting_throughput_within_40_percent(run: dict[str, Any]) -> None:
+    """The serving roofline against vLLM's measured output tokens/s at high concurrency."""
+    cat = load_catalogue()
+    replica = replica_throughput(cat.models[run["model"]], cat.gpus[run["gpu"]], SHAREGPT)
+    assert replica is not None
+    tensor_parallel, _, requests_per_second = replica
+    assert tensor_parallel == run["gpu_count"]
+    predicted = requests_per_second * SHAREGPT.output_tokens
+    assert predicted == pytest.approx(run["output_tokens_per_second"], rel=0.40)
+
+
+def test_there_are_serving_measurements_to_check() -> None:
+    assert len(SERVING) >= 2

@@ -70,8 +70,8 @@ def _price_of(gpu: GpuSpec, band: Band) -> float:
     )
 
 
-def _replica(
-    model: ModelSpec, gpu: GpuSpec, traffic: Traffic, band: Band
+def replica_throughput(
+    model: ModelSpec, gpu: GpuSpec, traffic: Traffic, band: Band = Band.expected
 ) -> tuple[int, int, float] | None:
     """(tensor_parallel, batch, requests/s of one replica), or None if the model can't fit."""
     c = load_constants()
@@ -105,7 +105,7 @@ def self_host(model: ModelSpec, traffic: Traffic, copies: int, band: Band) -> Se
     for gpu in load_catalogue().gpus_by_price:
         if not gpu.datacenter:
             continue
-        replica = _replica(model, gpu, traffic, band)
+        replica = replica_throughput(model, gpu, traffic, band)
         if replica is None:
             continue
         tp, batch, rps = replica

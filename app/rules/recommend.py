@@ -214,17 +214,29 @@ def recommend(request: RecommendationRequest) -> dict[str, Any]:
     }
 
 
-def summary(ev: Evaluation) -> str:
-    primary = ev.primary
-    lead = next(
-        (f.reason() for f in ev.fired if f.points(primary) > 0 or primary in f.rule.not_primary),
-        "",
+def _deciding_reason(ev: Evaluation) -> str:
+    """The one reason a reader needs first: why the approach with the most points in its favour
+    was ruled out, or else the rule that most separates the winner from the runner-up."""
+    primary = ev.standings[0]
+    strongest = max(ev.standings, key=lambda s: s.score)
+    blockers = strongest.excluded_by or strongest.complement_only_by
+    if strongest.score > primary.score and blockers:
+        return blockers[0].reason()
+    second = ev.runner_up
+    if not ev.fired:
+        return ""
+    best = max(
+        ev.fired,
+        key=lambda f: f.points(primary.approach) - (f.points(second.approach) if second else 0),
     )
-    text = f"Recommended: {primary.label}."
-    comps = ev.complements
-    if comps:
-        text += " Alongside it: " + ", ".join(c.label for c in comps) + "."
-    return f"{text} {lead}".strip()
+    return best.reason()
+
+
+def summary(ev: Evaluation) -> str:
+    text = f"Recommended: {ev.primary.label}."
+    if ev.complements:
+        text += " Alongside it: " + ", ".join(c.label for c in ev.complements) + "."
+    return f"{text} {_deciding_reason(ev)}".strip()
 
 
 __all__ = ["Approach", "input_hash", "recommend"]

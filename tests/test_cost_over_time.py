@@ -1,0 +1,60 @@
+"""Crossovers: heavy API traffic pays back a self-hosted fine-tune fast; light traffic never."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.questions import RecommendationRequest
+from app.rules.recommend import recommend
+
+LOGISTICS: dict[str, Any] = {
+    "answers": {
+        "objective": "behaviour",
+        "domain_vocabulary": "specialised",
+        "output_consistency": "consistent_tone",
+        "labelled_examples": 50000,
+        "data_freshness": "monthly",
+        "citations_required": False,
+        "latency_p99_ms": 3000,
+        "ml_capability": 4,
+        "budget_usd": 20000,
+    },
+    "context": {
+        "base_model": "qwen-2.5-32b",
+        "gpu": "a100-40gb",
+        "multilingual": True,
+        "monthly_requests": 8_000_000,
+        "input_tokens_per_request": 1500,
+        "output_tokens_per_request": 500,
+    },
+}
+
+
+def _crossovers(body: dict[str, Any]) -> dict[tuple[str, str], int]:
+    result = recommend(RecommendationRequest.model_validate(body))
+    return {(c["approach"], c["versus"]): c["month"] for c in result["cost"]["crossovers"]}
+
+
+def test_api_replacement_pays_back_within_two_months() -> None:
+    assert _crossovers(LOGISTICS)[("qlora", "api")] <= 2
+
+
+def test_low_traffic_never_pays_back_within_24_months() -> None:
+    light = {**LOGISTICS, "context": {**LOGISTICS["context"], "monthly_requests": 1000}}
+    crossings = _crossovers(light)
+    for approach in ("lora", "qlora", "full_fine_tuning"):
+        assert (approach, "api") not in crossings
+
+
+def test_series_cover_the_horizon_for_every_approach() -> None:
+    body = {**LOGISTICS, "context": {**LOGISTICS["context"], "horizon_months": 36}}
+    result = recommend(RecommendationRequest.model_validate(body))
+    series = result["cost"]["series"]
+    assert {s["approach"] for s in series} == {"api", "rag", "lora", "qlora", "full_fine_tuning"}
+    assert all(len(s["cumulative_usd"]) == 36 for s in series)
+
+
+def test_on_prem_serves_every_approach_on_own_gpus() -> None:
+    body = {**LOGISTICS, "context": {**LOGISTICS["context"], "on_prem_required": True}}
+    serving = recommend(RecommendationRequest.model_validate(body))["cost"]["serving"]
+    assert all(how.startswith("self-hosted") for how in serving.values())
