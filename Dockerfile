@@ -1,0 +1,25 @@
+# Tunewise for an intranet: one image, configured by environment (DATABASE_URL, TUNEWISE_*).
+# The same steps as `make run`: pinned uv, the locked dependencies, uvicorn serving app.main:app.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy
+
+RUN pip install --no-cache-dir "uv==0.13.8" \
+    && useradd --create-home --uid 10001 tunewise
+
+WORKDIR /srv/tunewise
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY app ./app
+RUN mkdir -p var && chown tunewise:tunewise var
+
+USER tunewise
+ENV PATH="/srv/tunewise/.venv/bin:$PATH"
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
