@@ -25,24 +25,15 @@ from app.rules.catalogue import Rule, load_rules
 from app.rules.conditions import CONDITIONS, Fired
 from app.rules.facts import Facts
 from app.rules.recommend import recommend
+from tests.conftest import BASE_ANSWERS
 
 Result = dict[str, Any]
 
 APPROACHES = ("lora", "qlora", "full_fine_tuning", "rag", "dont_fine_tune")
 FINE_TUNING = ("lora", "qlora", "full_fine_tuning")
 
-# A realistic behaviour case (close to the fintech worked example): LoRA wins comfortably.
-BASE_ANSWERS: dict[str, Any] = {
-    "objective": "behaviour",
-    "domain_vocabulary": "specialised",
-    "output_consistency": "consistent_tone",
-    "labelled_examples": 5000,
-    "data_freshness": "monthly",
-    "citations_required": False,
-    "latency_p99_ms": 2000,
-    "ml_capability": 4,
-    "budget_usd": 10000,
-}
+# BASE_ANSWERS: a realistic behaviour case (close to the fintech worked example) where LoRA
+# wins comfortably.
 
 # The full-fine-tuning worked example (scenario full-ft-with-evidence), without its evidence.
 RESEARCH_ANSWERS: dict[str, Any] = {

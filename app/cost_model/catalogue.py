@@ -99,6 +99,21 @@ class Catalogue:
         return tuple(sorted(self.gpus.values(), key=lambda g: (g.usd_per_hour, g.id)))
 
 
+def check_model_id(value: str) -> str:
+    """For validators: the id, or a ValueError that lists the ids that exist."""
+    models = load_catalogue().models
+    if value not in models:
+        raise ValueError(f"unknown base model {value!r}; choose one of: {', '.join(models)}")
+    return value
+
+
+def check_gpu_id(value: str) -> str:
+    gpus = load_catalogue().gpus
+    if value not in gpus:
+        raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
+    return value
+
+
 def read_data(name: str) -> dict[str, Any]:
     """Parse one TOML file shipped in app/cost_model/data."""
     text = resources.files("app.cost_model").joinpath("data", name).read_text(encoding="utf-8")

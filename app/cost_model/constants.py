@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from app.cost_model.catalogue import read_data
+from app.cost_model.catalogue import GpuSpec, read_data
 
 
 class Band(StrEnum):
@@ -32,6 +32,15 @@ class Constant:
         if band is Band.high:
             return self.high
         return self.value
+
+
+def hourly_usd(gpu: GpuSpec, band: Band) -> float:
+    """A GPU's on-demand price for one band of an estimate (its catalogue low, expected, high)."""
+    if band is Band.low:
+        return gpu.usd_per_hour_low
+    if band is Band.high:
+        return gpu.usd_per_hour_high
+    return gpu.usd_per_hour
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.cost_model.architecture import resolve_model
-from app.cost_model.catalogue import load_catalogue
+from app.cost_model.catalogue import check_gpu_id, check_model_id, load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
@@ -51,18 +51,12 @@ class TrainingEstimateInput(BaseModel):
     @field_validator("base_model")
     @classmethod
     def _known_model(cls, value: str | None) -> str | None:
-        models = load_catalogue().models
-        if value is not None and value not in models:
-            raise ValueError(f"unknown base model {value!r}; choose one of: {', '.join(models)}")
-        return value
+        return None if value is None else check_model_id(value)
 
     @field_validator("gpu")
     @classmethod
     def _known_gpu(cls, value: str) -> str:
-        gpus = load_catalogue().gpus
-        if value not in gpus:
-            raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
-        return value
+        return check_gpu_id(value)
 
     @model_validator(mode="after")
     def _one_model(self) -> Self:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
-from app.cost_model.constants import Band, load_constants
+from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.prices import api_price, embedding_usd_per_mtok, hosted_price, price_data
 from app.cost_model.ranges import Range
 
@@ -64,12 +64,6 @@ def retrieved_tokens(band: Band) -> int:
     return int(_rag()[key])
 
 
-def _price_of(gpu: GpuSpec, band: Band) -> float:
-    return {Band.low: gpu.usd_per_hour_low, Band.high: gpu.usd_per_hour_high}.get(
-        band, gpu.usd_per_hour
-    )
-
-
 def replica_throughput(
     model: ModelSpec, gpu: GpuSpec, traffic: Traffic, band: Band = Band.expected
 ) -> tuple[int, int, float] | None:
@@ -111,7 +105,7 @@ def self_host(model: ModelSpec, traffic: Traffic, copies: int, band: Band) -> Se
         tp, batch, rps = replica
         replicas = max(copies, math.ceil(peak_rps / rps))
         plan = SelfHostPlan(gpu.id, tp, replicas, batch, rps)
-        usd = plan.gpus * _price_of(gpu, band) * c.get("hours_per_month", band)
+        usd = plan.gpus * hourly_usd(gpu, band) * c.get("hours_per_month", band)
         if best is None or usd < best[0]:
             best = (usd, plan)
     if best is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec
-from app.cost_model.constants import Band, load_constants
+from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
 from app.cost_model.ranges import Range
@@ -136,14 +136,6 @@ def layout(shape: MemoryShape) -> Layout:
     )
 
 
-def _price(gpu: GpuSpec, band: Band) -> float:
-    if band is Band.low:
-        return gpu.usd_per_hour_low
-    if band is Band.high:
-        return gpu.usd_per_hour_high
-    return gpu.usd_per_hour
-
-
 def _trainable(req: TrainingRequest) -> float:
     if req.method is Method.full:
         return req.model.params
@@ -203,7 +195,7 @@ class TrainingEstimate:
 
     @cached_property
     def per_experiment_usd(self) -> Range:
-        return Range.of(lambda b: self._gpu_hours(b) * _price(self.request.gpu, b))
+        return Range.of(lambda b: self._gpu_hours(b) * hourly_usd(self.request.gpu, b))
 
     @cached_property
     def per_experiment_expected_usd(self) -> float:

@@ -12,7 +12,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.cost_model.catalogue import load_catalogue
+from app.cost_model.catalogue import check_gpu_id, check_model_id
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 
 
@@ -91,19 +91,12 @@ class Context(BaseModel):
     @field_validator("base_model")
     @classmethod
     def _known_model(cls, value: str | None) -> str | None:
-        models = load_catalogue().models
-        if value is not None and value not in models:
-            known = ", ".join(models)
-            raise ValueError(f"unknown base model {value!r}; choose one of: {known}")
-        return value
+        return None if value is None else check_model_id(value)
 
     @field_validator("gpu")
     @classmethod
     def _known_gpu(cls, value: str | None) -> str | None:
-        gpus = load_catalogue().gpus
-        if value is not None and value not in gpus:
-            raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
-        return value
+        return None if value is None else check_gpu_id(value)
 
     @field_validator("reference_api_model")
     @classmethod
