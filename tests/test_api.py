@@ -221,3 +221,32 @@ def test_live_prices_are_opt_in_and_say_so(
         live = c.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}).json()
     assert started == ["start wait=False", "stop"]
     assert live["prices_as_of"].startswith("live")
+
+
+def test_unsure_answers_take_the_conservative_default_and_lower_confidence(
+    client: TestClient,
+) -> None:
+    sure = client.post(
+        "/api/v1/recommendations", json={"answers": {**BASE_ANSWERS, "budget_usd": 5000}}
+    ).json()
+    answers = {k: v for k, v in BASE_ANSWERS.items() if k != "budget_usd"}
+    unsure = client.post(
+        "/api/v1/recommendations", json={"answers": answers, "unsure": ["budget_usd"]}
+    ).json()
+    assert unsure["answers"]["budget_usd"] == 5000
+    assert unsure["assumptions"][0]["question"] == "budget_usd"
+    levels = ["low", "medium", "high"]
+    assert levels.index(unsure["confidence"]["level"]) == max(
+        0, levels.index(sure["confidence"]["level"]) - 1
+    )
+    assert unsure["input_hash"] != sure["input_hash"]
+    questions = {q["id"]: q for q in client.get("/api/v1/questions").json()["questions"]}
+    assert questions["budget_usd"]["unsure"]["default"] == 5000
+
+
+def test_an_unsure_answer_that_is_not_the_default_is_refused(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations", json={"answers": BASE_ANSWERS, "unsure": ["budget_usd"]}
+    )
+    assert response.status_code == 422
+    assert "conservative default" in response.json()["detail"][0]["message"]

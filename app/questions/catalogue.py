@@ -12,7 +12,7 @@ from typing import Any
 import annotated_types
 from pydantic.fields import FieldInfo
 
-from app.questions.models import Answers, Context
+from app.questions.models import UNSURE_DEFAULTS, Answers, Context
 from app.questions.text import QuestionText, catalogue_text
 
 
@@ -66,6 +66,8 @@ def _entry(text: QuestionText, info: FieldInfo, *, with_default: bool) -> dict[s
     entry.update(_bounds(info))
     if text.unit:
         entry["unit"] = text.unit
+    if text.unsure:
+        entry["unsure"] = {"default": UNSURE_DEFAULTS[text.id], "note": text.unsure}
     if with_default:
         default = info.get_default(call_default_factory=True)
         entry["default"] = default.value if isinstance(default, enum.Enum) else default

@@ -8,7 +8,7 @@ ids that exist.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,8 +111,54 @@ class Context(BaseModel):
         return self
 
 
+UnsureQuestion = Literal["labelled_examples", "latency_p99_ms", "ml_capability", "budget_usd"]
+
+UNSURE_DEFAULTS: dict[str, int | float] = {
+    "labelled_examples": 200,
+    "latency_p99_ms": 1000,
+    "ml_capability": 2,
+    "budget_usd": 5000.0,
+}
+"""Conservative answers for "I'm not sure" (data/questions.toml says why for each): the
+floor of data fine-tuning can try, an ordinary interactive latency, a team that should not run
+its own training, and the budget under which the pattern card (000) warns a run may not fit."""
+
+
 class RecommendationRequest(BaseModel):
     model_config = _STRICT
 
     answers: Answers
     context: Context = Field(default_factory=Context)
+    unsure: tuple[UnsureQuestion, ...] = Field(
+        default=(),
+        description=(
+            'questions answered "I\'m not sure": their answer is the documented conservative '
+            "default (it may be left out), flagged as an assumption, and lowers the confidence"
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_unsure(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("unsure"), list | tuple):
+            return data
+        answers = data.get("answers")
+        if not isinstance(answers, dict):
+            return data
+        filled = dict(answers)
+        for qid in data["unsure"]:
+            if isinstance(qid, str) and qid in UNSURE_DEFAULTS:
+                filled.setdefault(qid, UNSURE_DEFAULTS[qid])
+        return {**data, "answers": filled}
+
+    @model_validator(mode="after")
+    def _unsure_means_default(self) -> Self:
+        for qid in self.unsure:
+            if getattr(self.answers, qid) != UNSURE_DEFAULTS[qid]:
+                raise ValueError(
+                    f"{qid} is marked unsure, so its answer is the conservative default "
+                    f"{UNSURE_DEFAULTS[qid]}; leave it out or unmark it"
+                )
+        if len(set(self.unsure)) != len(self.unsure):
+            raise ValueError("unsure lists a question twice")
+        return self

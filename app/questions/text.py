@@ -16,6 +16,8 @@ class QuestionText:
     help: str
     unit: str | None
     options: dict[str, str]
+    unsure: str | None = None
+    """Why the conservative default stands in when a person answers "I'm not sure"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ def _rows(rows: list[dict[str, Any]]) -> tuple[QuestionText, ...]:
             help=str(r["help"]),
             unit=r.get("unit"),
             options={str(k): str(v) for k, v in r.get("options", {}).items()},
+            unsure=r.get("unsure"),
         )
         for r in rows
     )

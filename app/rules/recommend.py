@@ -14,7 +14,8 @@ from app.cost_model.prices import prices_as_of
 from app.cost_model.ranges import Range
 from app.cost_model.training import TrainingEstimate
 from app.questions import Answers, Context, RecommendationRequest
-from app.questions.text import describe_change
+from app.questions.models import UNSURE_DEFAULTS
+from app.questions.text import catalogue_text, describe_change
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import load_rules
 from app.rules.cost_block import CostBlock, cost_block
@@ -28,10 +29,16 @@ def money(r: Range) -> dict[str, float]:
     return r.as_dict(2)
 
 
-def input_hash(answers: Answers, context: Context) -> str:
-    return sha256_hex(
-        {"answers": answers.model_dump(mode="json"), "context": context.model_dump(mode="json")}
-    )
+def input_hash(answers: Answers, context: Context, unsure: tuple[str, ...] = ()) -> str:
+    """SHA-256 of the canonical answers and context (defaults applied), and of the questions
+    answered "I'm not sure" when there are any (they change the confidence)."""
+    document: dict[str, Any] = {
+        "answers": answers.model_dump(mode="json"),
+        "context": context.model_dump(mode="json"),
+    }
+    if unsure:
+        document["unsure"] = sorted(unsure)
+    return sha256_hex(document)
 
 
 def _why(ev: Evaluation, s: Standing) -> str:
@@ -51,26 +58,50 @@ def _why(ev: Evaluation, s: Standing) -> str:
     return text + (f"; the rules that separate them: {', '.join(against)}." if against else ".")
 
 
-def _confidence(ev: Evaluation) -> dict[str, Any]:
+LEVELS = ("low", "medium", "high")
+
+
+def _confidence(ev: Evaluation, unsure: tuple[str, ...]) -> dict[str, Any]:
+    """The margin between the first two approaches in words; each answer given as "I'm not
+    sure" takes the level down one step, since the result rests on an assumed value."""
     catalogue = load_rules()
     margin = ev.margin
     second = ev.runner_up
     if margin is None or margin >= catalogue.high_margin:
-        level = "high"
+        level = 2
     elif margin >= catalogue.medium_margin:
-        level = "medium"
+        level = 1
     else:
-        level = "low"
+        level = 0
+    explanation = (
+        f"{ev.primary.label} leads {second.approach.label} by {margin} point(s)."
+        if second is not None and margin is not None
+        else f"{ev.primary.label} is the only eligible approach."
+    )
+    if unsure:
+        level = max(0, level - len(unsure))
+        explanation += (
+            f' Lowered for {len(unsure)} answer(s) given as "I\'m not sure": '
+            + ", ".join(unsure)
+            + "."
+        )
     return {
-        "level": level,
+        "level": LEVELS[level],
         "margin": margin,
         "runner_up": second.approach.value if second is not None else None,
-        "explanation": (
-            f"{ev.primary.label} leads {second.approach.label} by {margin} point(s)."
-            if second is not None and margin is not None
-            else f"{ev.primary.label} is the only eligible approach."
-        ),
+        "explanation": explanation,
     }
+
+
+def _assumptions(unsure: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "question": qid,
+            "value": UNSURE_DEFAULTS[qid],
+            "note": catalogue_text().question(qid).unsure or "",
+        }
+        for qid in unsure
+    ]
 
 
 def training_summary(est: TrainingEstimate, experiments: int) -> dict[str, Any]:
@@ -168,7 +199,7 @@ def _defaults(context: Context) -> list[str]:
 
 
 def recommend(request: RecommendationRequest) -> dict[str, Any]:
-    answers, context = request.answers, request.context
+    answers, context, unsure = request.answers, request.context, request.unsure
     ev = evaluate(build_facts(answers, context))
     plan = make_plan(ev)
     block = cost_block(ev.facts)
@@ -178,7 +209,8 @@ def recommend(request: RecommendationRequest) -> dict[str, Any]:
         "approach_label": primary.label,
         "summary": summary(ev),
         "complements": [c.value for c in ev.complements],
-        "confidence": _confidence(ev),
+        "confidence": _confidence(ev, unsure),
+        "assumptions": _assumptions(unsure),
         "ranking": [
             {
                 "rank": i,
@@ -207,10 +239,11 @@ def recommend(request: RecommendationRequest) -> dict[str, Any]:
         "answers": answers.model_dump(mode="json"),
         "context": context.model_dump(mode="json"),
         "context_defaults": _defaults(context),
+        "unsure": list(unsure),
         "rules_version": load_rules().version,
         "cost_model_version": COST_MODEL_VERSION,
         "prices_as_of": prices_as_of(),
-        "input_hash": input_hash(answers, context),
+        "input_hash": input_hash(answers, context, unsure),
     }
 
 

@@ -1,0 +1,1 @@
+"""Saved assessments: a recommendation stored with its inputs, versions and creation time."""
