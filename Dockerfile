@@ -8,13 +8,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy
 
-RUN pip install --no-cache-dir "uv==0.13.8" \
+# WeasyPrint's system libraries (the same Debian packages `make run` installs when missing).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir "uv==0.13.8" \
     && useradd --create-home --uid 10001 tunewise
 
 WORKDIR /srv/tunewise
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY app ./app
+COPY migrations ./migrations
+COPY alembic.ini ./
+COPY templates ./templates
+COPY static ./static
 RUN mkdir -p var && chown tunewise:tunewise var
 
 USER tunewise

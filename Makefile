@@ -8,7 +8,19 @@ UV := python3 -m uv
 endif
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test lint typecheck unit bench clean
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) chromium
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "please install these Debian packages as root:$$missing"; exit 1; fi; \
+	fi
+endef
+
+.PHONY: help setup run-deps test-deps run test lint typecheck unit bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,7 +32,13 @@ help: ## list the targets
 
 setup: .venv/.synced ## install the locked dependencies into .venv
 
-run: setup ## serve the app at http://127.0.0.1:8000 (SQLite file in ./var by default)
+run-deps: ## the system libraries WeasyPrint needs (Pango), from Debian, when missing
+	$(call apt_install,$(RUN_DEBS))
+
+test-deps: ## those, plus Debian's Chromium for the browser tests
+	$(call apt_install,$(TEST_DEBS))
+
+run: setup run-deps ## serve the app at http://127.0.0.1:8000 (SQLite file in ./var by default)
 	$(UV) run --frozen --no-sync uvicorn app.main:app --host 127.0.0.1 --port 8000
 
 lint: setup ## ruff
@@ -30,7 +48,7 @@ lint: setup ## ruff
 typecheck: setup ## mypy --strict
 	$(UV) run --frozen --no-sync mypy
 
-unit: setup ## the pytest suite
+unit: setup test-deps ## the pytest suite
 	$(UV) run --frozen --no-sync pytest -q
 
 test: lint typecheck unit ## everything CI runs

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_000_000, description="largest request body accepted; larger bodies get 413"
     )
+    report_timeout_s: float = Field(
+        30.0, description="longest a PDF render may take, waiting for a slot included"
+    )
+    report_workers: int = Field(
+        2, description="PDF renders running at once in this instance, each in its own process"
+    )
     prices_live_update: bool = Field(
         default=False,
         description=(

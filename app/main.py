@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
-from app.api import catalogues, health, recommendations
-from app.api.errors import validation_handler
+from app.api import assessments, catalogues, health, recommendations, reports
+from app.api.errors import not_found_handler, validation_handler
 from app.api.security import SecurityMiddleware
+from app.assessments.sql import SqlAssessmentStore
 from app.config import Settings, get_settings
 from app.cost_model.prices import start_live_updates, stop_live_updates
-from app.db import make_engine
+from app.db import make_engine, upgrade_schema
+from app.report.worker import shutdown_workers
+from app.web import results, wizard
+from app.web.csrf import CrossSiteFormGuard
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,7 +35,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.store = SqlAssessmentStore(engine)
+        try:
+            upgrade_schema(engine)
+            app.state.schema_ready = True
+        except OperationalError as exc:
+            # The database is down: serve anyway (/readyz says 503) and migrate on first use.
+            log.warning("database unavailable at start-up, schema not yet migrated: %s", exc)
+            app.state.schema_ready = False
         if settings.prices_live_update:
             start_live_updates()
         try:
@@ -29,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if settings.prices_live_update:
                 stop_live_updates()
+            shutdown_workers()
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -36,12 +60,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="A deterministic decision wizard for customising a large language model.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_handler)
+    app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.include_router(health.router)
     app.include_router(catalogues.router)
     app.include_router(recommendations.router)
+    app.include_router(reports.router)
+    app.include_router(assessments.router)
+    app.include_router(wizard.router)
+    app.include_router(results.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(CrossSiteFormGuard)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

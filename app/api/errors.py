@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 
@@ -25,6 +25,23 @@ def field_errors(errors: Any) -> list[dict[str, str]]:
             message = "The body is not valid JSON: " + str(err.get("ctx", {}).get("error", ""))
         out.append({"field": ".".join(loc) or "body", "message": message, "type": str(err["type"])})
     return out
+
+
+async def not_found_handler(request: Request, exc: Exception) -> Response:
+    """Unknown paths: JSON under /api, the site's own page for people everywhere else."""
+    status = getattr(exc, "status_code", 404)
+    detail = getattr(exc, "detail", "Not found.")
+    headers = getattr(exc, "headers", None)
+    if isinstance(detail, list):  # already in our shape: [{field, message}]
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    if request.url.path.startswith("/api/") or status != 404:
+        message = detail if isinstance(detail, str) else "Not found."
+        return JSONResponse(
+            {"detail": [{"field": "path", "message": message}]}, status_code=status, headers=headers
+        )
+    from app.web.templating import templates  # noqa: PLC0415  # the page lives in the web layer
+
+    return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
 
 
 async def validation_handler(_: Request, exc: Exception) -> JSONResponse:

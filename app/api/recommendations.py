@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
 
 from app.canonical import canonical_json
 from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.training import estimate_training
 from app.questions import RecommendationRequest
+from app.report.chart import build_chart
 from app.rules.recommend import recommend
 
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
@@ -25,8 +28,17 @@ class CanonicalJSON(Response):
     summary="Recommend an approach for nine answers and an optional context (stateless)",
     response_class=CanonicalJSON,
 )
-def post_recommendation(body: RecommendationRequest) -> Response:
-    return CanonicalJSON(canonical_json(recommend(body)))
+def post_recommendation(
+    body: RecommendationRequest,
+    include: Annotated[
+        Literal["chart"] | None,
+        Query(description="`chart` adds the crossover chart model the results page draws"),
+    ] = None,
+) -> Response:
+    result = recommend(body)
+    if include == "chart":
+        result["chart"] = build_chart(result["cost"]).to_json()
+    return CanonicalJSON(canonical_json(result))
 
 
 @router.post(

@@ -1,11 +1,12 @@
 """Resolve the architecture an estimate runs on: a catalogue model, or one shaped from a size.
 
 A bare parameter count says nothing about layers or hidden size, yet activations depend on
-them. A size-only model takes the shape of Llama 3.1 (8B below 70B, 70B from there up; both
-untied, grouped-query attention) and scales its widths by sqrt(N / N_ref), since a block's
-parameters grow with the square of its width, keeping the stated size as the parameter count.
-One family with two anchors keeps the estimate monotonic: a bigger model never gets a
-smaller shape.
+them. A size-only model takes the shape of Llama 3.1 8B (untied embeddings, grouped-query
+attention) and scales its widths by sqrt(N / N_ref), since a block's parameters grow with the
+square of its width, keeping the stated size as the parameter count. One anchor keeps every
+estimate monotonic in size: switching anchors (say to the 70B's 80 narrower layers) would
+shrink the embeddings QLoRA keeps unquantised, and a bigger model would need less memory.
+Name a catalogue model for its exact shape.
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec, load_catalogue
 
-SHAPE_ANCHORS = ("llama-3.1-8b", "llama-3.1-70b")
+SHAPE_ANCHOR = "llama-3.1-8b"
 
 
 @lru_cache(maxsize=256)
 def model_for_size(size_b: float) -> ModelSpec:
-    models = load_catalogue().models
-    anchors = [models[a] for a in SHAPE_ANCHORS]
-    ref = anchors[0]
-    for anchor in anchors:
-        if size_b >= anchor.params_b:
-            ref = anchor
+    ref = load_catalogue().models[SHAPE_ANCHOR]
     scale = math.sqrt(size_b / ref.params_b)
     head_dim = max(1, round(ref.head_dim * scale))
     return replace(

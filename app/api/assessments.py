@@ -1,0 +1,123 @@
+"""POST /api/v1/assessments and GET /api/v1/assessments/{id}: recommendations kept by id."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Response
+from pydantic import Field, StringConstraints, field_validator
+
+from app.api.deps import Store
+from app.api.recommendations import CanonicalJSON
+from app.assessments.store import StoredAssessment
+from app.canonical import canonical_json
+from app.questions import RecommendationRequest
+from app.rules.recommend import recommend
+
+router = APIRouter(prefix="/api/v1", tags=["assessments"])
+
+DEFAULT_TITLE = "Untitled assessment"
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What an id can look like (token_urlsafe's alphabet, the column's length); anything else is
+answered 404 without asking the database."""
+
+NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class AssessmentRequest(RecommendationRequest):
+    """The recommendation request plus a title for people to find it by."""
+
+    title: Title = Field(
+        default=DEFAULT_TITLE, description="1 to 200 characters after trimming; kept as plain text"
+    )
+
+    @field_validator("title")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value):
+            raise ValueError("the title must be one line of text without control characters")
+        return value
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def links(assessment_id: str) -> dict[str, str]:
+    return {
+        "self": f"/api/v1/assessments/{assessment_id}",
+        "html": f"/assessments/{assessment_id}",
+        "report": f"/api/v1/assessments/{assessment_id}/report.pdf",
+    }
+
+
+def describe(assessment: StoredAssessment) -> dict[str, Any]:
+    """The stored assessment as the API returns it."""
+    return {
+        "id": assessment.id,
+        "title": assessment.title,
+        "created_at": iso_utc(assessment.created_at),
+        "answers": assessment.answers,
+        "context": assessment.context,
+        "unsure": list(assessment.unsure),
+        "input_hash": assessment.input_hash,
+        "rules_version": assessment.rules_version,
+        "cost_model_version": assessment.cost_model_version,
+        "prices_as_of": assessment.prices_as_of,
+        "result": assessment.result,
+        "links": links(assessment.id),
+    }
+
+
+_NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No assessment with this id", "content": {"application/json": {}}}
+}
+
+
+@router.post(
+    "/assessments",
+    summary="Recommend, and keep the assessment under an unguessable id",
+    response_class=CanonicalJSON,
+    status_code=201,
+)
+def post_assessment(body: AssessmentRequest, store: Store) -> Response:
+    result = recommend(body)
+    saved = store.create(
+        title=body.title,
+        answers=body.answers.model_dump(mode="json"),
+        context=body.context.model_dump(mode="json"),
+        unsure=tuple(body.unsure),
+        result=result,
+    )
+    document = {
+        "id": saved.id,
+        "title": saved.title,
+        "created_at": iso_utc(saved.created_at),
+        "input_hash": saved.input_hash,
+        "links": links(saved.id),
+        "result": result,
+    }
+    return CanonicalJSON(
+        canonical_json(document),
+        status_code=201,
+        headers={"Location": links(saved.id)["self"]},
+    )
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    summary="A saved assessment: its inputs, versions and recommendation",
+    response_class=CanonicalJSON,
+    responses=_NOT_FOUND_DOC,
+)
+def get_assessment(assessment_id: str, store: Store) -> Response:
+    found = store.get(assessment_id) if ID_PATTERN.fullmatch(assessment_id) else None
+    if found is None:
+        return CanonicalJSON(canonical_json(NOT_FOUND), status_code=404)
+    return CanonicalJSON(canonical_json(describe(found)))

@@ -1,0 +1,106 @@
+"""The PDF report of an assessment, cached by its inputs and versions, and its import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.assessments import NOT_FOUND, describe
+from app.api.deps import Store
+from app.api.recommendations import CanonicalJSON
+from app.assessments.importing import import_report
+from app.canonical import canonical_json
+from app.report.render import report_key
+from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_isolated
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+MAX_UPLOAD_BYTES = 20_000_000
+
+
+def _etag(key: str) -> str:
+    return f'"{key[:40]}"'
+
+
+def _filename(title: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60] or "assessment"
+    return f"tunewise-{safe}.pdf"
+
+
+@router.get(
+    "/assessments/{assessment_id}/report.pdf",
+    summary="The assessment's PDF report (PDF/A-3b, with its inputs attached as JSON)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
+)
+def report_pdf(
+    request: Request,
+    assessment_id: str,
+    store: Store,
+    paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
+) -> Response:
+    stored = store.get(assessment_id)
+    if stored is None:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    key = report_key(stored, paper)
+    headers = {
+        "ETag": _etag(key),
+        "Cache-Control": "private, max-age=3600",
+        "Content-Disposition": f'attachment; filename="{_filename(stored.title)}"',
+    }
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    pdf = store.cached_report(key)
+    if pdf is None:
+        settings = request.app.state.settings
+        try:
+            pdf = render_pdf_isolated(
+                stored,
+                paper,
+                timeout_s=settings.report_timeout_s,
+                max_workers=settings.report_workers,
+            )
+        except (ReportBusyError, ReportTimeoutError) as exc:
+            return JSONResponse(
+                {"detail": [{"field": "report", "message": f"{exc}; try again shortly."}]},
+                status_code=503,
+                headers={"Retry-After": "10"},
+            )
+        store.store_report(key, pdf)
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@router.post(
+    "/assessments/import",
+    summary="Reopen an assessment from its PDF report (application/pdf body or a file upload)",
+    status_code=201,
+    response_class=CanonicalJSON,
+)
+async def import_assessment(request: Request, store: Store) -> Response:
+    data = await uploaded_file(request)
+    if not data:
+        return _unprocessable("file", "Choose a Tunewise PDF report to import.")
+    try:
+        stored = import_report(data, store)
+    except ValueError as exc:
+        return _unprocessable("file", f"This is not a report we can reopen: {exc}.")
+    body = describe(stored)
+    return CanonicalJSON(
+        canonical_json(body), status_code=201, headers={"Location": body["links"]["self"]}
+    )
+
+
+async def uploaded_file(request: Request) -> bytes:
+    """The bytes of a multipart upload's `file` field, or of a raw body."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.body()
+    async with request.form() as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            return b""
+        return await upload.read()
+
+
+def _unprocessable(field: str, message: str) -> JSONResponse:
+    return JSONResponse({"detail": [{"field": field, "message": message}]}, status_code=422)

@@ -1,0 +1,158 @@
+"""The assessment store on SQLAlchemy 2: the same code on SQLite and PostgreSQL.
+
+The schema itself is created and changed only by the Alembic migrations in migrations/
+(app.db.upgrade_schema); these models are what the migrations must match, and a test compares
+the two on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Engine, LargeBinary, MetaData, String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from app.assessments.store import StoredAssessment, new_assessment_id
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint and index names that are the same on every database (migrations name them)."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utc_seconds(moment: datetime | None = None) -> datetime:
+    """A timezone-aware UTC time truncated to whole seconds; now when no time is given.
+
+    Creation time is metadata (it dates the report), the one place the wall clock is read.
+    """
+    if moment is None:
+        moment = datetime.now(UTC)
+    elif moment.tzinfo is None:
+        raise ValueError("created_at must be timezone-aware")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """What the database gave back, as aware UTC: SQLite returns naive values (stored as UTC),
+    PostgreSQL returns them in the session's time zone."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(JSON)
+    unsure: Mapped[list[str]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    input_hash: Mapped[str] = mapped_column(String(64), index=True)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    cost_model_version: Mapped[str] = mapped_column(String(64))
+    prices_as_of: Mapped[str] = mapped_column(String(64))
+
+    def to_stored(self) -> StoredAssessment:
+        return StoredAssessment(
+            id=self.id,
+            title=self.title,
+            created_at=_as_utc(self.created_at),
+            answers=self.answers,
+            context=self.context,
+            unsure=tuple(self.unsure),
+            result=self.result,
+            input_hash=self.input_hash,
+            rules_version=self.rules_version,
+            cost_model_version=self.cost_model_version,
+            prices_as_of=self.prices_as_of,
+        )
+
+
+class ReportCacheRow(Base):
+    __tablename__ = "report_cache"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SqlAssessmentStore:
+    """app.assessments.store.AssessmentStore on an engine; each call is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def create(
+        self,
+        *,
+        title: str,
+        answers: dict[str, Any],
+        context: dict[str, Any],
+        unsure: tuple[str, ...],
+        result: dict[str, Any],
+        created_at: datetime | None = None,
+        assessment_id: str | None = None,
+    ) -> StoredAssessment:
+        row = AssessmentRow(
+            id=assessment_id or new_assessment_id(),
+            title=title,
+            created_at=utc_seconds(created_at),
+            answers=answers,
+            context=context,
+            unsure=list(unsure),
+            result=result,
+            input_hash=str(result["input_hash"]),
+            rules_version=str(result["rules_version"]),
+            cost_model_version=str(result["cost_model_version"]),
+            prices_as_of=str(result["prices_as_of"]),
+        )
+        with self._sessions.begin() as session:
+            session.add(row)
+        return row.to_stored()
+
+    def get(self, assessment_id: str) -> StoredAssessment | None:
+        with self._sessions() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            return None if row is None else row.to_stored()
+
+    def recent(self, limit: int = 20) -> list[StoredAssessment]:
+        """Newest first; assessments created in the same second in id order."""
+        query = (
+            select(AssessmentRow)
+            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [row.to_stored() for row in session.scalars(query)]
+
+    def cached_report(self, key: str) -> bytes | None:
+        with self._sessions() as session:
+            row = session.get(ReportCacheRow, key)
+            return None if row is None else row.pdf
+
+    def store_report(self, key: str, pdf: bytes) -> None:
+        """Keep (or replace) the PDF under key; two instances storing the same key both win."""
+        now = utc_seconds()
+        try:
+            with self._sessions.begin() as session:
+                session.add(ReportCacheRow(key=key, pdf=pdf, created_at=now))
+        except IntegrityError:
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(ReportCacheRow)
+                    .where(ReportCacheRow.key == key)
+                    .values(pdf=pdf, created_at=now)
+                )

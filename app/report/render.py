@@ -1,0 +1,179 @@
+"""The PDF report: Jinja templates and a print stylesheet, rendered by WeasyPrint.
+
+Pure: a StoredAssessment in, PDF bytes out; no database, no web layer. The same assessment
+(answers, context, versions, title, creation time) gives the same bytes: the document's dates
+and the attachment's dates come from `created_at`, the PDF identifier is a hash of the content,
+the font is the packaged one, and fontTools' font timestamps follow SOURCE_DATE_EPOCH, which
+`source_date_epoch()` sets to `created_at` for the duration of a render.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+from app.assessments.store import StoredAssessment
+from app.canonical import sha256_hex
+from app.report.attachment import ATTACHMENT_NAME, attachment_bytes, created_iso
+from app.report.chart import render_svg
+from app.report.context import build_context
+from app.report.fetcher import ReportFetcher
+
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
+
+REPORT_VERSION = "1"
+"""Bump when the templates or the stylesheet change, so cached reports are made again."""
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+FONTS_DIR = PACKAGE_DIR / "fonts"
+TEMPLATES_DIR = PACKAGE_DIR.parents[1] / "templates" / "report"
+
+
+class _SubsetterNotice(logging.Filter):
+    """Drops WeasyPrint's notice that it subsets fonts with fontTools, not HarfBuzz-Subset.
+
+    fontTools is a locked dependency, so the subset fonts are the same on every host (and
+    SOURCE_DATE_EPOCH fixes their timestamps); the notice is about the host's libraries, not
+    about this document, and would otherwise hide the warnings that are.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Using fontTools instead of HarfBuzz-Subset")
+
+
+@cache
+def _quiet_subsetter_notice() -> None:
+    logging.getLogger("weasyprint").addFilter(_SubsetterNotice())
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
+    """The cache key of a report: what its bytes depend on, hashed."""
+    return sha256_hex(
+        {
+            "input_hash": assessment.input_hash,
+            "rules_version": assessment.rules_version,
+            "cost_model_version": assessment.cost_model_version,
+            "prices_as_of": assessment.prices_as_of,
+            "created_at": created_iso(assessment.created_at),
+            "title": assessment.title,
+            "paper": paper,
+            "report_version": REPORT_VERSION,
+            "weasyprint": weasyprint.__version__,
+        }
+    )
+
+
+def render_html(assessment: StoredAssessment) -> str:
+    """The HTML fed to WeasyPrint: what tests read to check the contents."""
+    context = build_context(assessment)
+    svg = render_svg(context.chart).encode("utf-8")
+    chart_src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return environment().get_template("report.html").render(c=context, chart_src=chart_src)
+
+
+def epoch(created_at: datetime) -> int:
+    moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+_EPOCH_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def source_date_epoch(created_at: datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for one render: fontTools stamps font subsets with it.
+
+    The environment is the process's, so concurrent renders in threads take turns.
+    """
+    with _EPOCH_LOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch(created_at))
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def render_pdf(
+    assessment: StoredAssessment,
+    paper: Paper = "a4",
+    *,
+    fetcher: ReportFetcher | None = None,
+) -> bytes:
+    """The report as PDF/A-3b bytes, with the assessment's inputs attached as JSON."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}")
+    _quiet_subsetter_notice()
+    fetcher = fetcher or ReportFetcher([FONTS_DIR])
+    html = render_html(assessment)
+    base_url = PACKAGE_DIR.as_uri() + "/"
+    fonts = FontConfiguration()
+    stylesheets = [
+        weasyprint.CSS(
+            string=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+            base_url=base_url,
+            url_fetcher=fetcher,
+            font_config=fonts,
+        ),
+        weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
+    ]
+    created = assessment.created_at.astimezone(UTC).replace(tzinfo=None)
+    attachment = weasyprint.Attachment(
+        string=attachment_bytes(assessment),
+        name=ATTACHMENT_NAME,
+        description="The assessment's inputs: answers, context, unsure, title, input hash",
+        created=created,
+        modified=created,
+        relationship="Source",
+        url_fetcher=fetcher,
+    )
+    with source_date_epoch(assessment.created_at), warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB output-intent profile for PDF/A and never closes it
+        # (weasyprint/pdf/__init__.py); the handle is dropped at once, with a ResourceWarning.
+        warnings.simplefilter("ignore", ResourceWarning)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=stylesheets,
+            font_config=fonts,
+            attachments=[attachment],
+            pdf_variant="pdf/a-3b",
+            pdf_identifier=True,
+            uncompressed_pdf=False,
+        )
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def content_id(pdf: bytes) -> str:
+    """A strong ETag for a report's bytes."""
+    return hashlib.sha256(pdf).hexdigest()

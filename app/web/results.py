@@ -1,0 +1,214 @@
+"""The results page of a saved assessment, its recalculation with other assumptions, the
+re-run with today's data, the list of recent assessments and the method page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.deps import Store
+from app.api.reports import uploaded_file
+from app.assessments.importing import import_report
+from app.assessments.store import StoredAssessment
+from app.cost_model import COST_MODEL_VERSION
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.constants import load_constants
+from app.cost_model.prices import prices_as_of
+from app.questions import RecommendationRequest
+from app.questions.catalogue import question_catalogue
+from app.report.chart import build_chart
+from app.rules.approaches import Approach
+from app.rules.catalogue import load_rules
+from app.rules.recommend import recommend
+from app.web.forms import parse_context
+from app.web.state import context_query, form_value, state_query
+from app.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+ASSUMPTION_FIELDS = (
+    "monthly_requests",
+    "input_tokens_per_request",
+    "output_tokens_per_request",
+    "gpu",
+    "reference_api_model",
+    "horizon_months",
+)
+LABELS = {a.value: a.label for a in Approach} | {"api": "Frontier API (no fine-tuning)"}
+
+
+def current_versions() -> dict[str, str]:
+    return {
+        "rules_version": load_rules().version,
+        "cost_model_version": COST_MODEL_VERSION,
+        "prices_as_of": prices_as_of(),
+    }
+
+
+def stale_versions(stored: StoredAssessment) -> list[tuple[str, str, str]]:
+    """(what, then, now) for every version that moved since the assessment was made."""
+    then = {
+        "rules_version": stored.rules_version,
+        "cost_model_version": stored.cost_model_version,
+        "prices_as_of": stored.prices_as_of,
+    }
+    now = current_versions()
+    return [(k, then[k], now[k]) for k in now if then[k] != now[k]]
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
+
+
+def page_context(stored: StoredAssessment, result: dict[str, Any]) -> dict[str, Any]:
+    questions = {q["id"]: q for q in question_catalogue()["questions"]}
+    return {
+        "assessment": stored,
+        "result": result,
+        "labels": LABELS,
+        "questions": questions,
+        "gpus": list(load_catalogue().gpus.values()),
+        "stale": stale_versions(stored),
+        "request_body": stored.request_body,
+        "chart": build_chart(result["cost"]).to_json(),
+        "assumption_values": {f: form_value(result["context"][f]) for f in ASSUMPTION_FIELDS},
+    }
+
+
+@router.get("/assessments", response_class=HTMLResponse)
+def recent(request: Request, store: Store) -> HTMLResponse:
+    return _recent_page(request, store, None)
+
+
+def _recent_page(request: Request, store: Store, error: str | None) -> HTMLResponse:
+    return templates().TemplateResponse(
+        request,
+        "assessments.html",
+        {"recent": store.recent(50), "error": error},
+        status_code=422 if error else 200,
+    )
+
+
+@router.post("/assessments/import", response_class=HTMLResponse)
+async def import_upload(request: Request, store: Store) -> Response:
+    """The browser's way in for a report PDF; the API's is POST /api/v1/assessments/import."""
+    data = await uploaded_file(request)
+    if not data:
+        return _recent_page(request, store, "Choose a Tunewise PDF report to import")
+    try:
+        stored = import_report(data, store)
+    except ValueError as exc:
+        return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
+    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+
+
+@router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
+def results(request: Request, assessment_id: str, store: Store) -> Response:
+    stored = store.get(assessment_id)
+    if stored is None:
+        return _not_found(request)
+    changes = {k: v for k, v in request.query_params.items() if k in ASSUMPTION_FIELDS and v}
+    result = stored.result
+    errors: dict[str, str] = {}
+    recalculated = False
+    if changes:
+        overrides, errors = parse_context(changes)
+        if not errors:
+            body = stored.request_body
+            body["context"] = {**body["context"], **overrides}
+            result = recommend(RecommendationRequest.model_validate(body))
+            recalculated = True
+    context = page_context(stored, result)
+    context.update(
+        {
+            "recalculated": recalculated,
+            "errors": errors,
+            "assumption_values": {
+                f: changes.get(f, context["assumption_values"][f]) for f in ASSUMPTION_FIELDS
+            },
+        }
+    )
+    return templates().TemplateResponse(
+        request, "results.html", context, status_code=422 if errors else 200
+    )
+
+
+@router.get("/assessments/{assessment_id}/rerun", response_class=HTMLResponse)
+def rerun(request: Request, assessment_id: str, store: Store) -> Response:
+    stored = store.get(assessment_id)
+    if stored is None:
+        return _not_found(request)
+    fresh = recommend(RecommendationRequest.model_validate(stored.request_body))
+    then, now = stored.result, fresh
+    rows = [
+        ("Recommendation", LABELS[then["approach"]], LABELS[now["approach"]]),
+        ("Confidence", then["confidence"]["level"], now["confidence"]["level"]),
+        (
+            "Complements",
+            ", ".join(then["complements"]) or "none",
+            ", ".join(now["complements"]) or "none",
+        ),
+    ]
+    rows.extend(
+        (key.replace("_", " "), str(then[key]), str(now[key]))
+        for key in ("rules_version", "cost_model_version", "prices_as_of")
+    )
+    training_then, training_now = then["cost"]["training"], now["cost"]["training"]
+    if training_then or training_now:
+        rows.append(
+            (
+                "Training programme",
+                _money(training_then["total_usd"] if training_then else None),
+                _money(training_now["total_usd"] if training_now else None),
+            )
+        )
+    rows.extend(
+        (
+            f"Monthly: {LABELS.get(name, name)}",
+            _money(then["cost"]["monthly"][name]),
+            _money(now["cost"]["monthly"].get(name)),
+        )
+        for name in then["cost"]["monthly"]
+    )
+    return templates().TemplateResponse(
+        request,
+        "rerun.html",
+        {
+            "assessment": stored,
+            "rows": rows,
+            "stale": stale_versions(stored),
+            "rerun_query": state_query(
+                stored.answers, stored.unsure, **context_query(stored.context)
+            ),
+        },
+    )
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.2f}"
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The OpenAPI reference from the app's own copy of Swagger UI (intranets have no CDN)."""
+    return templates().TemplateResponse(request, "docs.html", {})
+
+
+@router.get("/method", response_class=HTMLResponse)
+def method(request: Request) -> HTMLResponse:
+    catalogue = load_catalogue()
+    return templates().TemplateResponse(
+        request,
+        "method.html",
+        {
+            "questions": question_catalogue(),
+            "rules": load_rules(),
+            "constants": list(load_constants().table.values()),
+            "models": [asdict(m) for m in catalogue.plan_models],
+            "gpus": [asdict(g) for g in catalogue.gpus.values()],
+            "versions": current_versions(),
+        },
+    )

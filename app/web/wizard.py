@@ -1,0 +1,234 @@
+"""The nine question pages, the check page and the optional deployment step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.deps import Store
+from app.cost_model.catalogue import load_catalogue
+from app.rules.recommend import recommend
+from app.web.forms import (
+    CONTEXT_FIELDS,
+    build_request,
+    context_entry,
+    known_answers,
+    parse_answer,
+    parse_context,
+    unsure_ids,
+)
+from app.web.state import form_value, state_pairs, state_query
+from app.web.steps import QUESTION_IDS, Step, next_slug, previous_slug, step_by_slug, steps
+from app.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+TITLE_MAX = 200
+
+
+def _unsure(request: Request, form: Any | None = None) -> tuple[str, ...]:
+    source = form if form is not None else request.query_params
+    return unsure_ids(source.getlist)
+
+
+def _question_page(
+    request: Request,
+    step: Step,
+    answers: dict[str, Any],
+    unsure: tuple[str, ...],
+    *,
+    typed: str | None = None,
+    error: str | None = None,
+    returning: bool = False,
+) -> HTMLResponse:
+    others = [(k, v) for k, v in state_pairs(answers, unsure) if step.id not in (k, v)]
+    current = typed if typed is not None else form_value(answers.get(step.id, ""))
+    back = previous_slug(step)
+    back_url = (
+        f"/wizard/check?{state_query(answers, unsure)}"
+        if returning
+        else (f"/wizard/{back}?{state_query(answers, unsure)}" if back else "/")
+    )
+    return templates().TemplateResponse(
+        request,
+        "wizard/question.html",
+        {
+            "step": step,
+            "total": len(steps()),
+            "question": step.question,
+            "hidden": others,
+            "value": current,
+            "unsure_checked": step.id in unsure,
+            "error": error,
+            "back_url": back_url,
+            "returning": returning,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request, store: Store) -> HTMLResponse:
+    return templates().TemplateResponse(
+        request, "start.html", {"recent": store.recent(5), "first": steps()[0].slug}
+    )
+
+
+@router.get("/wizard/check", response_class=HTMLResponse)
+def check(request: Request) -> Response:
+    unsure = _unsure(request)
+    answers = known_answers(request.query_params, unsure)
+    missing = [s for s in steps() if s.id not in answers]
+    if missing:
+        return RedirectResponse(
+            f"/wizard/{missing[0].slug}?{state_query(answers, unsure)}", status_code=303
+        )
+    rows = [
+        {
+            "step": s,
+            "answer": _answer_text(s.question, answers[s.id], s.id in unsure),
+            "change": f"/wizard/{s.slug}?{state_query(answers, unsure, **{'return': 'check'})}",
+        }
+        for s in steps()
+    ]
+    return templates().TemplateResponse(
+        request,
+        "wizard/check.html",
+        {
+            "rows": rows,
+            "next_url": "/wizard/deployment?"
+            + state_query(answers, unsure, **_context_passthrough(request)),
+            "back_url": f"/wizard/{steps()[-1].slug}?{state_query(answers, unsure)}",
+        },
+    )
+
+
+def _context_passthrough(request: Request) -> dict[str, str]:
+    """Context carried through the check page (a re-run starts with the saved context)."""
+    return {c: request.query_params[c] for c in CONTEXT_FIELDS if request.query_params.get(c)}
+
+
+def _answer_text(question: dict[str, Any], value: Any, unsure: bool) -> str:
+    if unsure:
+        return f"I'm not sure (assumed {form_value(value)})"
+    if "options" in question:
+        label = {str(o["value"]): str(o["label"]) for o in question["options"]}
+        return label.get(form_value(value), form_value(value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
+    return (
+        f"${text}"
+        if question["id"] == "budget_usd"
+        else f"{text} {question.get('unit', '')}".strip()
+    )
+
+
+def context_choices() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """The catalogue fields as selects: (the blank option's words, [(id, name)])."""
+    cat = load_catalogue()
+    return {
+        "base_model": (
+            "Let Tunewise propose one",
+            [(m.id, f"{m.name} ({m.params_b:g}B)") for m in cat.plan_models],
+        ),
+        "gpu": ("The cheapest GPU that fits", [(g.id, g.name) for g in cat.gpus_by_price]),
+    }
+
+
+def _deployment_page(
+    request: Request,
+    answers: dict[str, Any],
+    unsure: tuple[str, ...],
+    typed: dict[str, str],
+    errors: dict[str, str],
+) -> HTMLResponse:
+    return templates().TemplateResponse(
+        request,
+        "wizard/deployment.html",
+        {
+            "fields": [context_entry(c) for c in CONTEXT_FIELDS],
+            "hidden": state_pairs(answers, unsure),
+            "typed": typed,
+            "errors": errors,
+            "back_url": f"/wizard/check?{state_query(answers, unsure)}",
+            "title_max": TITLE_MAX,
+            "choices": context_choices(),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/wizard/deployment", response_class=HTMLResponse)
+def deployment(request: Request) -> Response:
+    unsure = _unsure(request)
+    answers = known_answers(request.query_params, unsure)
+    if len(answers) < len(QUESTION_IDS):
+        return RedirectResponse(f"/wizard/check?{state_query(answers, unsure)}", status_code=303)
+    typed = {c: request.query_params[c] for c in CONTEXT_FIELDS if c in request.query_params}
+    return _deployment_page(request, answers, unsure, typed, {})
+
+
+@router.post("/wizard/deployment", response_class=HTMLResponse)
+async def create_assessment(request: Request, store: Store) -> Response:
+    form = await request.form()
+    unsure = _unsure(request, form)
+    plain = {k: str(v) for k, v in form.items()}
+    answers = known_answers(plain, unsure)
+    if len(answers) < len(QUESTION_IDS):
+        return RedirectResponse(f"/wizard/check?{state_query(answers, unsure)}", status_code=303)
+    context, errors = parse_context(plain)
+    title = plain.get("title", "").strip() or "Untitled assessment"
+    if len(title) > TITLE_MAX:
+        errors["title"] = f"Enter a title of {TITLE_MAX} characters or fewer"
+    typed = {k: plain.get(k, "") for k in (*CONTEXT_FIELDS, "title")}
+    if errors:
+        return _deployment_page(request, answers, unsure, typed, errors)
+    req = build_request(answers, context, unsure)
+    stored = store.create(
+        title=title,
+        answers=req.answers.model_dump(mode="json"),
+        context=req.context.model_dump(mode="json"),
+        unsure=req.unsure,
+        result=recommend(req),
+    )
+    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+
+
+@router.get("/wizard/{slug}", response_class=HTMLResponse)
+def question(request: Request, slug: str) -> Response:
+    step = step_by_slug(slug)
+    if step is None:
+        return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
+    unsure = _unsure(request)
+    answers = known_answers(request.query_params, unsure)
+    returning = request.query_params.get("return") == "check"
+    return _question_page(request, step, answers, unsure, returning=returning)
+
+
+@router.post("/wizard/{slug}", response_class=HTMLResponse)
+async def answer(request: Request, slug: str) -> Response:
+    step = step_by_slug(slug)
+    if step is None:
+        return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
+    form = await request.form()
+    plain = {k: str(v) for k, v in form.items()}
+    unsure = _unsure(request, form)
+    answers = known_answers({k: v for k, v in plain.items() if k != step.id}, unsure)
+    returning = plain.get("return") == "check"
+    value, error = parse_answer(step.id, plain, unsure)
+    if error is not None:
+        answers.pop(step.id, None)
+        return _question_page(
+            request,
+            step,
+            answers,
+            unsure,
+            typed=plain.get(step.id, ""),
+            error=error,
+            returning=returning,
+        )
+    answers[step.id] = value
+    target = "check" if returning else next_slug(step)
+    return RedirectResponse(f"/wizard/{target}?{state_query(answers, unsure)}", status_code=303)

@@ -1,0 +1,134 @@
+"""The PDF report's timings against the floor, WeasyPrint rendering a one-page plain document,
+all measured in one run (these machines are shared and noisy; ratios travel, times drift).
+
+Targets (issue 6): a first render within 4x the floor, a cached download under 20 ms. The
+cached download is the report key plus reading the stored bytes from a SQLite table, which is
+what the endpoint does for a repeat download on the embedded database.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
+from pypdf import PdfReader
+
+from app.assessments.store import StoredAssessment
+from app.questions import RecommendationRequest
+from app.report.render import render_pdf, report_key
+from app.rules.recommend import recommend
+
+BODY = {
+    "answers": {
+        "objective": "behaviour",
+        "domain_vocabulary": "specialised",
+        "output_consistency": "consistent_tone",
+        "labelled_examples": 50000,
+        "data_freshness": "monthly",
+        "citations_required": False,
+        "latency_p99_ms": 3000,
+        "ml_capability": 4,
+        "budget_usd": 20000,
+    },
+    "context": {
+        "base_model": "qwen-2.5-32b",
+        "gpu": "a100-40gb",
+        "multilingual": True,
+        "monthly_requests": 8_000_000,
+        "input_tokens_per_request": 1500,
+        "output_tokens_per_request": 500,
+    },
+}
+
+PLAIN = (
+    "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Floor</title></head>"
+    "<body><h1>A plain page</h1><p>" + "One paragraph of plain text to lay out. " * 30 + "</p>"
+    "</body></html>"
+)
+
+
+def assessment() -> StoredAssessment:
+    request = RecommendationRequest.model_validate(BODY)
+    result = recommend(request)
+    return StoredAssessment(
+        id="bench",
+        title="Logistics assistant: tone and format",
+        created_at=datetime(2026, 11, 12, 9, 30, tzinfo=UTC),
+        answers=BODY["answers"],
+        context=BODY["context"],
+        unsure=(),
+        result=result,
+        input_hash=result["input_hash"],
+        rules_version=result["rules_version"],
+        cost_model_version=result["cost_model_version"],
+        prices_as_of=result["prices_as_of"],
+    )
+
+
+def once(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median(fn: Callable[[], object], repeat: int) -> float:
+    return statistics.median(once(fn) for _ in range(repeat))
+
+
+def floor() -> bytes:
+    pdf: bytes = weasyprint.HTML(string=PLAIN).write_pdf()
+    return pdf
+
+
+def main() -> None:
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    a = assessment()
+    floor_first = once(floor)
+    floor_warm = median(floor, 5)
+    first = once(lambda: render_pdf(a))
+    titles = iter(f"Logistics assistant, variant {i}" for i in range(100))
+    warm = median(lambda: render_pdf(replace(a, title=next(titles))), 5)
+    pdf = render_pdf(a)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(Path(tmp) / "reports.sqlite3")
+        db.execute("CREATE TABLE report_cache (key TEXT PRIMARY KEY, pdf BLOB NOT NULL)")
+        db.execute("INSERT INTO report_cache VALUES (?, ?)", (report_key(a), pdf))
+        db.commit()
+
+        def cached() -> bytes:
+            row = db.execute(
+                "SELECT pdf FROM report_cache WHERE key = ?", (report_key(a),)
+            ).fetchone()
+            return bytes(row[0])
+
+        cached_s = median(cached, 51)
+        db.close()
+    rows = [
+        ("floor: one plain page, first", floor_first),
+        ("floor: one plain page, warm", floor_warm),
+        ("report: first render in this process", first),
+        ("report: warm render", warm),
+        ("report: warm render, per page", warm / max(pages, 1)),
+        ("report: cached download (key + SQLite read)", cached_s),
+    ]
+    print(f"{'what':48s} {'ms':>9s} {'x floor':>8s}")
+    for name, seconds in rows:
+        print(f"{name:48s} {seconds * 1000:9.2f} {seconds / floor_warm:8.2f}")
+    print(f"report: {pages} pages, {len(pdf):,} bytes; targets: first <= 4x floor, cached < 20 ms")
+    Path("var").mkdir(exist_ok=True)
+    Path("var/bench-report.json").write_text(json.dumps(dict(rows), indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Walk the wizard in a real browser, with and without JavaScript: accessibility (axe-core),
+Content-Security-Policy violations, the chart, recalculation, sharing and the PDF."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+ANSWERS: list[tuple[str, str, str]] = [
+    ("objective", "radio", "Behave differently (tone, format, terminology, decision rules)"),
+    ("domain_vocabulary", "radio", "Specialised: some industry terms"),
+    ("output_consistency", "radio", "Consistent tone: the same voice every time"),
+    ("labelled_examples", "text", "5,000"),
+    ("data_freshness", "radio", "Monthly"),
+    ("citations_required", "radio", "No"),
+    ("latency_p99_ms", "text", "2000"),
+    ("ml_capability", "radio", "4: trains and evaluates models routinely"),
+    ("budget_usd", "text", "10,000"),
+]
+AXE = Axe()
+
+
+def _no_axe_violations(page: Any) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def _watch(page: Any) -> list[str]:
+    """Console errors and CSP violations of the page, collected as they happen."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return problems
+
+
+def _walk(page: Any, server: str, *, check_axe: bool) -> None:
+    page.goto(f"{server}/")
+    if check_axe:
+        _no_axe_violations(page)
+    page.get_by_role("button", name="Start now").click()
+    for number, (qid, kind, value) in enumerate(ANSWERS, 1):
+        page.wait_for_url(re.compile(r"/wizard/"))
+        assert page.get_by_text(f"Question {number} of 9").is_visible()
+        if check_axe:
+            _no_axe_violations(page)
+        if kind == "radio":
+            page.get_by_label(value, exact=True).check()
+        else:
+            page.locator(f"#{qid}").fill(value)
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/wizard/check"))
+    if check_axe:
+        _no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/wizard/deployment"))
+    if check_axe:
+        _no_axe_violations(page)
+    page.locator("#title").fill("Browser walk")
+    page.get_by_role("button", name="Get my recommendation").click()
+    page.wait_for_url(re.compile(r"/assessments/[A-Za-z0-9_-]{43,}$"))
+
+
+def test_walk_with_javascript(browser: Any, server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    problems = _watch(page)
+    plotly_files: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            plotly_files.append(r.url) if "plotly" in r.url and r.url.endswith(".js") else None
+        ),
+    )
+    _walk(page, server, check_axe=True)
+    assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
+    page.wait_for_selector("#chart[data-drawn='24']")
+    assert page.locator("#chart .main-svg").count() >= 1
+    _no_axe_violations(page)
+    assert plotly_files == [f"{server}/static/vendor/plotly-strict-4.1.1.min.js"]
+
+    page.locator("#horizon_months").fill("12")
+    page.locator("#monthly_requests").fill("5000000")
+    page.get_by_role("button", name="Recalculate").click()
+    page.wait_for_selector("#chart[data-drawn='12']")
+    assert "Recalculated" in page.locator("#recalc-status").inner_text()
+
+    url = page.url
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF report").click()
+    pdf = download_info.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+
+    shared = browser.new_context().new_page()
+    shared.goto(url)
+    assert shared.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    assert not problems, problems
+    context.close()
+
+
+def test_walk_without_javascript(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _walk(page, server, check_axe=False)
+    assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
+    page.locator("#horizon_months").fill("12")
+    page.get_by_role("button", name="Recalculate").click()
+    page.wait_for_url(re.compile(r"horizon_months=12"))
+    assert page.get_by_text("Recalculated with the assumptions you changed").is_visible()
+    context.close()
+
+
+def test_errors_are_announced_and_the_keyboard_walks(browser: Any, server: str) -> None:
+    page = browser.new_context().new_page()
+    problems = _watch(page)
+    page.goto(f"{server}/wizard/labelled-examples")
+    page.locator("#labelled_examples").fill("lots")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    _no_axe_violations(page)
+    page.goto(f"{server}/wizard/objective")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "objective":
+            break
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/wizard/domain-vocabulary"))
+    # the error page is served as 422, which the console notes; nothing else may appear
+    assert [p for p in problems if "status of 422" not in p] == [], problems
+
+
+@pytest.mark.parametrize("path", ["/method", "/assessments", "/nope"])
+def test_other_pages_are_accessible(browser: Any, server: str, path: str) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{server}{path}")
+    _no_axe_violations(page)

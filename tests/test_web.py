@@ -1,0 +1,220 @@
+"""The wizard, the results page and the method page, through the app with JavaScript off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fastapi.testclient import TestClient
+
+from app.rules.catalogue import load_rules
+from tests.conftest import BASE_ANSWERS
+from tests.pages import check_page
+
+FORM_VALUES = {
+    **{k: v for k, v in BASE_ANSWERS.items() if k != "citations_required"},
+    "citations_required": "no",
+}
+SLUGS = [q.replace("_", "-") for q in BASE_ANSWERS]
+
+
+def _hidden(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+
+
+def _form(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form pairs (a name may repeat) as httpx wants them."""
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def walk(client: TestClient, *, unsure: tuple[str, ...] = ()) -> str:
+    """Answer the nine questions with plain form posts; returns the check page's URL."""
+    response = client.get("/")
+    check_page(response.text)
+    url = "/wizard/objective"
+    for qid, slug in zip(BASE_ANSWERS, SLUGS, strict=True):
+        page = client.get(url)
+        assert page.status_code == 200
+        check_page(page.text)
+        assert len(page.content) < 50_000
+        form: list[tuple[str, str]] = _hidden(page.text)
+        if qid in unsure:
+            form.append(("unsure", qid))
+        else:
+            form.append((qid, str(FORM_VALUES[qid])))
+        posted = client.post(f"/wizard/{slug}", data=_form(form), follow_redirects=False)
+        assert posted.status_code == 303, posted.text[:500]
+        url = posted.headers["location"]
+    assert url.startswith("/wizard/check")
+    return url
+
+
+def finish(client: TestClient, check_url: str, **context: str) -> str:
+    check = client.get(check_url)
+    check_page(check.text)
+    deployment_url = re.search(r'href="(/wizard/deployment[^"]*)"', check.text)
+    assert deployment_url is not None
+    page = client.get(deployment_url.group(1).replace("&amp;", "&"))
+    check_page(page.text)
+    form = _hidden(page.text) + list(context.items())
+    created = client.post("/wizard/deployment", data=_form(form), follow_redirects=False)
+    assert created.status_code == 303, created.text[:800]
+    return str(created.headers["location"])
+
+
+def test_walk_the_wizard_to_a_shareable_result(client: TestClient) -> None:
+    location = finish(client, walk(client), title="Support copilot", tenants="3")
+    assert location.startswith("/assessments/")
+    page = client.get(location)
+    assert page.status_code == 200
+    parsed = check_page(page.text)
+    assert "Recommended: LoRA" in page.text
+    assert "/static/vendor/plotly-strict-4.1.1.min.js" in page.text
+    assert any("report.pdf" in link for link in parsed.links)
+    api = client.get(f"/api/v1{location}").json()
+    assert api["title"] == "Support copilot"
+    assert api["context"]["tenants"] == 3
+
+
+def test_check_page_lists_every_answer_with_a_change_link(client: TestClient) -> None:
+    page = client.get(walk(client))
+    assert page.text.count("Change<span") == 9
+    change = re.search(r'href="(/wizard/budget-usd\?[^"]+return=check)"', page.text)
+    assert change is not None
+    link = change.group(1).replace("&amp;", "&")
+    assert ("return", "check") in parse_qsl(urlsplit(link).query)
+    again = client.get(link)
+    assert 'value="10000"' in again.text
+
+
+def test_a_bad_answer_is_shown_beside_the_field_and_kept(client: TestClient) -> None:
+    page = client.get("/wizard/labelled-examples?objective=behaviour")
+    form = [*_hidden(page.text), ("labelled_examples", "lots")]
+    response = client.post("/wizard/labelled-examples", data=_form(form))
+    assert response.status_code == 422
+    check_page(response.text)
+    assert "There is a problem" in response.text
+    assert 'value="lots"' in response.text
+    assert "Enter a whole number between 0 and 10,000,000" in response.text
+
+
+def test_thousands_separators_and_dollar_signs_are_accepted(client: TestClient) -> None:
+    posted = client.post(
+        "/wizard/budget-usd", data={"budget_usd": "$12,500"}, follow_redirects=False
+    )
+    assert posted.status_code == 303
+    assert "budget_usd=12500" in posted.headers["location"]
+
+
+def test_not_sure_uses_the_conservative_default_and_is_flagged(client: TestClient) -> None:
+    location = finish(client, walk(client, unsure=("budget_usd",)))
+    page = client.get(location)
+    assert "Assumptions you asked us to make" in page.text
+    api = client.get(f"/api/v1{location}").json()
+    assert api["unsure"] == ["budget_usd"]
+    assert api["answers"]["budget_usd"] == 5000
+
+
+def test_deployment_errors_are_shown_and_typed_values_kept(client: TestClient) -> None:
+    check_url = walk(client)
+    page = client.get(
+        client.get(check_url).url.path.replace("check", "deployment")
+        + "?"
+        + urlsplit(check_url).query
+    )
+    form = [*_hidden(page.text), ("tenants", "0"), ("title", "x" * 201)]
+    response = client.post("/wizard/deployment", data=_form(form))
+    assert response.status_code == 422
+    check_page(response.text)
+    assert 'value="0"' in response.text
+    assert "200 characters or fewer" in response.text
+
+
+def test_cross_site_form_posts_are_refused(client: TestClient) -> None:
+    for headers in ({"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"}):
+        response = client.post("/wizard/objective", data={"objective": "both"}, headers=headers)
+        assert response.status_code == 403
+
+
+def test_same_site_form_posts_pass(client: TestClient) -> None:
+    response = client.post(
+        "/wizard/objective",
+        data={"objective": "both"},
+        headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def _create(client: TestClient, **extra: Any) -> str:
+    body = {"answers": BASE_ANSWERS, "title": "Fintech", **extra}
+    return str(client.post("/api/v1/assessments", json=body).json()["id"])
+
+
+def test_assumptions_recalculate_without_javascript(client: TestClient) -> None:
+    assessment = _create(client)
+    saved = client.get(f"/assessments/{assessment}").text
+    changed = client.get(f"/assessments/{assessment}?monthly_requests=9000000&horizon_months=12")
+    assert changed.status_code == 200
+    check_page(changed.text)
+    assert "Recalculated with the assumptions you changed" in changed.text
+    assert changed.text != saved
+    bad = client.get(f"/assessments/{assessment}?monthly_requests=lots")
+    assert bad.status_code == 422
+    assert 'value="lots"' in bad.text
+
+
+def test_chart_data_travels_as_json_not_inline_script(client: TestClient) -> None:
+    page = client.get(f"/assessments/{_create(client)}").text
+    assert '<script type="application/json" id="assessment-data">' in page
+    assert "<script>" not in page
+
+
+def test_a_title_with_html_is_shown_as_text(client: TestClient) -> None:
+    assessment = _create(client, title='<script>alert("x")</script>')
+    page = client.get(f"/assessments/{assessment}").text
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_unknown_assessments_and_steps_are_404(client: TestClient) -> None:
+    assert client.get("/assessments/nope").status_code == 404
+    assert client.get("/wizard/nope").status_code == 404
+
+
+def test_rerun_shows_what_changed(client: TestClient) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assessment_id = _create(client)
+    stored = store.get(assessment_id)
+    old = dict(stored.result, rules_version="0.9.0")
+    older = store.create(
+        title="Old", answers=stored.answers, context=stored.context, unsure=(), result=old
+    )
+    page = client.get(f"/assessments/{older.id}")
+    assert "This assessment was made with older data" in page.text
+    rerun = client.get(f"/assessments/{older.id}/rerun")
+    check_page(rerun.text)
+    assert "0.9.0" in rerun.text
+    assert "(changed)" in rerun.text
+
+
+def test_recent_assessments_and_the_method_page(client: TestClient) -> None:
+    _create(client, title="Listed one")
+    listing = client.get("/assessments")
+    check_page(listing.text)
+    assert "Listed one" in listing.text
+    method = client.get("/method")
+    check_page(method.text)
+    for rule in load_rules().rules:
+        assert rule.id in method.text
+
+
+def test_the_api_can_return_the_chart_model(client: TestClient) -> None:
+    body = {"answers": BASE_ANSWERS}
+    with_chart = client.post("/api/v1/recommendations?include=chart", json=body).json()
+    assert {t["approach"] for t in with_chart["chart"]["traces"]} >= {"api", "lora"}
+    assert "chart" not in client.post("/api/v1/recommendations", json=body).json()
