@@ -24,6 +24,7 @@ from app.rules import facts
 from app.rules.cost_block import cost_block
 from app.rules.facts import build_facts
 from app.rules.recommend import recommend
+from benchmarks import report, web
 
 BODY = {
     "answers": {
@@ -100,4 +101,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    print("== engine and cost model ==")
     main()
+    print("\n== web pages ==")
+    web.main()
+    print("\n== PDF report ==")
+    report.main()
