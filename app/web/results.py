@@ -191,6 +191,12 @@ def _money(value: float | None) -> str:
     return "n/a" if value is None else f"${value:,.2f}"
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (JSON, the PDF)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> HTMLResponse:
     """The OpenAPI reference from the app's own copy of Swagger UI (intranets have no CDN)."""

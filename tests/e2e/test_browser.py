@@ -144,3 +144,15 @@ def test_other_pages_are_accessible(browser: Any, server: str, path: str) -> Non
     page = browser.new_context().new_page()
     page.goto(f"{server}{path}")
     _no_axe_violations(page)
+
+
+def test_api_docs_come_from_the_app_without_csp_violations(browser: Any, server: str) -> None:
+    page = browser.new_context().new_page()
+    problems = _watch(page)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 8
+    assert outside == []
+    assert problems == [], problems
