@@ -25,6 +25,42 @@ class Settings(BaseSettings):
     report_workers: int = Field(
         2, description="PDF renders running at once in this instance, each in its own process"
     )
+    db_pool_size: int = Field(5, description="PostgreSQL connections kept open per instance")
+    db_max_overflow: int = Field(10, description="extra connections allowed under a burst")
+    rate_limit_assessments: str = Field(
+        "30/minute",
+        description="assessments one client may create (API and wizard), in limits' notation",
+    )
+    rate_limit_reports: str = Field(
+        "20/minute", description="PDF renders one client may cause (cached downloads are free)"
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description=(
+            "where rate-limit counters live: memory:// counts per process (one instance only); "
+            "redis://host:6379 shares them between all instances"
+        ),
+    )
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description=(
+            'bearer keys for /api/v1 as a JSON list (TUNEWISE_API_KEYS=\'["k1","k2"]\'); '
+            "empty (the default) leaves the API open; the browser pages never need one"
+        ),
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins allowed to call the API from a browser"
+    )
+    frame_ancestors: str = Field(
+        "'none'",
+        description="CSP frame-ancestors: who may embed the pages ('none', or intranet origins)",
+    )
+    trusted_hosts: list[str] = Field(
+        default_factory=lambda: ["*"], description="Host headers accepted (TrustedHostMiddleware)"
+    )
+    log_requests: bool = Field(
+        default=True, description="one JSON line per request on stderr, with its request id"
+    )
     prices_live_update: bool = Field(
         default=False,
         description=(

@@ -12,15 +12,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import assessments, catalogues, health, recommendations, reports
-from app.api.errors import not_found_handler, validation_handler
+from app.api.access import ApiKeyGuard
+from app.api.errors import document_errors, not_found_handler, validation_handler
+from app.api.ratelimit import RateLimits
 from app.api.security import SecurityMiddleware
 from app.assessments.sql import SqlAssessmentStore
 from app.config import Settings, get_settings
 from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
+from app.observability import Metrics, RequestObserver, configure_request_log
 from app.report.worker import shutdown_workers
 from app.web import results, wizard
 from app.web.csrf import CrossSiteFormGuard
@@ -35,8 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
         app.state.engine = engine
+        app.state.rate_limits = RateLimits.from_settings(settings)
         app.state.store = SqlAssessmentStore(engine)
         try:
             upgrade_schema(engine)
@@ -64,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    document_errors(app)
+    app.state.metrics = Metrics()
+    configure_request_log(settings.log_requests)
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.include_router(health.router)
@@ -73,10 +82,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assessments.router)
     app.include_router(wizard.router)
     app.include_router(results.router)
+    app.include_router(health.metrics_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Added innermost first: a request meets Security, then the observer, then host, CORS,
+    # API-key and cross-site checks, and compression last.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(CrossSiteFormGuard)
-    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiKeyGuard, keys=settings.api_keys)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
+    app.add_middleware(RequestObserver, metrics=app.state.metrics)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        frame_ancestors=settings.frame_ancestors,
+    )
     return app
 
 

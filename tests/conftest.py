@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 
+os.environ.setdefault("TUNEWISE_LOG_REQUESTS", "false")  # tests read logs through caplog
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
 POSTGRES_URL = os.environ.get(
     "TUNEWISE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -68,3 +70,23 @@ BASE_ANSWERS: dict[str, Any] = {
     "ml_capability": 4,
     "budget_usd": 10000,
 }
+
+
+REDIS_URL = os.environ.get("TUNEWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis (a database of its own, emptied); skipped without it, failed under CI."""
+    import redis  # noqa: PLC0415
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required under CI and unreachable: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL

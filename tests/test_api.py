@@ -250,3 +250,21 @@ def test_an_unsure_answer_that_is_not_the_default_is_refused(client: TestClient)
     )
     assert response.status_code == 422
     assert "conservative default" in response.json()["detail"][0]["message"]
+
+
+def test_the_largest_models_are_served_across_nodes(client: TestClient) -> None:
+    """Found by schemathesis: a 999B model fitted no GPU for serving and answered 500."""
+    body = {"answers": BASE_ANSWERS, "context": {"model_size_b": 999}}
+    response = client.post("/api/v1/recommendations", json=body)
+    assert response.status_code == 200
+    assert "self-hosted" in response.json()["cost"]["serving"]["full_fine_tuning"]
+
+
+def test_repeated_requests_get_the_same_bytes_from_the_cache(client: TestClient) -> None:
+    from app.api.recommendations import _cached_answer  # noqa: PLC0415
+
+    body = {"answers": {**BASE_ANSWERS, "labelled_examples": 4321}}
+    first = client.post("/api/v1/recommendations", json=body).content
+    hits = _cached_answer.cache_info().hits
+    assert client.post("/api/v1/recommendations", json=body).content == first
+    assert _cached_answer.cache_info().hits == hits + 1

@@ -7,11 +7,12 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import Field, StringConstraints, field_validator
 
 from app.api.deps import Store
-from app.api.recommendations import CanonicalJSON
+from app.api.ratelimit import limits_of
+from app.api.recommendations import CanonicalJSON, json_object
 from app.assessments.store import StoredAssessment
 from app.canonical import canonical_json
 from app.questions import RecommendationRequest
@@ -85,8 +86,10 @@ _NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
     summary="Recommend, and keep the assessment under an unguessable id",
     response_class=CanonicalJSON,
     status_code=201,
+    responses=json_object(201, "The stored assessment's id, links and recommendation"),
 )
-def post_assessment(body: AssessmentRequest, store: Store) -> Response:
+def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
+    limits_of(request).check(request, limits_of(request).assessments, "assessments")
     result = recommend(body)
     saved = store.create(
         title=body.title,
@@ -114,7 +117,7 @@ def post_assessment(body: AssessmentRequest, store: Store) -> Response:
     "/assessments/{assessment_id}",
     summary="A saved assessment: its inputs, versions and recommendation",
     response_class=CanonicalJSON,
-    responses=_NOT_FOUND_DOC,
+    responses={**json_object(200, "The stored assessment"), **_NOT_FOUND_DOC},
 )
 def get_assessment(assessment_id: str, store: Store) -> Response:
     found = store.get(assessment_id) if ID_PATTERN.fullmatch(assessment_id) else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:
@@ -50,3 +51,36 @@ async def validation_handler(_: Request, exc: Exception) -> JSONResponse:
         status_code=422,
         content={"detail": field_errors(exc.errors()), "message": "Some answers need fixing."},
     )
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field, as a dotted path (answers.labelled_examples)")
+    message: str = Field(description="what is wrong, for a person")
+    type: str | None = Field(None, description="the kind of problem, for a program")
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx body of the API: one message per field."""
+
+    detail: list[FieldError]
+    message: str | None = None
+
+
+def document_errors(app: FastAPI) -> None:
+    """OpenAPI describes our error shape, not FastAPI's default validation error."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in body.pop("$defs", {}).items():
+                components[name] = definition
+            components["HTTPValidationError"] = body
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import ping
 
 router = APIRouter(tags=["health"])
+metrics_router = APIRouter(include_in_schema=False)
 
 
 @router.get("/healthz", summary="The process is up")
@@ -23,3 +25,10 @@ def readyz(request: Request) -> JSONResponse:
     except SQLAlchemyError as exc:
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@metrics_router.get("/metrics")
+def metrics(request: Request) -> Response:
+    """Prometheus text format: requests and latency by route, PDF render time."""
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,10 +10,12 @@ from fastapi.responses import JSONResponse
 
 from app.api.assessments import NOT_FOUND, describe
 from app.api.deps import Store
-from app.api.recommendations import CanonicalJSON
+from app.api.ratelimit import limits_of
+from app.api.recommendations import CanonicalJSON, json_object
 from app.assessments.importing import import_report
+from app.assessments.store import AssessmentStore
 from app.canonical import canonical_json
-from app.report.render import report_key
+from app.report.render import Paper, report_key
 from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_isolated
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -40,6 +43,14 @@ def report_pdf(
     store: Store,
     paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
 ) -> Response:
+    return report_response(request, assessment_id, store, paper)
+
+
+def report_response(
+    request: Request, assessment_id: str, store: AssessmentStore, paper: Paper
+) -> Response:
+    """The report's bytes: from the shared cache, or rendered once (rate-limited) and cached.
+    The API route and the results page's download link both answer through here."""
     stored = store.get(assessment_id)
     if stored is None:
         return JSONResponse(NOT_FOUND, status_code=404)
@@ -53,7 +64,9 @@ def report_pdf(
         return Response(status_code=304, headers=headers)
     pdf = store.cached_report(key)
     if pdf is None:
+        limits_of(request).check(request, limits_of(request).reports, "report renders")
         settings = request.app.state.settings
+        started = time.perf_counter()
         try:
             pdf = render_pdf_isolated(
                 stored,
@@ -67,6 +80,7 @@ def report_pdf(
                 status_code=503,
                 headers={"Retry-After": "10"},
             )
+        request.app.state.metrics.report_render.observe(time.perf_counter() - started)
         store.store_report(key, pdf)
     return Response(pdf, media_type="application/pdf", headers=headers)
 
@@ -76,8 +90,10 @@ def report_pdf(
     summary="Reopen an assessment from its PDF report (application/pdf body or a file upload)",
     status_code=201,
     response_class=CanonicalJSON,
+    responses=json_object(201, "The reopened assessment"),
 )
 async def import_assessment(request: Request, store: Store) -> Response:
+    limits_of(request).check(request, limits_of(request).assessments, "assessments")
     data = await uploaded_file(request)
     if not data:
         return _unprocessable("file", "Choose a Tunewise PDF report to import.")

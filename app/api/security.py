@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = (
-    b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-    b"form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = (
-    (b"content-security-policy", CSP),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-)
+
+def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, bytes], ...]:
+    """A strict CSP (no inline script or style, no eval, no plugins, no base tag games) with
+    frame-ancestors from the settings, so an intranet portal may embed the pages."""
+    csp = (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        f"form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+    headers = [
+        (b"content-security-policy", csp.encode("latin-1")),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+    if frame_ancestors.strip() == "'none'":
+        headers.append((b"x-frame-options", b"DENY"))
+    return tuple(headers)
 
 
 class BodyTooLarge(Exception):  # noqa: N818
@@ -23,9 +29,10 @@ class BodyTooLarge(Exception):  # noqa: N818
 class SecurityMiddleware:
     """Adds the security headers to every response and answers 413 past max_body_bytes."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, frame_ancestors: str = "'none'") -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.headers = security_headers(frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +58,7 @@ class SecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [*message.get("headers", []), *self.headers]
             await send(message)
 
         try:
@@ -69,7 +76,7 @@ class SecurityMiddleware:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
-                    *SECURITY_HEADERS,
+                    *self.headers,
                 ],
             }
         )

@@ -43,7 +43,7 @@ class TrainingEstimateInput(BaseModel):
     lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True)] = DEFAULT_LORA_RANK
     examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True)] = 1000
     tokens_per_example: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 1000
-    epochs: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] | None = Field(
+    epochs: Annotated[float, Field(ge=0.1, le=100, allow_inf_nan=False)] | None = Field(
         None, description="passes over the data; default 3"
     )
     experiments: Annotated[int, Field(ge=1, le=1000, strict=True)] = DEFAULT_EXPERIMENTS

@@ -58,6 +58,10 @@ def stop_live_updates() -> None:
     _lookup.cache_clear()
 
 
+def live_prices() -> bool:
+    return bool(_live)
+
+
 def bundled_as_of() -> str:
     return str(_section("genai_prices")["released"])
 

@@ -19,7 +19,8 @@ from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.prices import api_price, embedding_usd_per_mtok, hosted_price, price_data
 from app.cost_model.ranges import Range
 
-TENSOR_PARALLEL = (1, 2, 4, 8)
+TENSOR_PARALLEL = (1, 2, 4, 8, 16, 32, 64)
+"""GPUs per replica: one node holds 8; past that, replicas span nodes (pipeline stages)."""
 SECONDS_PER_MONTH = 730 * 3600
 
 

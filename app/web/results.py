@@ -7,12 +7,14 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from app.api.assessments import NOT_FOUND
 from app.api.deps import Store
-from app.api.reports import uploaded_file
+from app.api.reports import report_response, uploaded_file
 from app.assessments.importing import import_report
 from app.assessments.store import StoredAssessment
+from app.canonical import canonical_json
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
@@ -189,6 +191,35 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
 
 def _money(value: float | None) -> str:
     return "n/a" if value is None else f"${value:,.2f}"
+
+
+@router.get("/assessments/{assessment_id}/report.pdf")
+def report_download(
+    request: Request, assessment_id: str, store: Store, paper: str = "a4"
+) -> Response:
+    """The results page's download link: the API's report, without needing an API key."""
+    if paper not in ("a4", "letter"):
+        return _not_found(request)
+    return report_response(request, assessment_id, store, "letter" if paper == "letter" else "a4")
+
+
+@router.get("/assessments/{assessment_id}/recalculate.json")
+def recalculate(request: Request, assessment_id: str, store: Store) -> Response:
+    """The assumptions panel's JSON: the recommendation for the saved answers with the changed
+    assumptions, and the chart model (the same as POST /api/v1/recommendations?include=chart)."""
+    stored = store.get(assessment_id)
+    if stored is None:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    changes = {k: v for k, v in request.query_params.items() if k in ASSUMPTION_FIELDS and v}
+    overrides, errors = parse_context(changes)
+    if errors:
+        detail = [{"field": f"context.{k}", "message": m} for k, m in errors.items()]
+        return JSONResponse({"detail": detail}, status_code=422)
+    body = stored.request_body
+    body["context"] = {**body["context"], **overrides}
+    result = recommend(RecommendationRequest.model_validate(body))
+    result["chart"] = build_chart(result["cost"]).to_json()
+    return Response(canonical_json(result), media_type="application/json")
 
 
 @router.get("/favicon.ico", include_in_schema=False)

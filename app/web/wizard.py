@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.api.deps import Store
+from app.api.ratelimit import limits_of
 from app.cost_model.catalogue import load_catalogue
 from app.rules.recommend import recommend
 from app.web.forms import (
@@ -185,6 +186,7 @@ async def create_assessment(request: Request, store: Store) -> Response:
     typed = {k: plain.get(k, "") for k in (*CONTEXT_FIELDS, "title")}
     if errors:
         return _deployment_page(request, answers, unsure, typed, errors)
+    limits_of(request).check(request, limits_of(request).assessments, "assessments")
     req = build_request(answers, context, unsure)
     stored = store.create(
         title=title,

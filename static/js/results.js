@@ -10,7 +10,6 @@
   var status = document.getElementById("recalc-status");
   var FIELDS = ["monthly_requests", "input_tokens_per_request", "output_tokens_per_request",
     "gpu", "reference_api_model", "horizon_months"];
-  var INTEGER = { monthly_requests: 1, input_tokens_per_request: 1, output_tokens_per_request: 1, horizon_months: 1 };
 
   function usd(value) {
     if (value === null || value === undefined) { return "n/a"; }
@@ -99,16 +98,14 @@
 
   function recalculate(event) {
     event.preventDefault();
-    var body = JSON.parse(JSON.stringify(data.request));
+    var query = new URLSearchParams();
     FIELDS.forEach(function (name) {
       var raw = form.elements[name].value.trim();
-      if (raw === "") { delete body.context[name]; return; }
-      body.context[name] = INTEGER[name] ? Number(raw.replace(/[,_ $]/g, "")) : raw;
+      if (raw !== "") { query.set(name, raw); }
     });
     status.textContent = "Recalculating…";
-    fetch("/api/v1/recommendations?include=chart", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body)
-    }).then(function (response) {
+    fetch(data.recalculate + "?" + query.toString(), { headers: { accept: "application/json" } })
+      .then(function (response) {
       return response.json().then(function (json) { return { ok: response.ok, json: json }; });
     }).then(function (reply) {
       if (!reply.ok) {

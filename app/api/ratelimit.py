@@ -1,0 +1,68 @@
+"""Rate limits on what is expensive: creating assessments and rendering PDFs.
+
+Counters live where the settings say: in memory (per process: right for the single-instance
+default, documented as such) or in Redis, shared by every instance behind a load balancer.
+Clients are keyed on the address the ASGI server reports, which uvicorn takes from
+X-Forwarded-For only for the proxies named in --forwarded-allow-ips: no header a client sets
+by itself can pick its own bucket. If the counter store is unreachable the limit fails open
+(logged) rather than turning every request into an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from limits import RateLimitItem, parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    limiter: MovingWindowRateLimiter
+    assessments: RateLimitItem
+    reports: RateLimitItem
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RateLimits:
+        storage = storage_from_string(settings.rate_limit_storage)
+        assert isinstance(storage, Storage), "rate_limit_storage must be a synchronous store"
+        return cls(
+            MovingWindowRateLimiter(storage),
+            parse(settings.rate_limit_assessments),
+            parse(settings.rate_limit_reports),
+        )
+
+    def check(self, request: Request, item: RateLimitItem, what: str) -> None:
+        """Count one hit for this client; 429 with Retry-After when over the limit."""
+        client = request.client.host if request.client else "unknown"
+        try:
+            allowed = self.limiter.hit(item, what, client)
+            reset = self.limiter.get_window_stats(item, what, client).reset_time
+        except Exception:  # any storage failure: fail open, loudly
+            log.warning("rate-limit storage unavailable; %s not limited", what, exc_info=True)
+            return
+        if not allowed:
+            retry = max(1, int(reset - time.time()))
+            raise HTTPException(
+                status_code=429,
+                detail=[
+                    {
+                        "field": "rate",
+                        "message": f"Too many {what} from this address; try again in {retry} s.",
+                    }
+                ],
+                headers={"Retry-After": str(retry)},
+            )
+
+
+def limits_of(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits

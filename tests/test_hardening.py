@@ -1,0 +1,187 @@
+"""Abuse and operations: size limits, rate limits (per process and shared through Redis), API
+keys, CORS, trusted hosts, framing, request ids, metrics, and the security floor of the lock."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import BASE_ANSWERS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _app(settings: Settings, **overrides: Any) -> TestClient:
+    return TestClient(create_app(settings.model_copy(update=overrides)))
+
+
+def test_a_six_megabyte_body_gets_413(client: TestClient) -> None:
+    body = b'{"answers": "' + b"x" * 6_000_000 + b'"}'
+    response = client.post(
+        "/api/v1/recommendations", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_assessment_creation_is_rate_limited_per_client(settings: Settings) -> None:
+    with _app(settings, rate_limit_assessments="2/minute") as c:
+        body = {"answers": BASE_ANSWERS}
+        codes = [c.post("/api/v1/assessments", json=body).status_code for _ in range(3)]
+        assert codes == [201, 201, 429]
+        # a header the client sets itself does not buy a fresh bucket
+        spoofed = c.post("/api/v1/assessments", json=body, headers={"x-forwarded-for": "10.9.8.7"})
+        assert spoofed.status_code == 429
+        assert int(spoofed.headers["retry-after"]) >= 1
+        assert spoofed.json()["detail"][0]["field"] == "rate"
+
+
+def test_report_renders_are_rate_limited_but_cached_downloads_are_not(
+    settings: Settings,
+) -> None:
+    with _app(settings, rate_limit_reports="1/minute") as c:
+        first = c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS}).json()["id"]
+        second = c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS}).json()["id"]
+        assert c.get(f"/api/v1/assessments/{first}/report.pdf").status_code == 200
+        assert c.get(f"/api/v1/assessments/{first}/report.pdf").status_code == 200
+        assert c.get(f"/api/v1/assessments/{second}/report.pdf?paper=letter").status_code == 429
+
+
+def test_rate_limits_are_shared_between_instances_through_redis(
+    settings: Settings, redis_url: str
+) -> None:
+    shared = {"rate_limit_assessments": "2/minute", "rate_limit_storage": redis_url}
+    body = {"answers": BASE_ANSWERS}
+    with _app(settings, **shared) as a, _app(settings, **shared) as b:
+        assert a.post("/api/v1/assessments", json=body).status_code == 201
+        assert b.post("/api/v1/assessments", json=body).status_code == 201
+        assert a.post("/api/v1/assessments", json=body).status_code == 429
+        assert b.post("/api/v1/assessments", json=body).status_code == 429
+
+
+def test_an_unreachable_limit_store_fails_open(settings: Settings) -> None:
+    with _app(settings, rate_limit_storage="redis://127.0.0.1:1/0") as c:
+        response = c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS})
+    assert response.status_code == 201
+
+
+@pytest.fixture
+def keyed(settings: Settings) -> Iterator[TestClient]:
+    with _app(settings, api_keys=["s3cret-key-one", "s3cret-key-two"]) as c:
+        yield c
+
+
+def test_api_keys_guard_the_api_when_configured(keyed: TestClient) -> None:
+    assert keyed.get("/api/v1/questions").status_code == 401
+    wrong = keyed.get("/api/v1/questions", headers={"authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"].startswith("Bearer")
+    ok = keyed.get("/api/v1/questions", headers={"authorization": "Bearer s3cret-key-two"})
+    assert ok.status_code == 200
+
+
+def test_the_browser_pages_work_without_a_key(keyed: TestClient) -> None:
+    store = keyed.app.state.store  # type: ignore[attr-defined]
+    from app.questions import RecommendationRequest  # noqa: PLC0415
+    from app.rules.recommend import recommend  # noqa: PLC0415
+
+    req = RecommendationRequest.model_validate({"answers": BASE_ANSWERS})
+    stored = store.create(
+        title="Keyed",
+        answers=req.answers.model_dump(mode="json"),
+        context=req.context.model_dump(mode="json"),
+        unsure=(),
+        result=recommend(req),
+    )
+    assert keyed.get("/").status_code == 200
+    assert keyed.get(f"/assessments/{stored.id}").status_code == 200
+    recalculated = keyed.get(f"/assessments/{stored.id}/recalculate.json?horizon_months=12")
+    assert recalculated.status_code == 200
+    assert len(recalculated.json()["chart"]["months"]) == 12
+    bad = keyed.get(f"/assessments/{stored.id}/recalculate.json?horizon_months=0")
+    assert bad.status_code == 422
+
+
+def test_cors_allows_only_configured_origins(settings: Settings) -> None:
+    with _app(settings, cors_origins=["https://portal.intranet"]) as c:
+        allowed = c.options(
+            "/api/v1/recommendations",
+            headers={
+                "origin": "https://portal.intranet",
+                "access-control-request-method": "POST",
+            },
+        )
+        assert allowed.headers["access-control-allow-origin"] == "https://portal.intranet"
+        other = c.get("/api/v1/questions", headers={"origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_untrusted_hosts_are_refused(settings: Settings) -> None:
+    with _app(settings, trusted_hosts=["tunewise.internal"]) as c:
+        assert c.get("/healthz", headers={"host": "evil.example"}).status_code == 400
+        assert c.get("/healthz", headers={"host": "tunewise.internal"}).status_code == 200
+
+
+def test_framing_is_set_by_configuration(client: TestClient, settings: Settings) -> None:
+    assert "frame-ancestors 'none'" in client.get("/").headers["content-security-policy"]
+    assert client.get("/").headers["x-frame-options"] == "DENY"
+    with _app(settings, frame_ancestors="https://portal.intranet") as c:
+        headers = c.get("/").headers
+        assert "frame-ancestors https://portal.intranet" in headers["content-security-policy"]
+        assert "x-frame-options" not in headers
+
+
+def test_every_response_has_a_request_id_and_a_log_line(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("tunewise.requests")
+    with caplog.at_level(logging.INFO, logger="tunewise.requests"):
+        logger.addHandler(caplog.handler)
+        try:
+            given = client.get("/healthz", headers={"x-request-id": "abc123-request"})
+            fresh = client.get("/healthz")
+        finally:
+            logger.removeHandler(caplog.handler)
+    assert given.headers["x-request-id"] == "abc123-request"
+    assert len(fresh.headers["x-request-id"]) == 32
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tunewise.requests"]
+    assert {"request_id": "abc123-request", "route": "/healthz", "status": 200}.items() <= (
+        lines[0].items()
+    )
+
+
+def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
+    client.get("/wizard/objective")
+    client.get("/assessments/nope")
+    text = client.get("/metrics").text
+    assert 'route="/wizard/{slug}"' in text
+    assert 'route="/assessments/{assessment_id}"' in text
+    assert "tunewise_report_render_seconds" in text
+
+
+SECURITY_FLOOR = {
+    "weasyprint": "70.0",  # CVE-2026-55073
+    "starlette": "0.49.1",  # CVE-2025-62727
+    "python-multipart": "0.0.31",  # CVE-2026-53540 and earlier
+    "h11": "0.16.0",  # CVE-2025-43859
+    "jinja2": "3.1.6",  # CVE-2025-27516
+}
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
+@pytest.mark.parametrize(("package", "floor"), sorted(SECURITY_FLOOR.items()))
+def test_the_lock_stays_at_or_above_the_security_fixes(package: str, floor: str) -> None:
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    locked = {p["name"]: p["version"] for p in lock["package"]}
+    assert _version(locked[package]) >= _version(floor), f"{package} {locked[package]} < {floor}"
