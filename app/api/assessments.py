@@ -41,9 +41,22 @@ class AssessmentRequest(RecommendationRequest):
     @field_validator("title")
     @classmethod
     def _printable(cls, value: str) -> str:
-        if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value):
-            raise ValueError("the title must be one line of text without control characters")
+        problem = title_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
+
+
+TITLE_MAX = 200
+
+
+def title_problem(title: str) -> str | None:
+    """What is wrong with a (stripped) title, for the API and the wizard alike."""
+    if len(title) > TITLE_MAX:
+        return f"Enter a title of {TITLE_MAX} characters or fewer"
+    if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in title):
+        return "the title must be one line of text without control characters"
+    return None
 
 
 def iso_utc(moment: datetime) -> str:

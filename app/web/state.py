@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from app.questions import Context
 from app.web.steps import QUESTION_IDS
 
 
@@ -32,7 +33,5 @@ def state_query(answers: dict[str, Any], unsure: tuple[str, ...], **extra: str) 
 
 def context_query(context: dict[str, Any]) -> dict[str, str]:
     """The context fields that differ from their defaults, as form text."""
-    from app.questions import Context  # noqa: PLC0415
-
     default = Context().model_dump(mode="json")
     return {k: form_value(v) for k, v in context.items() if v is not None and v != default.get(k)}

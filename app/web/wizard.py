@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.api.assessments import DEFAULT_TITLE, TITLE_MAX, title_problem
 from app.api.deps import Store
 from app.api.ratelimit import limits_of
 from app.cost_model.catalogue import load_catalogue
@@ -25,7 +26,6 @@ from app.web.steps import QUESTION_IDS, Step, next_slug, previous_slug, step_by_
 from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-TITLE_MAX = 200
 
 
 def _unsure(request: Request, form: Any | None = None) -> tuple[str, ...]:
@@ -180,9 +180,10 @@ async def create_assessment(request: Request, store: Store) -> Response:
     if len(answers) < len(QUESTION_IDS):
         return RedirectResponse(f"/wizard/check?{state_query(answers, unsure)}", status_code=303)
     context, errors = parse_context(plain)
-    title = plain.get("title", "").strip() or "Untitled assessment"
-    if len(title) > TITLE_MAX:
-        errors["title"] = f"Enter a title of {TITLE_MAX} characters or fewer"
+    title = plain.get("title", "").strip() or DEFAULT_TITLE
+    problem = title_problem(title)
+    if problem:
+        errors["title"] = problem[0].upper() + problem[1:]
     typed = {k: plain.get(k, "") for k in (*CONTEXT_FIELDS, "title")}
     if errors:
         return _deployment_page(request, answers, unsure, typed, errors)
