@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
-from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.approaches import Approach
 from app.rules.facts import Facts
 from app.rules.settings import plan_settings
 
@@ -322,4 +322,4 @@ def _no_method(f: Facts) -> Fired | None:
     return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
 
 
-__all__ = ["CONDITIONS", "FINE_TUNING", "Fired", "test_set_size"]
+__all__ = ["CONDITIONS", "Condition", "Fired", "test_set_size"]
