@@ -10,6 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium
+BENCH_DEBS := $(RUN_DEBS) wrk
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -20,7 +21,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: help setup run-deps test-deps run test lint typecheck unit bench clean
+.PHONY: help setup run-deps test-deps bench-deps run test lint typecheck unit bench soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +39,9 @@ run-deps: ## the system libraries WeasyPrint needs (Pango), from Debian, when mi
 test-deps: ## those, plus Debian's Chromium for the browser tests
 	$(call apt_install,$(TEST_DEBS))
 
+bench-deps: ## those, plus wrk for the throughput benchmark
+	$(call apt_install,$(BENCH_DEBS))
+
 run: setup run-deps ## serve the app at http://127.0.0.1:8000 (SQLite file in ./var by default)
 	$(UV) run --frozen --no-sync uvicorn app.main:app --host 127.0.0.1 --port 8000
 
@@ -53,8 +57,11 @@ unit: setup test-deps ## the pytest suite
 
 test: lint typecheck unit ## everything CI runs
 
-bench: setup ## benchmarks, each as a ratio against a baseline measured in the same run
+bench: setup bench-deps ## benchmarks, each as a ratio against a baseline measured in the same run
 	$(UV) run --frozen --no-sync python -m benchmarks
+
+soak: setup run-deps ## the 5-minute load test (wizard, API, PDFs): no 5xx, nothing lost, flat memory
+	$(UV) run --frozen --no-sync python -m tests.load.run --duration 300 --users 8
 
 clean: ## remove the virtual environment and caches
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

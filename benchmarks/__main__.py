@@ -24,7 +24,7 @@ from app.rules import facts
 from app.rules.cost_block import cost_block
 from app.rules.facts import build_facts
 from app.rules.recommend import recommend
-from benchmarks import report, web
+from benchmarks import report, throughput, web
 
 BODY = {
     "answers": {
@@ -107,3 +107,5 @@ if __name__ == "__main__":
     web.main()
     print("\n== PDF report ==")
     report.main()
+    print("\n== throughput under wrk, against a bare FastAPI app (about 2.5 minutes) ==")
+    throughput.main()

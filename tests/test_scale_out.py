@@ -1,0 +1,132 @@
+"""Two app instances on one PostgreSQL, as behind a load balancer: both start at once (and
+migrate at once, safely), what one creates the other reads, PDFs included, byte for byte, and
+both serve concurrent requests through their connection pools.
+
+The instances are real uvicorn processes on free loopback ports; the database is a fresh
+schema of the local PostgreSQL (search_path on the URL), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from app.db import make_engine
+from tests.conftest import BASE_ANSWERS
+from tests.servers import GENEROUS_LIMITS, Server, start, stop, wait_healthy
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def schema_url(postgres_url: str) -> Iterator[str]:
+    schema = f"tunewise_scale_{secrets.token_hex(6)}"
+    admin = make_engine(postgres_url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def instances(schema_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    url = schema_url
+    env = {
+        "DATABASE_URL": url,
+        "TUNEWISE_DB_POOL_SIZE": "4",
+        "TUNEWISE_DB_MAX_OVERFLOW": "4",
+        **GENEROUS_LIMITS,
+    }
+    servers: list[Server] = [start("app.main:app", env), start("app.main:app", env)]
+    try:
+        for server in servers:
+            wait_healthy(server)
+            wait_healthy(server, "/readyz")
+        shared = make_engine(url)  # the same search_path as the instances
+        try:
+            with shared.connect() as conn:
+                versions = conn.execute(text("SELECT count(*) FROM alembic_version"))
+                assert versions.scalar_one() == 1
+        finally:
+            shared.dispose()
+        with (
+            httpx.Client(base_url=servers[0].base, timeout=60) as a,
+            httpx.Client(base_url=servers[1].base, timeout=60) as b,
+        ):
+            yield a, b
+    finally:
+        for server in servers:
+            stop(server)
+
+
+def create(client: httpx.Client, **extra: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/assessments", json={"answers": BASE_ANSWERS, **extra})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def test_what_one_instance_creates_the_other_reads(
+    instances: tuple[httpx.Client, httpx.Client],
+) -> None:
+    a, b = instances
+    created = [
+        create(a, title=f"Made on A, number {n}", context={"monthly_requests": 1000 * (n + 1)})
+        for n in range(3)
+    ]
+    for made in created:
+        path = made["links"]["self"]
+        on_a, on_b = a.get(path), b.get(path)
+        assert on_b.status_code == 200
+        assert on_b.content == on_a.content
+        assert on_b.json()["result"] == made["result"]
+        assert on_b.json()["title"] == made["title"]
+        page = b.get(made["links"]["html"])
+        assert page.status_code == 200
+        assert made["title"] in page.text
+
+
+def test_reports_are_the_same_bytes_from_either_instance(
+    instances: tuple[httpx.Client, httpx.Client],
+) -> None:
+    a, b = instances
+    first, second = create(a, title="Report first on B"), create(a, title="Report first on A")
+    # One rendered by B and then served by A, the other the other way round.
+    from_b = b.get(first["links"]["report"])
+    from_a = a.get(first["links"]["report"])
+    assert from_b.status_code == from_a.status_code == 200
+    assert from_b.headers["content-type"] == "application/pdf"
+    assert from_a.content == from_b.content
+    assert from_a.headers["etag"] == from_b.headers["etag"]
+    letter_a = a.get(second["links"]["report"], params={"paper": "letter"})
+    letter_b = b.get(second["links"]["report"], params={"paper": "letter"})
+    assert letter_a.status_code == letter_b.status_code == 200
+    assert letter_a.content == letter_b.content
+    assert letter_a.content.startswith(b"%PDF-")
+    assert letter_a.content != from_a.content
+
+
+def test_both_instances_serve_concurrent_requests(
+    instances: tuple[httpx.Client, httpx.Client],
+) -> None:
+    a, b = instances
+    made = create(a)
+    paths = [made["links"]["self"], made["links"]["html"], "/readyz"]
+
+    def fetch(n: int) -> int:
+        client = (a, b)[n % 2]
+        return client.get(paths[n % len(paths)]).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(fetch, range(40)))
+    assert statuses == [200] * 40
