@@ -41,7 +41,9 @@ def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]
     response_class=CanonicalJSON,
     responses=json_object(200, "The recommendation"),
 )
-def post_recommendation(
+# async: a recommendation is a few milliseconds of pure CPU, so a thread hop would cost more
+# than it frees; the event loop is the one Python thread either way.
+async def post_recommendation(
     body: RecommendationRequest,
     include: Annotated[
         Literal["chart"] | None,
@@ -74,5 +76,5 @@ def _cached_answer(body: RecommendationRequest, include: str | None) -> bytes:
     response_class=CanonicalJSON,
     responses=json_object(200, "The estimate with its breakdowns and ranges"),
 )
-def post_training_estimate(body: TrainingEstimateInput) -> Response:
+async def post_training_estimate(body: TrainingEstimateInput) -> Response:
     return CanonicalJSON(canonical_json(describe_training(estimate_training(body.to_request()))))

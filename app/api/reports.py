@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -20,6 +22,18 @@ from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_is
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 MAX_UPLOAD_BYTES = 20_000_000
+
+
+_known_reports: OrderedDict[tuple[str, str], tuple[str, str]] = OrderedDict()
+_KNOWN_MAX = 4096
+_known_lock = threading.Lock()
+
+
+def _remember(assessment_id: str, paper: str, known: tuple[str, str]) -> None:
+    with _known_lock:
+        _known_reports[(assessment_id, paper)] = known
+        while len(_known_reports) > _KNOWN_MAX:
+            _known_reports.popitem(last=False)
 
 
 def _etag(key: str) -> str:
@@ -50,20 +64,32 @@ def report_response(
     request: Request, assessment_id: str, store: AssessmentStore, paper: Paper
 ) -> Response:
     """The report's bytes: from the shared cache, or rendered once (rate-limited) and cached.
-    The API route and the results page's download link both answer through here."""
-    stored = store.get(assessment_id)
-    if stored is None:
-        return JSONResponse(NOT_FOUND, status_code=404)
-    key = report_key(stored, paper)
+    The API route and the results page's download link both answer through here.
+
+    A saved assessment never changes, so its report key and file name are remembered per
+    process: a repeat download is one read of the cached bytes, without loading the assessment.
+    """
+    known = _known_reports.get((assessment_id, paper))
+    stored = None
+    if known is None:
+        stored = store.get(assessment_id)
+        if stored is None:
+            return JSONResponse(NOT_FOUND, status_code=404)
+        known = (report_key(stored, paper), _filename(stored.title))
+        _remember(assessment_id, paper, known)
+    key, filename = known
     headers = {
         "ETag": _etag(key),
         "Cache-Control": "private, max-age=3600",
-        "Content-Disposition": f'attachment; filename="{_filename(stored.title)}"',
+        "Content-Disposition": f'attachment; filename="{filename}"',
     }
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     pdf = store.cached_report(key)
     if pdf is None:
+        stored = stored or store.get(assessment_id)
+        if stored is None:
+            return JSONResponse(NOT_FOUND, status_code=404)
         limits_of(request).check(request, limits_of(request).reports, "report renders")
         settings = request.app.state.settings
         started = time.perf_counter()
