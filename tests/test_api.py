@@ -268,3 +268,10 @@ def test_repeated_requests_get_the_same_bytes_from_the_cache(client: TestClient)
     hits = _cached_answer.cache_info().hits
     assert client.post("/api/v1/recommendations", json=body).content == first
     assert _cached_answer.cache_info().hits == hits + 1
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        env = "DATABASE_URL" if name == "database_url" else f"TUNEWISE_{name.upper()}"
+        assert f"`{env}`" in readme, f"{env} is missing from the README's configuration table"
