@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from app.canonical import canonical_json
@@ -25,32 +22,8 @@ from app.rules.cost_block import cost_block
 from app.rules.facts import build_facts
 from app.rules.recommend import recommend
 from benchmarks import report, throughput, web
-
-BODY = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 5000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 4,
-        "budget_usd": 1000,
-    },
-    "context": {"base_model": "llama-3.1-8b", "gpu": "a100-80gb", "on_prem_required": True},
-}
-
-
-def timed(fn: Callable[[], object], repeat: int = 7, number: int = 50) -> float:
-    """Median seconds per call over `repeat` batches of `number` calls."""
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
+from benchmarks.common import FINTECH as BODY
+from benchmarks.common import timed
 
 
 def main() -> None:

@@ -27,28 +27,7 @@ from app.assessments.store import StoredAssessment
 from app.questions import RecommendationRequest
 from app.report.render import render_pdf, report_key
 from app.rules.recommend import recommend
-
-BODY = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 50000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 3000,
-        "ml_capability": 4,
-        "budget_usd": 20000,
-    },
-    "context": {
-        "base_model": "qwen-2.5-32b",
-        "gpu": "a100-40gb",
-        "multilingual": True,
-        "monthly_requests": 8_000_000,
-        "input_tokens_per_request": 1500,
-        "output_tokens_per_request": 500,
-    },
-}
+from benchmarks.common import LOGISTICS as BODY
 
 PLAIN = (
     "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Floor</title></head>"

@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks.common import FINTECH as BODY
 from tests.servers import GENEROUS_LIMITS, ROOT, serving
 
 WRK = shutil.which("wrk")
@@ -43,21 +44,6 @@ WARMUP_S = 2
 POST_LUA = Path(__file__).with_name("post.lua")
 OUTPUT = ROOT / "var" / "bench-throughput.json"
 TARGET = 0.7
-BODY: dict[str, Any] = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 5000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 4,
-        "budget_usd": 1000,
-    },
-    "context": {"base_model": "llama-3.1-8b", "gpu": "a100-80gb", "on_prem_required": True},
-}
-"""The fintech body of `benchmarks.__main__` (repeated here to keep the import light)."""
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _PERCENTILE = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)

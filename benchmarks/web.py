@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,33 +15,13 @@ from jinja2 import Environment
 
 from app.config import Settings
 from app.main import create_app
+from benchmarks.common import FINTECH, timed
 
 STATE = (
     "objective=behaviour&domain_vocabulary=specialised&output_consistency=consistent_tone"
     "&labelled_examples=5000&data_freshness=monthly&citations_required=no"
     "&latency_p99_ms=2000&ml_capability=4"
 )
-ANSWERS = {
-    "objective": "behaviour",
-    "domain_vocabulary": "specialised",
-    "output_consistency": "consistent_tone",
-    "labelled_examples": 5000,
-    "data_freshness": "monthly",
-    "citations_required": False,
-    "latency_p99_ms": 2000,
-    "ml_capability": 4,
-    "budget_usd": 10000,
-}
-
-
-def timed(fn: Callable[[], object], repeat: int = 7, number: int = 40) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
 
 
 def bare_app(size: int) -> FastAPI:
@@ -74,7 +51,9 @@ def main() -> None:
             floor = timed(lambda: bare.get("/"))
             wizard = timed(lambda: client.get(f"/wizard/budget-usd?{STATE}"))
             check = timed(lambda: client.get(f"/wizard/check?{STATE}&budget_usd=10000"))
-            created = client.post("/api/v1/assessments", json={"answers": ANSWERS}).json()
+            created = client.post(
+                "/api/v1/assessments", json={"answers": FINTECH["answers"]}
+            ).json()
             results_url = f"/assessments/{created['id']}"
             results = timed(lambda: client.get(results_url), number=10)
             page = client.get(results_url)
