@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +92,23 @@ def redis_url() -> str:
     finally:
         client.close()
     return REDIS_URL
+
+
+@contextmanager
+def fresh_postgres_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema, dropped afterwards: PostgreSQL tests
+    migrate from nothing without touching each other or the public schema."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    from app.db import make_engine  # noqa: PLC0415
+
+    schema = f"{prefix}_{secrets.token_hex(6)}"
+    admin = make_engine(base_url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield f"{base_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()

@@ -27,7 +27,7 @@ from app.canonical import canonical_json
 from app.config import Settings
 from app.db import alembic_config, make_engine, upgrade_schema
 from app.main import create_app
-from tests.conftest import BASE_ANSWERS
+from tests.conftest import BASE_ANSWERS, fresh_postgres_schema
 
 URL_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{43,}")
 NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
@@ -40,16 +40,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
         yield f"sqlite:///{tmp_path / 'assessments.sqlite3'}"
         return
     base: str = request.getfixturevalue("postgres_url")
-    schema = f"tunewise_test_{secrets.token_hex(6)}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema(base, "tunewise_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ schema of the local PostgreSQL (search_path on the URL), dropped afterwards.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from app.db import make_engine
-from tests.conftest import BASE_ANSWERS
+from tests.conftest import BASE_ANSWERS, fresh_postgres_schema
 from tests.servers import GENEROUS_LIMITS, Server, start, stop, wait_healthy
 
 pytestmark = pytest.mark.postgres
@@ -26,16 +25,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def schema_url(postgres_url: str) -> Iterator[str]:
-    schema = f"tunewise_scale_{secrets.token_hex(6)}"
-    admin = make_engine(postgres_url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema(postgres_url, "tunewise_scale") as url:
+        yield url
 
 
 @pytest.fixture
