@@ -48,9 +48,6 @@ class Constants:
     version: str
     table: dict[str, Constant]
 
-    def __getitem__(self, name: str) -> Constant:
-        return self.table[name]
-
     def get(self, name: str, band: Band = Band.expected) -> float:
         return self.table[name].at(band)
 

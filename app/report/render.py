@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import logging
 import os
 import threading
@@ -172,8 +171,3 @@ def render_pdf(
         )
     assert isinstance(pdf, bytes)
     return pdf
-
-
-def content_id(pdf: bytes) -> str:
-    """A strong ETag for a report's bytes."""
-    return hashlib.sha256(pdf).hexdigest()
