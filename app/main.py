@@ -1,10 +1,11 @@
-"""The ASGI application: `app.main:app` for uvicorn, `create_app()` for tests."""
+"""The ASGI application: `create_app(settings)` builds one; `app.main:app` is the default one."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,14 +19,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import assessments, catalogues, health, recommendations, reports
 from app.api.access import ApiKeyGuard
-from app.api.errors import document_errors, not_found_handler, validation_handler
-from app.api.ratelimit import RateLimits
+from app.api.recommendations import answer_cache
 from app.api.security import SecurityMiddleware
 from app.assessments.sql import SqlAssessmentStore
 from app.config import Settings, get_settings
 from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
-from app.observability import Metrics, RequestObserver, configure_request_log
+from app.http.downloads import KnownReports
+from app.http.errors import document_errors, not_found_handler, validation_handler
+from app.http.ratelimit import RateLimits
+from app.observability import Metrics, RequestObserver, request_logger
 from app.report.worker import shutdown_workers
 from app.web import results, wizard
 from app.web.csrf import CrossSiteFormGuard
@@ -64,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Tunewise",
         summary="A deterministic decision wizard for customising a large language model.",
-        version="0.1.0",
+        version="0.2.0",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -72,7 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     document_errors(app)
     app.state.metrics = Metrics()
-    configure_request_log(settings.log_requests)
+    app.state.request_log = request_logger(settings.log_requests)
+    app.state.answer_cache = answer_cache()
+    app.state.known_reports = KnownReports()
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.include_router(health.router)
@@ -98,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
-    app.add_middleware(RequestObserver, metrics=app.state.metrics)
+    app.add_middleware(RequestObserver, metrics=app.state.metrics, log=app.state.request_log)
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -107,4 +112,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-app = create_app()
+@cache
+def _default_app() -> FastAPI:
+    return create_app()
+
+
+def __getattr__(name: str) -> FastAPI:
+    """`app.main:app` for uvicorn, built by the factory on first use, not at import: importing
+    this module (as tests do for `create_app`) builds nothing and installs nothing."""
+    if name == "app":
+        return _default_app()
+    raise AttributeError(name)

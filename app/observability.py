@@ -20,7 +20,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-log = logging.getLogger("tunewise.requests")
 
 
 @dataclass
@@ -49,21 +48,27 @@ class Metrics:
         )
 
 
-def configure_request_log(enabled: bool) -> None:
-    """One JSON line per request on stderr; uvicorn's own access log is then redundant."""
-    if not enabled or log.handlers:
-        return
+def request_logger(enabled: bool) -> logging.Logger | None:
+    """The app's own request log: one JSON line per request on stderr, or None when off.
+
+    A logger each app owns (not one from the global registry), so building another app, in a
+    test or a second instance in one process, never adds, keeps or removes a handler on it.
+    """
+    if not enabled:
+        return None
+    logger = logging.Logger("tunewise.requests", logging.INFO)  # noqa: LOG001  # app-owned, unregistered on purpose
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    logger.addHandler(handler)
+    logger.propagate = False
+    return logger
 
 
 class RequestObserver:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, log: logging.Logger | None) -> None:
         self.app = app
         self.metrics = metrics
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,9 +98,9 @@ class RequestObserver:
             method = scope["method"]
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
-            if log.isEnabledFor(logging.INFO):
+            if self.log is not None and self.log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
-                log.info(
+                self.log.info(
                     json.dumps(
                         {
                             "event": "request",

@@ -39,18 +39,11 @@ PLAIN = (
 def assessment() -> StoredAssessment:
     request = RecommendationRequest.model_validate(BODY)
     result = recommend(request)
-    return StoredAssessment(
-        id="bench",
+    return StoredAssessment.of(
+        result,
+        assessment_id="bench",
         title="Logistics assistant: tone and format",
         created_at=datetime(2026, 11, 12, 9, 30, tzinfo=UTC),
-        answers=BODY["answers"],
-        context=BODY["context"],
-        unsure=(),
-        result=result,
-        input_hash=result["input_hash"],
-        rules_version=result["rules_version"],
-        cost_model_version=result["cost_model_version"],
-        prices_as_of=result["prices_as_of"],
     )
 
 

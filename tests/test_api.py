@@ -257,17 +257,21 @@ def test_the_largest_models_are_served_across_nodes(client: TestClient) -> None:
     body = {"answers": BASE_ANSWERS, "context": {"model_size_b": 999}}
     response = client.post("/api/v1/recommendations", json=body)
     assert response.status_code == 200
-    assert "self-hosted" in response.json()["cost"]["serving"]["full_fine_tuning"]
+    assert response.json()["cost"]["serving_plans"]["full_fine_tuning"]["kind"] == "self_host"
 
 
 def test_repeated_requests_get_the_same_bytes_from_the_cache(client: TestClient) -> None:
-    from app.api.recommendations import _cached_answer  # noqa: PLC0415
-
+    cache = client.app.state.answer_cache  # type: ignore[attr-defined]
     body = {"answers": {**BASE_ANSWERS, "labelled_examples": 4321}}
     first = client.post("/api/v1/recommendations", json=body).content
-    hits = _cached_answer.cache_info().hits
+    hits = cache.cache_info().hits
     assert client.post("/api/v1/recommendations", json=body).content == first
-    assert _cached_answer.cache_info().hits == hits + 1
+    assert cache.cache_info().hits == hits + 1
+
+
+def test_each_app_has_its_own_answer_cache(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        assert one.app.state.answer_cache is not two.app.state.answer_cache  # type: ignore[attr-defined]
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

@@ -12,6 +12,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 import pytest
@@ -27,6 +28,9 @@ from app.canonical import canonical_json
 from app.config import Settings
 from app.db import alembic_config, make_engine, upgrade_schema
 from app.main import create_app
+from app.questions import RecommendationRequest
+from app.rules.recommend import recommend
+from app.rules.result import Recommendation
 from tests.conftest import BASE_ANSWERS, fresh_postgres_schema
 
 URL_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{43,}")
@@ -67,15 +71,28 @@ def create(api: TestClient, **extra: Any) -> Any:
     return api.post("/api/v1/assessments", json={"answers": BASE_ANSWERS, **extra})
 
 
-def a_result(input_hash: str = "0" * 64) -> dict[str, Any]:
-    return {
-        "approach": "lora",
-        "input_hash": input_hash,
-        "rules_version": "r1",
-        "cost_model_version": "c1",
-        "prices_as_of": "2026-11-10",
-        "cost": {"total_usd": 97.25, "series": [0.1, 1e-9, 12345678.901]},
+@cache
+def _unsure_result() -> Recommendation:
+    unsure = ("labelled_examples", "budget_usd")
+    answers = {k: v for k, v in BASE_ANSWERS.items() if k not in unsure}
+    body = {
+        "answers": answers,
+        "context": {"tenants": 2},
+        "unsure": ["labelled_examples", "budget_usd"],
     }
+    return recommend(RecommendationRequest.model_validate(body))
+
+
+def a_result(input_hash: str = "0" * 64) -> Recommendation:
+    """A real recommendation with versions a test can recognise when it reads them back."""
+    return _unsure_result().model_copy(
+        update={
+            "input_hash": input_hash,
+            "rules_version": "r1",
+            "cost_model_version": "c1",
+            "prices_as_of": "2026-11-10",
+        }
+    )
 
 
 # The API
@@ -202,18 +219,14 @@ def test_an_unreachable_database_is_a_503_not_a_500() -> None:
 
 
 def test_created_at_is_utc_whole_seconds(store: SqlAssessmentStore) -> None:
-    made = store.create(
-        title="t", answers={}, context={}, unsure=(), result=a_result(), assessment_id="fixed-id"
-    )
+    made = store.create(title="t", result=a_result(), assessment_id="fixed-id")
     assert made.id == "fixed-id"
     assert made.created_at.tzinfo is not None
     assert made.created_at.utcoffset() == timedelta(0)
     assert made.created_at.microsecond == 0
     paris = timezone(timedelta(hours=1))
     given = datetime(2026, 11, 23, 10, 30, 15, 999_999, tzinfo=paris)
-    other = store.create(
-        title="t", answers={}, context={}, unsure=(), result=a_result(), created_at=given
-    )
+    other = store.create(title="t", result=a_result(), created_at=given)
     read = store.get(other.id)
     assert read is not None
     assert read.created_at == datetime(2026, 11, 23, 9, 30, 15, tzinfo=UTC)
@@ -221,9 +234,6 @@ def test_created_at_is_utc_whole_seconds(store: SqlAssessmentStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.create(
             title="t",
-            answers={},
-            context={},
-            unsure=(),
             result=a_result(),
             created_at=datetime(2026, 1, 1),  # noqa: DTZ001
         )
@@ -233,9 +243,6 @@ def test_the_store_reads_back_what_it_wrote(store: SqlAssessmentStore) -> None:
     result = a_result("ab" * 32)
     made = store.create(
         title="<i>x</i>",
-        answers={"labelled_examples": 200, "budget_usd": 5000.0},
-        context={"base_model": None, "tenants": 2},
-        unsure=("labelled_examples", "budget_usd"),
         result=result,
     )
     read = store.get(made.id)
@@ -259,9 +266,6 @@ def test_recent_is_newest_first_with_ties_in_id_order(store: SqlAssessmentStore)
     for assessment_id, moment in plan:
         store.create(
             title=assessment_id,
-            answers={},
-            context={},
-            unsure=(),
             result=a_result(),
             created_at=moment,
             assessment_id=assessment_id,
@@ -299,7 +303,7 @@ def test_the_schema_is_at_head_and_matches_the_models(engine: Engine) -> None:
 
 
 def test_upgrading_twice_changes_nothing(engine: Engine, store: SqlAssessmentStore) -> None:
-    made = store.create(title="t", answers={}, context={}, unsure=(), result=a_result())
+    made = store.create(title="t", result=a_result())
     upgrade_schema(engine)
     assert store.get(made.id) == made
 

@@ -32,7 +32,7 @@ LOGISTICS: dict[str, Any] = {
 
 def _crossovers(body: dict[str, Any]) -> dict[tuple[str, str], int]:
     result = recommend(RecommendationRequest.model_validate(body))
-    return {(c["approach"], c["versus"]): c["month"] for c in result["cost"]["crossovers"]}
+    return {(c.approach, c.versus): c.month for c in result.cost.crossovers}
 
 
 def test_api_replacement_pays_back_within_two_months() -> None:
@@ -49,12 +49,12 @@ def test_low_traffic_never_pays_back_within_24_months() -> None:
 def test_series_cover_the_horizon_for_every_approach() -> None:
     body = {**LOGISTICS, "context": {**LOGISTICS["context"], "horizon_months": 36}}
     result = recommend(RecommendationRequest.model_validate(body))
-    series = result["cost"]["series"]
-    assert {s["approach"] for s in series} == {"api", "rag", "lora", "qlora", "full_fine_tuning"}
-    assert all(len(s["cumulative_usd"]) == 36 for s in series)
+    series = result.cost.series
+    assert {s.approach for s in series} == {"api", "rag", "lora", "qlora", "full_fine_tuning"}
+    assert all(len(s.cumulative_usd) == 36 for s in series)
 
 
 def test_on_prem_serves_every_approach_on_own_gpus() -> None:
     body = {**LOGISTICS, "context": {**LOGISTICS["context"], "on_prem_required": True}}
-    serving = recommend(RecommendationRequest.model_validate(body))["cost"]["serving"]
-    assert all(how.startswith("self-hosted") for how in serving.values())
+    plans = recommend(RecommendationRequest.model_validate(body)).cost.serving_plans
+    assert all(plan.kind == "self_host" for plan in plans.values())

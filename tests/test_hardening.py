@@ -94,13 +94,7 @@ def test_the_browser_pages_work_without_a_key(keyed: TestClient) -> None:
     from app.rules.recommend import recommend  # noqa: PLC0415
 
     req = RecommendationRequest.model_validate({"answers": BASE_ANSWERS})
-    stored = store.create(
-        title="Keyed",
-        answers=req.answers.model_dump(mode="json"),
-        context=req.context.model_dump(mode="json"),
-        unsure=(),
-        result=recommend(req),
-    )
+    stored = store.create(title="Keyed", result=recommend(req))
     assert keyed.get("/").status_code == 200
     assert keyed.get(f"/assessments/{stored.id}").status_code == 200
     recalculated = keyed.get(f"/assessments/{stored.id}/recalculate.json?horizon_months=12")
@@ -140,16 +134,13 @@ def test_framing_is_set_by_configuration(client: TestClient, settings: Settings)
 
 
 def test_every_response_has_a_request_id_and_a_log_line(
-    client: TestClient, caplog: pytest.LogCaptureFixture
+    settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    logger = logging.getLogger("tunewise.requests")
-    with caplog.at_level(logging.INFO, logger="tunewise.requests"):
+    with _app(settings, log_requests=True) as client, caplog.at_level(logging.INFO):
+        logger = client.app.state.request_log  # type: ignore[attr-defined]
         logger.addHandler(caplog.handler)
-        try:
-            given = client.get("/healthz", headers={"x-request-id": "abc123-request"})
-            fresh = client.get("/healthz")
-        finally:
-            logger.removeHandler(caplog.handler)
+        given = client.get("/healthz", headers={"x-request-id": "abc123-request"})
+        fresh = client.get("/healthz")
     assert given.headers["x-request-id"] == "abc123-request"
     assert len(fresh.headers["x-request-id"]) == 32
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tunewise.requests"]
@@ -185,3 +176,18 @@ def test_the_lock_stays_at_or_above_the_security_fixes(package: str, floor: str)
     lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
     locked = {p["name"]: p["version"] for p in lock["package"]}
     assert _version(locked[package]) >= _version(floor), f"{package} {locked[package]} < {floor}"
+
+
+def test_each_app_owns_its_request_log(settings: Settings) -> None:
+    """Building apps installs nothing global: one that logs and one that doesn't coexist."""
+    before = list(logging.getLogger("tunewise.requests").handlers)
+    with _app(settings, log_requests=True) as on, _app(settings, log_requests=False) as off:
+        assert on.app.state.request_log is not None  # type: ignore[attr-defined]
+        assert off.app.state.request_log is None  # type: ignore[attr-defined]
+    assert logging.getLogger("tunewise.requests").handlers == before
+
+
+def test_importing_the_app_module_builds_no_app() -> None:
+    import app.main  # noqa: PLC0415
+
+    assert app.main._default_app.cache_info().currsize == 0

@@ -57,7 +57,8 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 def _run(a: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
-    return recommend(RecommendationRequest.model_validate({"answers": a, "context": c}))
+    body = {"answers": a, "context": c}
+    return recommend(RecommendationRequest.model_validate(body)).model_dump(mode="json")
 
 
 def _eligible(result: dict[str, Any]) -> set[str]:

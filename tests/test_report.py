@@ -23,12 +23,13 @@ from pypdf.generic import DictionaryObject
 from app.assessments.store import StoredAssessment
 from app.questions import RecommendationRequest
 from app.report.attachment import ATTACHMENT_NAME, read_attachment
-from app.report.chart import COLOURS, build_chart, render_svg
+from app.report.chart import render_svg
 from app.report.context import SECTIONS
 from app.report.fetcher import BlockedURLError, ReportFetcher
 from app.report.render import FONTS_DIR, render_html, render_pdf, report_key
 from app.report.worker import ReportTimeoutError, render_pdf_isolated, shutdown_workers
 from app.rules.recommend import recommend
+from app.views.chart import COLOURS, build_chart
 from tests.test_cost_over_time import LOGISTICS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,19 +43,7 @@ def logistics_assessment(title: str = "Logistics assistant: tone and format") ->
     body = {"answers": answers, "context": LOGISTICS["context"], "unsure": ["budget_usd"]}
     request = RecommendationRequest.model_validate(body)
     result = recommend(request)
-    return StoredAssessment(
-        id="test-report",
-        title=title,
-        created_at=CREATED,
-        answers=answers,
-        context=LOGISTICS["context"],
-        unsure=tuple(request.unsure),
-        result=result,
-        input_hash=result["input_hash"],
-        rules_version=result["rules_version"],
-        cost_model_version=result["cost_model_version"],
-        prices_as_of=result["prices_as_of"],
-    )
+    return StoredAssessment.of(result, assessment_id="test-report", title=title, created_at=CREATED)
 
 
 class _Collect(logging.Handler):
@@ -158,8 +147,8 @@ def test_only_the_packaged_font_is_embedded(report: Rendered) -> None:
 
 
 def test_chart_model_and_svg_agree() -> None:
-    model = build_chart(logistics_assessment().result["cost"])
-    doc = model.to_json()
+    model = build_chart(logistics_assessment().result.cost)
+    doc = model.model_dump(mode="json")
     assert [t["approach"] for t in doc["traces"]] == [
         "api",
         "rag",
@@ -235,7 +224,7 @@ def test_the_attachment_round_trips(report: Rendered) -> None:
     assert document["created_at"] == "2026-11-12T09:30:00Z"
     body = {k: document[k] for k in ("answers", "context", "unsure")}
     again = recommend(RecommendationRequest.model_validate(body))
-    assert again["input_hash"] == a.input_hash
+    assert again.input_hash == a.input_hash
 
 
 def test_the_report_is_pdf_a_3b(report: Rendered) -> None:

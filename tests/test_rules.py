@@ -60,7 +60,7 @@ def run(answers: dict[str, Any] | None = None, context: dict[str, Any] | None = 
     request = RecommendationRequest.model_validate(
         {"answers": {**BASE_ANSWERS, **(answers or {})}, "context": context or {}}
     )
-    return recommend(request)
+    return recommend(request).model_dump(mode="json")
 
 
 def fired_ids(result: Result) -> list[str]:

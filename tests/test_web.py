@@ -190,10 +190,8 @@ def test_rerun_shows_what_changed(client: TestClient) -> None:
     store = client.app.state.store  # type: ignore[attr-defined]
     assessment_id = _create(client)
     stored = store.get(assessment_id)
-    old = dict(stored.result, rules_version="0.9.0")
-    older = store.create(
-        title="Old", answers=stored.answers, context=stored.context, unsure=(), result=old
-    )
+    old = stored.result.model_copy(update={"rules_version": "0.9.0"})
+    older = store.create(title="Old", result=old)
     page = client.get(f"/assessments/{older.id}")
     assert "This assessment was made with older data" in page.text
     rerun = client.get(f"/assessments/{older.id}/rerun")

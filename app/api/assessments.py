@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from app.api.deps import Store
-from app.api.ratelimit import limits_of
-from app.api.recommendations import CanonicalJSON, json_object
+from app.api.recommendations import CanonicalJSON
 from app.assessments.store import StoredAssessment
 from app.canonical import canonical_json
+from app.http.deps import Store
+from app.http.errors import NOT_FOUND
+from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
-from app.rules.recommend import recommend
+from app.rules.result import Recommendation
+from app.services.assessments import DEFAULT_TITLE, TITLE_MAX, create_assessment, title_problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
-DEFAULT_TITLE = "Untitled assessment"
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What an id can look like (token_urlsafe's alphabet, the column's length); anything else is
 answered 404 without asking the database."""
 
-NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
-
-
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 
 
 class AssessmentRequest(RecommendationRequest):
@@ -47,16 +44,28 @@ class AssessmentRequest(RecommendationRequest):
         return value
 
 
-TITLE_MAX = 200
+class Links(BaseModel):
+    self: str = Field(description="this assessment in the API")
+    html: str = Field(description="its results page")
+    report: str = Field(description="its PDF report")
 
 
-def title_problem(title: str) -> str | None:
-    """What is wrong with a (stripped) title, for the API and the wizard alike."""
-    if len(title) > TITLE_MAX:
-        return f"Enter a title of {TITLE_MAX} characters or fewer"
-    if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in title):
-        return "the title must be one line of text without control characters"
-    return None
+class AssessmentCreated(BaseModel):
+    id: str = Field(description="unguessable: 256 random bits, URL-safe")
+    title: str
+    created_at: str = Field(description="UTC, ISO 8601, whole seconds")
+    input_hash: str
+    links: Links
+    result: Recommendation
+
+
+class Assessment(AssessmentCreated):
+    answers: dict[str, Any] = Field(description="the nine answers as given (defaults applied)")
+    context: dict[str, Any] = Field(description="the context with its defaults applied")
+    unsure: list[str]
+    rules_version: str
+    cost_model_version: str
+    prices_as_of: str
 
 
 def iso_utc(moment: datetime) -> str:
@@ -84,7 +93,7 @@ def describe(assessment: StoredAssessment) -> dict[str, Any]:
         "rules_version": assessment.rules_version,
         "cost_model_version": assessment.cost_model_version,
         "prices_as_of": assessment.prices_as_of,
-        "result": assessment.result,
+        "result": assessment.result_document,
         "links": links(assessment.id),
     }
 
@@ -99,25 +108,19 @@ _NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
     summary="Recommend, and keep the assessment under an unguessable id",
     response_class=CanonicalJSON,
     status_code=201,
-    responses=json_object(201, "The stored assessment's id, links and recommendation"),
+    response_model=AssessmentCreated,
+    responses={201: {"description": "The stored assessment's id, links and recommendation"}},
 )
 def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    result = recommend(body)
-    saved = store.create(
-        title=body.title,
-        answers=body.answers.model_dump(mode="json"),
-        context=body.context.model_dump(mode="json"),
-        unsure=tuple(body.unsure),
-        result=result,
-    )
+    saved = create_assessment(store, body, body.title)
     document = {
         "id": saved.id,
         "title": saved.title,
         "created_at": iso_utc(saved.created_at),
         "input_hash": saved.input_hash,
         "links": links(saved.id),
-        "result": result,
+        "result": saved.result_document,
     }
     return CanonicalJSON(
         canonical_json(document),
@@ -130,7 +133,8 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
     "/assessments/{assessment_id}",
     summary="A saved assessment: its inputs, versions and recommendation",
     response_class=CanonicalJSON,
-    responses={**json_object(200, "The stored assessment"), **_NOT_FOUND_DOC},
+    response_model=Assessment,
+    responses={200: {"description": "The stored assessment"}, **_NOT_FOUND_DOC},
 )
 def get_assessment(assessment_id: str, store: Store) -> Response:
     found = store.get(assessment_id) if ID_PATTERN.fullmatch(assessment_id) else None

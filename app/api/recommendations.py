@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from app.canonical import canonical_json
 from app.cost_model.describe import describe_training
@@ -13,16 +16,24 @@ from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
 from app.cost_model.training import estimate_training
 from app.questions import RecommendationRequest
-from app.report.chart import build_chart
 from app.rules.recommend import recommend
+from app.rules.result import Recommendation
+from app.views.chart import Chart, build_chart
 
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
 
 
-class CanonicalJSON(Response):
-    """Pre-serialised canonical bytes: the same request gives the same body, byte for byte."""
+class CanonicalJSON(JSONResponse):
+    """Pre-serialised canonical bytes: the same request gives the same body, byte for byte.
 
-    media_type = "application/json"
+    A JSONResponse (so OpenAPI documents the route's response model as JSON) whose content is
+    already the canonical bytes: they pass through untouched.
+    """
+
+    def render(self, content: Any) -> bytes:
+        if isinstance(content, bytes):
+            return content
+        return canonical_json(content)
 
 
 def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]]:
@@ -35,15 +46,24 @@ def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]
     }
 
 
+class RecommendationWithChart(Recommendation):
+    """The recommendation, and with `?include=chart` the chart the results page draws."""
+
+    chart: Chart | None = Field(None, description="present with `?include=chart`")
+
+
 @router.post(
     "/recommendations",
     summary="Recommend an approach for nine answers and an optional context (stateless)",
     response_class=CanonicalJSON,
-    responses=json_object(200, "The recommendation"),
+    response_model=RecommendationWithChart,
+    response_model_exclude_none=True,
+    responses={200: {"description": "The recommendation"}},
 )
 # async: a recommendation is a few milliseconds of pure CPU, so a thread hop would cost more
 # than it frees; the event loop is the one Python thread either way.
 async def post_recommendation(
+    request: Request,
     body: RecommendationRequest,
     include: Annotated[
         Literal["chart"] | None,
@@ -52,22 +72,28 @@ async def post_recommendation(
 ) -> Response:
     if live_prices():
         return CanonicalJSON(_answer(body, include))
-    return CanonicalJSON(_cached_answer(body, include))
+    answers: AnswerCache = request.app.state.answer_cache
+    return CanonicalJSON(answers(body, include))
 
 
 def _answer(body: RecommendationRequest, include: str | None) -> bytes:
+    """The canonical bytes, made once here at the edge from the typed result."""
     result = recommend(body)
+    document = result.model_dump(mode="json")
     if include == "chart":
-        result["chart"] = build_chart(result["cost"]).to_json()
-    return canonical_json(result)
+        document["chart"] = build_chart(result.cost).model_dump(mode="json")
+    return canonical_json(document)
 
 
-@lru_cache(maxsize=2048)
-def _cached_answer(body: RecommendationRequest, include: str | None) -> bytes:
-    """The same request always gets the same bytes, so an instance keeps the last few thousand
+AnswerCache = Callable[[RecommendationRequest, str | None], bytes]
+
+
+def answer_cache(size: int = 2048) -> AnswerCache:
+    """The same request always gets the same bytes, so an app keeps the last few thousand
     answers: integrators re-asking an unchanged question pay validation and nothing more.
-    Bypassed while prices update live (the answer could change under the same request)."""
-    return _answer(body, include)
+    Each app built by create_app() has its own (app.state.answer_cache); it is bypassed while
+    prices update live (the answer could change under the same request)."""
+    return lru_cache(maxsize=size)(_answer)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from app.assessments.store import StoredAssessment, new_assessment_id
+from app.rules.result import Recommendation
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -73,7 +74,7 @@ class AssessmentRow(Base):
             answers=self.answers,
             context=self.context,
             unsure=tuple(self.unsure),
-            result=self.result,
+            result_document=self.result,
             input_hash=self.input_hash,
             rules_version=self.rules_version,
             cost_model_version=self.cost_model_version,
@@ -99,10 +100,7 @@ class SqlAssessmentStore:
         self,
         *,
         title: str,
-        answers: dict[str, Any],
-        context: dict[str, Any],
-        unsure: tuple[str, ...],
-        result: dict[str, Any],
+        result: Recommendation,
         created_at: datetime | None = None,
         assessment_id: str | None = None,
     ) -> StoredAssessment:
@@ -110,14 +108,14 @@ class SqlAssessmentStore:
             id=assessment_id or new_assessment_id(),
             title=title,
             created_at=utc_seconds(created_at),
-            answers=answers,
-            context=context,
-            unsure=list(unsure),
-            result=result,
-            input_hash=str(result["input_hash"]),
-            rules_version=str(result["rules_version"]),
-            cost_model_version=str(result["cost_model_version"]),
-            prices_as_of=str(result["prices_as_of"]),
+            answers=result.answers.model_dump(mode="json"),
+            context=result.context.model_dump(mode="json"),
+            unsure=list(result.unsure),
+            result=result.model_dump(mode="json"),
+            input_hash=result.input_hash,
+            rules_version=result.rules_version,
+            cost_model_version=result.cost_model_version,
+            prices_as_of=result.prices_as_of,
         )
         with self._sessions.begin() as session:
             session.add(row)

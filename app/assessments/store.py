@@ -8,7 +8,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
+
+from app.rules.result import Recommendation
 
 ID_BYTES = 32
 """secrets.token_urlsafe(32): 256 random bits, URL-safe, unguessable."""
@@ -18,7 +21,7 @@ def new_assessment_id() -> str:
     return secrets.token_urlsafe(ID_BYTES)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StoredAssessment:
     id: str
     title: str
@@ -27,12 +30,38 @@ class StoredAssessment:
     answers: dict[str, Any]
     context: dict[str, Any]
     unsure: tuple[str, ...]
-    result: dict[str, Any]
-    """The recommendation document as recommend() returned it when the assessment was made."""
+    result_document: dict[str, Any]
+    """The recommendation's JSON as it was stored when the assessment was made."""
     input_hash: str
     rules_version: str
     cost_model_version: str
     prices_as_of: str
+
+    @classmethod
+    def of(
+        cls, result: Recommendation, *, assessment_id: str, title: str, created_at: datetime
+    ) -> StoredAssessment:
+        """An assessment as the store would keep it, from its recommendation."""
+        stored = cls(
+            id=assessment_id,
+            title=title,
+            created_at=created_at,
+            answers=result.answers.model_dump(mode="json"),
+            context=result.context.model_dump(mode="json"),
+            unsure=tuple(result.unsure),
+            result_document=result.model_dump(mode="json"),
+            input_hash=result.input_hash,
+            rules_version=result.rules_version,
+            cost_model_version=result.cost_model_version,
+            prices_as_of=result.prices_as_of,
+        )
+        stored.__dict__["result"] = result  # already typed: spare the first read a parse
+        return stored
+
+    @cached_property
+    def result(self) -> Recommendation:
+        """The stored recommendation, typed (read on first use: listings never need it)."""
+        return Recommendation.model_validate(self.result_document)
 
     @property
     def request_body(self) -> dict[str, Any]:
@@ -48,10 +77,7 @@ class AssessmentStore(Protocol):
         self,
         *,
         title: str,
-        answers: dict[str, Any],
-        context: dict[str, Any],
-        unsure: tuple[str, ...],
-        result: dict[str, Any],
+        result: Recommendation,
         created_at: datetime | None = None,
         assessment_id: str | None = None,
     ) -> StoredAssessment: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from app.cost_model.methods import Method
+from app.vocabulary.words import APPROACHES_IN_SENTENCE
 
 
 class Approach(StrEnum):
@@ -32,12 +33,7 @@ class Approach(StrEnum):
         return self.method is not None
 
 
-LABELS = {
-    Approach.lora: "LoRA",
-    Approach.qlora: "QLoRA",
-    Approach.full_fine_tuning: "full fine-tuning",
-    Approach.rag: "RAG (retrieval)",
-    Approach.dont_fine_tune: "don't fine-tune (prompt a strong base model)",
-}
+LABELS = {a: APPROACHES_IN_SENTENCE[a.value] for a in Approach}
+"""Each approach inside a sentence; headings and tables use app.vocabulary.words.approach."""
 
 FINE_TUNING = (Approach.lora, Approach.qlora, Approach.full_fine_tuning)

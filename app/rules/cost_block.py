@@ -44,7 +44,8 @@ SERIES_NAMES = {
 @dataclass(frozen=True, slots=True)
 class CostBlock:
     costs: tuple[ApproachCost, ...]
-    serving: dict[str, str]
+    serving: dict[str, ServingCost]
+    """How each line is served (API, hosted or self-hosted, with the plan), by line name."""
     series: tuple[Series, ...]
     crossovers: tuple[Crossover, ...]
     months: int
@@ -127,7 +128,7 @@ def cost_block(facts: Facts) -> CostBlock:
                 build, method.estimate.per_experiment_usd.scale(runs), freshness
             )
         costs.append(ApproachCost(name, build, serve.monthly_usd, reserve))
-        serving[name] = serve.how
+        serving[name] = serve
     months = facts.context.horizon_months
     series = tuple(cumulative(c, months) for c in costs)
     return CostBlock(tuple(costs), serving, series, tuple(crossovers(tuple(costs), series)), months)

@@ -9,25 +9,27 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from app.api.assessments import NOT_FOUND
-from app.api.deps import Store
-from app.api.reports import report_response, uploaded_file
-from app.assessments.importing import import_report
 from app.assessments.store import StoredAssessment
 from app.canonical import canonical_json
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of
-from app.questions import RecommendationRequest
+from app.http.deps import Store
+from app.http.downloads import report_response, uploaded_file
+from app.http.errors import NOT_FOUND
+from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
-from app.report.chart import build_chart
-from app.rules.approaches import Approach
 from app.rules.catalogue import load_rules
-from app.rules.recommend import recommend
+from app.rules.result import Recommendation
+from app.services import assessments as service
+from app.services.assessments import ReportImportError, reopen_from_pdf
+from app.views import rows
+from app.views.chart import build_chart
+from app.views.results import bindings
+from app.vocabulary import numbers, words
 from app.web.forms import parse_context
 from app.web.state import context_query, form_value, state_query
-from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,7 +41,6 @@ ASSUMPTION_FIELDS = (
     "reference_api_model",
     "horizon_months",
 )
-LABELS = {a.value: a.label for a in Approach} | {"api": "Frontier API (no fine-tuning)"}
 
 
 def current_versions() -> dict[str, str]:
@@ -65,18 +66,21 @@ def _not_found(request: Request) -> HTMLResponse:
     return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
 
 
-def page_context(stored: StoredAssessment, result: dict[str, Any]) -> dict[str, Any]:
-    questions = {q["id"]: q for q in question_catalogue()["questions"]}
+def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, Any]:
     return {
         "assessment": stored,
         "result": result,
-        "labels": LABELS,
-        "questions": questions,
+        "bind": bindings(result),
+        "plan_rows": rows.plan_rows(result),
+        "cost_lines": rows.cost_line_rows(result),
+        "answer_rows": rows.answer_rows(result),
+        "assumption_rows": rows.assumption_rows(result),
+        "context_rows": rows.given_context_rows(result),
         "gpus": list(load_catalogue().gpus.values()),
         "stale": stale_versions(stored),
         "request_body": stored.request_body,
-        "chart": build_chart(result["cost"]).to_json(),
-        "assumption_values": {f: form_value(result["context"][f]) for f in ASSUMPTION_FIELDS},
+        "chart": build_chart(result.cost).model_dump(mode="json"),
+        "assumption_values": {f: form_value(getattr(result.context, f)) for f in ASSUMPTION_FIELDS},
     }
 
 
@@ -101,8 +105,8 @@ async def import_upload(request: Request, store: Store) -> Response:
     if not data:
         return _recent_page(request, store, "Choose a Tunewise PDF report to import")
     try:
-        stored = import_report(data, store)
-    except ValueError as exc:
+        stored = reopen_from_pdf(data, store)
+    except ReportImportError as exc:
         return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
     return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
 
@@ -119,9 +123,7 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
     if changes:
         overrides, errors = parse_context(changes)
         if not errors:
-            body = stored.request_body
-            body["context"] = {**body["context"], **overrides}
-            result = recommend(RecommendationRequest.model_validate(body))
+            result = service.recalculate(stored, overrides)
             recalculated = True
     context = page_context(stored, result)
     context.update(
@@ -143,44 +145,13 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
-    fresh = recommend(RecommendationRequest.model_validate(stored.request_body))
-    then, now = stored.result, fresh
-    rows = [
-        ("Recommendation", LABELS[then["approach"]], LABELS[now["approach"]]),
-        ("Confidence", then["confidence"]["level"], now["confidence"]["level"]),
-        (
-            "Complements",
-            ", ".join(then["complements"]) or "none",
-            ", ".join(now["complements"]) or "none",
-        ),
-    ]
-    rows.extend(
-        (key.replace("_", " "), str(then[key]), str(now[key]))
-        for key in ("rules_version", "cost_model_version", "prices_as_of")
-    )
-    training_then, training_now = then["cost"]["training"], now["cost"]["training"]
-    if training_then or training_now:
-        rows.append(
-            (
-                "Training programme",
-                _money(training_then["total_usd"] if training_then else None),
-                _money(training_now["total_usd"] if training_now else None),
-            )
-        )
-    rows.extend(
-        (
-            f"Monthly: {LABELS.get(name, name)}",
-            _money(then["cost"]["monthly"][name]),
-            _money(now["cost"]["monthly"].get(name)),
-        )
-        for name in then["cost"]["monthly"]
-    )
+    rows_ = _rerun_rows(stored.result, service.rerun(stored))
     return templates().TemplateResponse(
         request,
         "rerun.html",
         {
             "assessment": stored,
-            "rows": rows,
+            "rows": rows_,
             "stale": stale_versions(stored),
             "rerun_query": state_query(
                 stored.answers, stored.unsure, **context_query(stored.context)
@@ -189,8 +160,41 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     )
 
 
-def _money(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.2f}"
+def _rerun_rows(then: Recommendation, now: Recommendation) -> list[tuple[str, str, str]]:
+    """(what, then, now) for the re-run page: the decision, the versions and the money."""
+
+    def complements(r: Recommendation) -> str:
+        return ", ".join(words.approach(c.value) for c in r.complements) or "None"
+
+    found = [
+        ("Recommendation", words.approach(then.approach.value), words.approach(now.approach.value)),
+        (
+            "Confidence",
+            words.CONFIDENCE[then.confidence.level],
+            words.CONFIDENCE[now.confidence.level],
+        ),
+        ("Complements", complements(then), complements(now)),
+        ("Rules version", then.rules_version, now.rules_version),
+        ("Cost model version", then.cost_model_version, now.cost_model_version),
+        ("Prices as of", then.prices_as_of, now.prices_as_of),
+    ]
+    if then.cost.training or now.cost.training:
+        found.append(
+            (
+                "Training programme",
+                numbers.usd(then.cost.training.total_usd if then.cost.training else None),
+                numbers.usd(now.cost.training.total_usd if now.cost.training else None),
+            )
+        )
+    found.extend(
+        (
+            f"Monthly: {words.line(name)}",
+            numbers.usd(value),
+            numbers.usd(now.cost.monthly.get(name)),
+        )
+        for name, value in then.cost.monthly.items()
+    )
+    return found
 
 
 @router.get("/assessments/{assessment_id}/report.pdf")
@@ -205,8 +209,8 @@ def report_download(
 
 @router.get("/assessments/{assessment_id}/recalculate.json")
 def recalculate(request: Request, assessment_id: str, store: Store) -> Response:
-    """The assumptions panel's JSON: the recommendation for the saved answers with the changed
-    assumptions, and the chart model (the same as POST /api/v1/recommendations?include=chart)."""
+    """The assumptions panel's JSON: the page's figures already formatted (`bind`), the chart
+    model (as POST /api/v1/recommendations?include=chart gives it) and the recommendation."""
     stored = store.get(assessment_id)
     if stored is None:
         return JSONResponse(NOT_FOUND, status_code=404)
@@ -215,11 +219,13 @@ def recalculate(request: Request, assessment_id: str, store: Store) -> Response:
     if errors:
         detail = [{"field": f"context.{k}", "message": m} for k, m in errors.items()]
         return JSONResponse({"detail": detail}, status_code=422)
-    body = stored.request_body
-    body["context"] = {**body["context"], **overrides}
-    result = recommend(RecommendationRequest.model_validate(body))
-    result["chart"] = build_chart(result["cost"]).to_json()
-    return Response(canonical_json(result), media_type="application/json")
+    result = service.recalculate(stored, overrides)
+    document = {
+        "bind": bindings(result),
+        "chart": build_chart(result.cost).model_dump(mode="json"),
+        "result": result.model_dump(mode="json"),
+    }
+    return Response(canonical_json(document), media_type="application/json")
 
 
 @router.get("/favicon.ico", include_in_schema=False)

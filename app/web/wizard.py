@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.api.assessments import DEFAULT_TITLE, TITLE_MAX, title_problem
-from app.api.deps import Store
-from app.api.ratelimit import limits_of
 from app.cost_model.catalogue import load_catalogue
-from app.rules.recommend import recommend
+from app.http.deps import Store
+from app.http.ratelimit import limits_of
+from app.http.templating import templates
+from app.services import assessments as service
+from app.services.assessments import DEFAULT_TITLE, TITLE_MAX, title_problem
+from app.vocabulary import words
 from app.web.forms import (
     CONTEXT_FIELDS,
     build_request,
@@ -23,7 +25,6 @@ from app.web.forms import (
 )
 from app.web.state import form_value, state_pairs, state_query
 from app.web.steps import QUESTION_IDS, Step, next_slug, previous_slug, step_by_slug, steps
-from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,19 +112,8 @@ def _context_passthrough(request: Request) -> dict[str, str]:
 
 
 def _answer_text(question: dict[str, Any], value: Any, unsure: bool) -> str:
-    if unsure:
-        return f"I'm not sure (assumed {form_value(value)})"
-    if "options" in question:
-        label = {str(o["value"]): str(o["label"]) for o in question["options"]}
-        return label.get(form_value(value), form_value(value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
-    return (
-        f"${text}"
-        if question["id"] == "budget_usd"
-        else f"{text} {question.get('unit', '')}".strip()
-    )
+    qid = str(question["id"])
+    return words.unsure_answer(qid, value) if unsure else words.answer(qid, value)
 
 
 def context_choices() -> dict[str, tuple[str, list[tuple[str, str]]]]:
@@ -188,14 +178,7 @@ async def create_assessment(request: Request, store: Store) -> Response:
     if errors:
         return _deployment_page(request, answers, unsure, typed, errors)
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    req = build_request(answers, context, unsure)
-    stored = store.create(
-        title=title,
-        answers=req.answers.model_dump(mode="json"),
-        context=req.context.model_dump(mode="json"),
-        unsure=req.unsure,
-        result=recommend(req),
-    )
+    stored = service.create_assessment(store, build_request(answers, context, unsure), title)
     return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
 
 

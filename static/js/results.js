@@ -11,12 +11,6 @@
   var FIELDS = ["monthly_requests", "input_tokens_per_request", "output_tokens_per_request",
     "gpu", "reference_api_model", "horizon_months"];
 
-  function usd(value) {
-    if (value === null || value === undefined) { return "n/a"; }
-    var digits = Math.abs(value) < 100 ? 2 : 0;
-    return "$" + Number(value).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  }
-
   function draw(chart) {
     if (!window.Plotly || !chartNode) { return; }
     var traces = [];
@@ -59,26 +53,13 @@
     chartNode.setAttribute("data-drawn", String(chart.months.length));
   }
 
-  function lookup(obj, path) {
-    return path.split(".").reduce(function (o, key) { return o === null || o === undefined ? o : o[key]; }, obj);
-  }
-
-  function bind(result) {
+  // The server sends every figure already formatted (app/views/results.py), keyed by the
+  // page's data-bind names: the script never formats a number itself.
+  function bind(figures) {
     document.querySelectorAll("[data-bind]").forEach(function (node) {
-      var value = lookup(result, node.getAttribute("data-bind"));
-      if (value === undefined) { return; }
-      node.textContent = node.getAttribute("data-format") === "usd" ? usd(value) : String(value);
+      var value = figures[node.getAttribute("data-bind")];
+      if (typeof value === "string") { node.textContent = value; }
     });
-    var caption = document.getElementById("crossovers");
-    if (caption) {
-      var labels = {};
-      data.chart.traces.forEach(function (t) { labels[t.approach] = t.label; });
-      caption.textContent = result.cost.crossovers.length
-        ? "Crossovers: " + result.cost.crossovers.map(function (c) {
-            return (labels[c.approach] || c.approach) + " becomes cheaper than " + (labels[c.versus] || c.versus) + " in month " + c.month;
-          }).join("; ") + "."
-        : "No approach that costs more to build pays for itself within " + result.cost.months + " months.";
-    }
   }
 
   function showErrors(detail) {
@@ -115,7 +96,7 @@
       }
       showErrors([]);
       data.chart = reply.json.chart;
-      bind(reply.json);
+      bind(reply.json.bind);
       draw(reply.json.chart);
       status.textContent = "Recalculated: the figures and the chart show your assumptions (the saved assessment is unchanged).";
     }).catch(function () {

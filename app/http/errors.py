@@ -1,4 +1,5 @@
-"""Error responses: a message per field a person can act on, never a stack trace."""
+"""Error responses for the API and the pages alike: a message per field a person can act on,
+never a stack trace; JSON under /api, the site's own page for people everywhere else."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
+
+from app.http.templating import templates
+
+NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
+"""The API's answer for an assessment id that does not exist (or cannot)."""
+
+
+def unprocessable(field: str, message: str) -> JSONResponse:
+    """422 with one message for one field, in the API's error shape."""
+    return JSONResponse({"detail": [{"field": field, "message": message}]}, status_code=422)
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:
@@ -40,8 +51,6 @@ async def not_found_handler(request: Request, exc: Exception) -> Response:
         return JSONResponse(
             {"detail": [{"field": "path", "message": message}]}, status_code=status, headers=headers
         )
-    from app.web.templating import templates  # noqa: PLC0415  # the page lives in the web layer
-
     return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
 
 

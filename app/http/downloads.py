@@ -1,0 +1,117 @@
+"""The PDF download and the upload, answered the same way for the API and the pages.
+
+A saved assessment never changes, so its report key and file name are remembered per process:
+a repeat download is one read of the cached bytes, without loading the assessment.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+
+from app.assessments.store import AssessmentStore
+from app.http.errors import NOT_FOUND
+from app.http.ratelimit import limits_of
+from app.report.render import Paper, report_key
+from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_isolated
+
+MAX_UPLOAD_BYTES = 20_000_000
+
+
+class KnownReports:
+    """Report key and file name per (assessment id, paper), newest kept: an app's own cache.
+
+    Each app built by create_app() holds one (app.state.known_reports), so tests and several
+    apps in one process never share it; a saved assessment never changes, so entries never go
+    stale, only old.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._entries: OrderedDict[tuple[str, str], tuple[str, str]] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, assessment_id: str, paper: str) -> tuple[str, str] | None:
+        return self._entries.get((assessment_id, paper))
+
+    def remember(self, assessment_id: str, paper: str, known: tuple[str, str]) -> None:
+        with self._lock:
+            self._entries[(assessment_id, paper)] = known
+            while len(self._entries) > self._limit:
+                self._entries.popitem(last=False)
+
+
+def _etag(key: str) -> str:
+    return f'"{key[:40]}"'
+
+
+def _filename(title: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60] or "assessment"
+    return f"tunewise-{safe}.pdf"
+
+
+def report_response(
+    request: Request, assessment_id: str, store: AssessmentStore, paper: Paper
+) -> Response:
+    """The report's bytes: from the shared cache, or rendered once (rate-limited) and cached.
+    The API route and the results page's download link both answer through here.
+
+    A saved assessment never changes, so its report key and file name are remembered per
+    process: a repeat download is one read of the cached bytes, without loading the assessment.
+    """
+    cache: KnownReports = request.app.state.known_reports
+    known = cache.get(assessment_id, paper)
+    stored = None
+    if known is None:
+        stored = store.get(assessment_id)
+        if stored is None:
+            return JSONResponse(NOT_FOUND, status_code=404)
+        known = (report_key(stored, paper), _filename(stored.title))
+        cache.remember(assessment_id, paper, known)
+    key, filename = known
+    headers = {
+        "ETag": _etag(key),
+        "Cache-Control": "private, max-age=3600",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    pdf = store.cached_report(key)
+    if pdf is None:
+        stored = stored or store.get(assessment_id)
+        if stored is None:
+            return JSONResponse(NOT_FOUND, status_code=404)
+        limits_of(request).check(request, limits_of(request).reports, "report renders")
+        settings = request.app.state.settings
+        started = time.perf_counter()
+        try:
+            pdf = render_pdf_isolated(
+                stored,
+                paper,
+                timeout_s=settings.report_timeout_s,
+                max_workers=settings.report_workers,
+            )
+        except (ReportBusyError, ReportTimeoutError) as exc:
+            return JSONResponse(
+                {"detail": [{"field": "report", "message": f"{exc}; try again shortly."}]},
+                status_code=503,
+                headers={"Retry-After": "10"},
+            )
+        request.app.state.metrics.report_render.observe(time.perf_counter() - started)
+        store.store_report(key, pdf)
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+async def uploaded_file(request: Request) -> bytes:
+    """The bytes of a multipart upload's `file` field, or of a raw body."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.body()
+    async with request.form() as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            return b""
+        return await upload.read()

@@ -1,0 +1,33 @@
+"""Jinja2 for the pages and the error pages: autoescaped, strict about undefined names.
+
+The filters are the vocabulary's formatters (app/vocabulary), so a template formats money and
+counts exactly as the PDF and the results page's script do.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.vocabulary import numbers, words
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+    t = Jinja2Templates(env=env)
+    t.env.filters["usd"] = numbers.usd
+    t.env.filters["count"] = numbers.count
+    t.env.filters["approach"] = words.approach
+    t.env.filters["line"] = words.line
+    t.env.filters["method"] = words.method
+    return t

@@ -1,0 +1,90 @@
+"""Assessments, one path: validate, recommend, store; recalculate; reopen from a PDF.
+
+The wizard, the API and the report import all call these functions, so an assessment made in
+the browser, through the API or from a PDF is made the same way. Rate limits and the shape of
+an HTTP answer stay with the callers; what an assessment is stays here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.assessments.store import AssessmentStore, StoredAssessment
+from app.questions import RecommendationRequest
+from app.report.attachment import read_attachment
+from app.rules.recommend import recommend
+from app.rules.result import Recommendation
+
+DEFAULT_TITLE = "Untitled assessment"
+TITLE_MAX = 200
+
+
+class ReportImportError(ValueError):
+    """The upload is not a Tunewise report that can be reopened; the message says why."""
+
+
+def title_problem(title: str) -> str | None:
+    """What is wrong with a (stripped) title, for the API and the wizard alike."""
+    if len(title) > TITLE_MAX:
+        return f"Enter a title of {TITLE_MAX} characters or fewer"
+    if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in title):
+        return "the title must be one line of text without control characters"
+    return None
+
+
+def create_assessment(
+    store: AssessmentStore,
+    request: RecommendationRequest,
+    title: str = DEFAULT_TITLE,
+    created_at: datetime | None = None,
+) -> StoredAssessment:
+    """Recommend for a validated request and keep it under a new unguessable id."""
+    return store.create(title=title, result=recommend(request), created_at=created_at)
+
+
+def recalculate(stored: StoredAssessment, overrides: Mapping[str, Any]) -> Recommendation:
+    """The saved answers with some context changed (the results page's assumptions panel).
+
+    The saved assessment is not changed. Raises pydantic's ValidationError when an override is
+    not a valid context value, with a message per field.
+    """
+    body = stored.request_body
+    body["context"] = {**body["context"], **overrides}
+    return recommend(RecommendationRequest.model_validate(body))
+
+
+def rerun(stored: StoredAssessment) -> Recommendation:
+    """The saved answers and context with today's rules, cost model and prices."""
+    return recommend(RecommendationRequest.model_validate(stored.request_body))
+
+
+def reopen_from_pdf(pdf: bytes, store: AssessmentStore) -> StoredAssessment:
+    """A new assessment from a Tunewise report's embedded inputs, with its title and date.
+
+    Raises ReportImportError with a message for people when the file is not a Tunewise report,
+    when its inputs are no longer valid, or when they do not reproduce the report's input hash.
+    """
+    try:
+        document = read_attachment(pdf)
+    except ValueError as exc:
+        raise ReportImportError(str(exc)) from exc
+    try:
+        request = RecommendationRequest.model_validate(
+            {k: document[k] for k in ("answers", "context", "unsure")}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = f"the report's inputs are not valid today ({where}: {first['msg']})"
+        raise ReportImportError(message) from exc
+    result = recommend(request)
+    if result.input_hash != document["input_hash"]:
+        message = "the report's inputs do not match its input hash: the file was altered"
+        raise ReportImportError(message)
+    created = datetime.strptime(document["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return store.create(title=document["title"], result=result, created_at=created)

@@ -1,0 +1,160 @@
+"""The rows both the results page and the PDF print: plan, training, serving, answers.
+
+Built once from the typed result with the vocabulary's words and formats, so the page and the
+report say the same thing the same way (a model by its name, a GPU by its name, $97.40 on both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.questions import Context
+from app.rules.result import Recommendation
+from app.vocabulary import numbers, words
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A labelled value: a line of a key/value table."""
+
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRow:
+    method: str
+    planned: bool
+    gpus: str
+    memory: str
+    gpu_hours: str
+    per_experiment: str
+    per_experiment_range: str
+    runs: str
+    total: str
+    total_range: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostLineRow:
+    name: str
+    """The line's id, for the page's bindings; never printed."""
+    label: str
+    how: str
+    build: str
+    serving: str
+    reserve: str
+    monthly: str
+    range: str
+
+
+def plan_rows(r: Recommendation) -> tuple[Row, ...]:
+    plan = r.plan
+    rows: list[Row] = []
+    if plan.base_model:
+        note = "proposed by Tunewise" if plan.base_model_proposed else "your choice"
+        size = f"{numbers.count(plan.base_model_params_b or 0)}B parameters"
+        rows.append(Row("Base model", f"{words.model_name(plan.base_model)} ({size})", note))
+    if plan.gpu and plan.gpu_count:
+        rows.append(Row("Training GPUs", words.gpus(plan.gpu, plan.gpu_count)))
+    if plan.fine_tuning_approach:
+        rows.append(Row("Method", words.approach(plan.fine_tuning_approach.value)))
+    if plan.adapter_strategy:
+        rows.append(Row("Adapters", words.ADAPTERS[plan.adapter_strategy]))
+    if plan.experiments:
+        each = numbers.usd(plan.per_experiment_usd)
+        rows.append(Row("Experiments", f"{plan.experiments} bounded runs, about {each} each"))
+    if plan.timeline_weeks:
+        low, high = plan.timeline_weeks
+        rows.append(Row("Timeline", f"{low} to {high} weeks", plan.timeline_basis or ""))
+    rows.append(Row("Locked test set", numbers.plural(plan.test_set_examples, "held-out example")))
+    return tuple(rows)
+
+
+def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
+    planned = r.cost.training.method if r.cost.training else None
+    return tuple(
+        TrainingRow(
+            method=words.approach(approach),
+            planned=t.method == planned,
+            gpus=words.gpus(t.gpu, t.gpu_count),
+            memory=numbers.gigabytes(t.peak_memory_gb) + ("" if t.fits_gpu else " *"),
+            gpu_hours=numbers.hours(t.gpu_hours_per_experiment),
+            per_experiment=numbers.usd(t.per_experiment_usd),
+            per_experiment_range=numbers.usd_range(
+                t.per_experiment_usd_range.low, t.per_experiment_usd_range.high
+            ),
+            runs=numbers.count(t.runs),
+            total=numbers.usd(t.total_usd),
+            total_range=numbers.usd_range(t.total_usd_range.low, t.total_usd_range.high),
+        )
+        for approach, t in r.cost.training_by_method.items()
+    )
+
+
+def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
+    c = r.cost
+    return tuple(
+        CostLineRow(
+            name=name,
+            label=words.line(name),
+            how=c.serving[name],
+            build=numbers.usd(c.build_usd[name]),
+            serving=numbers.usd(c.monthly_serving[name]),
+            reserve=numbers.usd(c.monthly_retraining_reserve[name]),
+            monthly=numbers.usd(value),
+            range=numbers.usd_range(c.monthly_range[name].low, c.monthly_range[name].high),
+        )
+        for name, value in c.monthly.items()
+    )
+
+
+def answer_rows(r: Recommendation) -> tuple[Row, ...]:
+    """The nine answers in words; an "I'm not sure" answer says what was assumed."""
+    unsure = set(r.unsure)
+    return tuple(
+        Row(
+            words.question_label(qid),
+            words.answer(qid, getattr(r.answers, qid)),
+            "I'm not sure: assumed" if qid in unsure else "",
+        )
+        for qid in type(r.answers).model_fields
+    )
+
+
+def context_rows(r: Recommendation) -> tuple[Row, ...]:
+    """Every context value in words, marked as given or as the default."""
+    defaults = set(r.context_defaults)
+    return tuple(
+        Row(
+            words.question_label(name),
+            words.context_value(name, getattr(r.context, name)),
+            "default" if name in defaults else "given",
+        )
+        for name in Context.model_fields
+    )
+
+
+def assumption_rows(r: Recommendation) -> tuple[Row, ...]:
+    """Each "I'm not sure" answer: the question, the default assumed, and why."""
+    return tuple(
+        Row(words.question_label(a.question), words.answer(a.question, a.value), a.note)
+        for a in r.assumptions
+    )
+
+
+def given_context_rows(r: Recommendation) -> tuple[Row, ...]:
+    """The context a person set on the deployment step (defaults left out)."""
+    return tuple(row for row in context_rows(r) if row.note == "given")
+
+
+def crossovers_sentence(r: Recommendation) -> str:
+    c = r.cost
+    if not c.crossovers:
+        return f"No approach that costs more to build pays for itself within {c.months} months."
+    parts = [
+        f"{words.line(x.approach)} becomes cheaper than {words.line(x.versus)} in month {x.month}"
+        for x in c.crossovers
+    ]
+    return "Crossovers: " + "; ".join(parts) + "."

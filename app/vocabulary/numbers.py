@@ -1,0 +1,90 @@
+"""Numbers for people: money, counts, tokens, hours, memory and percentages, one rule each.
+
+Money has one rule for cents everywhere: amounts under $100 that are not whole dollars show
+their cents ($5.23, $97.40), everything else whole dollars ($12, $1,234). Below $100 the cents
+are part of what a reader compares (a $4.80 run against a $5.10 one); above it they are noise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+CENTS_BELOW = 100.0
+"""Show cents for amounts under this many dollars (when they are not whole dollars)."""
+
+
+def usd(value: float | None) -> str:
+    """$5.23, $97.40, $12, $1,234, -$1,234; n/a for a missing figure."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    cents = round(amount * 100)
+    if amount < CENTS_BELOW and cents % 100:
+        return f"{sign}${cents / 100:,.2f}"
+    return f"{sign}${round(amount):,}"
+
+
+def usd_compact(value: float) -> str:
+    """$950, $12k, $1.5M: chart axis ticks a reader takes in at a glance."""
+    magnitude = abs(value)
+    if magnitude >= 1_000_000:  # the unit's size, not a threshold
+        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
+    if magnitude >= 1_000:
+        return f"${value / 1_000:,.0f}k"
+    return f"${value:,.0f}"
+
+
+def usd_range(low: float, high: float) -> str:
+    """'$40 to $95'; a single figure when the two are the same once formatted."""
+    lo, hi = usd(low), usd(high)
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def usd_band(r: Mapping[str, float] | None) -> str:
+    """A {low, expected, high} mapping (or a UsdRange's dump) as its low-to-high range."""
+    if not r:
+        return "n/a"
+    return usd_range(r["low"], r["high"])
+
+
+def count(value: float) -> str:
+    """Whole things with thousands separators: 5,000; fractions keep up to two places."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def plural(n: float, one: str, many: str | None = None) -> str:
+    """'1 GPU', '2 GPUs', '1 replica', '3 replicas': never 'GPU(s)'."""
+    word = one if n == 1 else (many or one + "s")
+    return f"{count(n)} {word}"
+
+
+def tokens(value: float) -> str:
+    """Token counts: 1,000 tokens; 1.5M tokens; 12B tokens."""
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}".removesuffix(".0") + f"{suffix} tokens"
+    return plural(value, "token")
+
+
+def hours(value: float) -> str:
+    """GPU-hours and the like: one decimal under 10, whole hours above."""
+    if value < 10:  # precision of the figure, not a threshold
+        return f"{value:,.1f}".removesuffix(".0") + (" hour" if value == 1 else " hours")
+    return f"{round(value):,} hours"
+
+
+def gigabytes(value: float) -> str:
+    return f"{value:,.1f} GB"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a percentage: 0.2 is 20%."""
+    return f"{fraction * 100:,.0f}%"
+
+
+def per_second(value: float, what: str) -> str:
+    return f"{value:,.1f}".removesuffix(".0") + f" {what} a second"

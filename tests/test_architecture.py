@@ -1,0 +1,81 @@
+"""The import directions that keep the core pure and the shell untangled.
+
+Each rule names a package and what it must never import (at any depth, including imports
+inside functions). A failure names the module and the import, so the fix is obvious.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[1] / "app"
+
+SHELL = ("app.web", "app.api", "app.http", "app.db", "app.assessments", "app.report")
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "app.web": ("app.api",),
+    "app.api": ("app.web",),
+    "app.assessments": ("app.report", "app.web", "app.api", "app.services"),
+    "app.rules": (*SHELL, "app.services", "app.views"),
+    "app.cost_model": (*SHELL, "app.services", "app.views", "app.rules"),
+    "app.questions": (*SHELL, "app.services", "app.views", "app.rules"),
+    "app.vocabulary": (*SHELL, "app.services", "app.views", "app.rules"),
+    "app.views": ("app.web", "app.api", "app.http", "app.db", "app.report", "app.services"),
+    "app.services": ("app.web", "app.api", "app.http"),
+}
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(APP.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, absolute or relative, at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = _module(path).split(".")
+                base = ".".join([*package[: len(package) - node.level + 1], base]).strip(".")
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    folder = APP.parent.joinpath(*package.split("."))
+    return [
+        f"{_module(path)} imports {name}"
+        for path in sorted(folder.rglob("*.py"))
+        for name in sorted(imports_of(path))
+        if any(_within(name, f) for f in forbidden)
+    ]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_import_directions(package: str) -> None:
+    assert violations(package, FORBIDDEN[package]) == []
+
+
+def test_the_check_sees_a_forbidden_import() -> None:
+    """The checker itself: a module that imports across a line is reported."""
+    bad = APP / "web" / "_probe_forbidden_import.py"
+    bad.write_text("def f() -> None:\n    from app.api import reports  # noqa: F401\n")
+    try:
+        assert violations("app.web", ("app.api",)) == [
+            "app.web._probe_forbidden_import imports app.api",
+            "app.web._probe_forbidden_import imports app.api.reports",
+        ]
+    finally:
+        bad.unlink()
