@@ -7,6 +7,7 @@ and its report are made from.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 from app.canonical import sha256_hex
@@ -23,7 +24,7 @@ from app.rules.cost_block import CostBlock, cost_block
 from app.rules.counterfactuals import Counterfactual as CounterfactualValue
 from app.rules.counterfactuals import find_counterfactuals
 from app.rules.engine import Evaluation, Standing, evaluate
-from app.rules.facts import Facts, build_facts
+from app.rules.facts import build_facts
 from app.rules.plan import Plan as PlanValues
 from app.rules.plan import make_plan
 from app.rules.result import (
@@ -160,18 +161,20 @@ def _plan(plan: PlanValues) -> Plan:
     )
 
 
-def _serving_plan(facts: Facts, name: str, serve: ServingCost) -> ServingPlan:
-    """How a line is served, as data and in words (models and GPUs by name)."""
+@lru_cache(maxsize=1024)
+def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> ServingPlan:
+    """How a line is served, as data and in words (models and GPUs by name). Cached: it
+    depends on the traffic and the model, not on the answers that change most often."""
     retrieval = name == "rag"
     if serve.approach == "api":
-        how = words.serving("api", api_model=facts.context.reference_api_model, retrieval=retrieval)
+        how = words.serving("api", api_model=api_model, retrieval=retrieval)
         return ServingPlan(kind="api", how=how)
     if serve.self_host is None:
-        return ServingPlan(kind="hosted", how=words.serving("hosted", model=facts.model.id))
+        return ServingPlan(kind="hosted", how=words.serving("hosted", model=model))
     host = serve.self_host
     how = words.serving(
         "self_host",
-        model=facts.model.id,
+        model=model,
         retrieval=retrieval,
         gpu=host.gpu,
         replicas=host.replicas,
@@ -197,7 +200,8 @@ def _cost(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
         if (m := facts.for_approach(a)) is not None
     }
     planned = by_method[plan.fine_tuning.value] if plan.fine_tuning and plan.method else None
-    plans = {name: _serving_plan(facts, name, s) for name, s in block.serving.items()}
+    model, api_model = facts.model.id, facts.context.reference_api_model
+    plans = {name: _serving_plan(model, api_model, name, s) for name, s in block.serving.items()}
     return Costs(
         training=planned,
         training_by_method=by_method,
