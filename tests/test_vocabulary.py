@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from app.questions import RecommendationRequest
 from app.rules.approaches import Approach
 from app.rules.recommend import recommend
 from app.views import rows
+from app.views.chart import y_axis
 from app.views.results import bindings
 from app.vocabulary import numbers, words
 from benchmarks.common import FINTECH, LOGISTICS
@@ -60,6 +62,9 @@ def test_counts_tokens_hours_and_compact_money() -> None:
     assert numbers.hours(1) == "1 hour"
     assert numbers.hours(163.4) == "163 hours"
     assert numbers.usd_compact(1_500_000) == "$1.5M"
+    assert numbers.usd_compact(2_500) == "$2.5k"
+    assert numbers.usd_compact(25_000) == "$25k"
+    assert numbers.usd_compact(950) == "$950"
     assert numbers.usd_range(40, 95.5) == "$40 to $95.50"
     assert numbers.usd_range(40, 40.2) == "$40 to $40.20"
     assert numbers.usd_range(40, 40) == "$40"
@@ -103,3 +108,14 @@ def test_the_page_rows_and_figures_speak_words(body: dict[str, object]) -> None:
         texts += [t.method, t.gpus]
     leaks = [t for t in texts if IDS.search(t)]
     assert leaks == []
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_the_y_axis_holds_the_highest_line_in_round_steps(top: float) -> None:
+    y_max, ticks = y_axis(top)
+    assert y_max >= top
+    assert ticks[0] == 0
+    assert ticks[-1] == y_max
+    assert 2 <= len(ticks) <= 8
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -166,6 +167,19 @@ def test_assumptions_recalculate_without_javascript(client: TestClient) -> None:
     bad = client.get(f"/assessments/{assessment}?monthly_requests=lots")
     assert bad.status_code == 422
     assert 'value="lots"' in bad.text
+
+
+def test_the_page_binds_exactly_the_figures_the_recalculation_sends(client: TestClient) -> None:
+    """Every data-bind on the page has a formatted figure in the recalculation's JSON, and the
+    JSON's figure is the one a page loaded with the same assumptions prints."""
+    assessment = _create(client)
+    query = "monthly_requests=9000000&horizon_months=12"
+    page = client.get(f"/assessments/{assessment}?{query}").text
+    printed = dict(re.findall(r'data-bind="([^"]+)"[^>]*>([^<]*)<', page))
+    sent = client.get(f"/assessments/{assessment}/recalculate.json?{query}").json()["bind"]
+    assert set(re.findall(r'data-bind="([^"]+)"', page)) == set(sent)
+    for key, text in printed.items():
+        assert html.unescape(text) == sent[key], key
 
 
 def test_chart_data_travels_as_json_not_inline_script(client: TestClient) -> None:

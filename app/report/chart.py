@@ -14,11 +14,10 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
 from app.views.chart import COLOURS, OTHER_COLOUR, Chart
-from app.vocabulary.numbers import usd_compact
 
 _MPL_DASHES: dict[str, Any] = {
     "solid": "-",
@@ -66,9 +65,9 @@ def render_svg(model: Chart, width_in: float = 6.7, height_in: float = 3.9) -> s
             ax.plot(x, t.y, color=t.colour, linestyle=_MPL_DASHES[t.dash], lw=1.8, label=t.label)
         _mark_crossovers(ax, model)
         ax.set_xlim(1, max(x[-1], 2))
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, model.y_max)
+        ax.set_yticks(model.y_ticks, model.y_tick_labels)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: usd_compact(v)))
         ax.set_xlabel(model.x_title)
         ax.set_ylabel(model.y_title)
         ax.grid(visible=True, color="#dddddd", linewidth=0.6)

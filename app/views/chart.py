@@ -8,12 +8,14 @@ model, so the two charts cannot drift apart.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.rules.result import CostLine, Costs
 from app.vocabulary import words
+from app.vocabulary.numbers import usd, usd_compact
 
 SERIES_ORDER = ("api", "rag", "lora", "qlora", "full_fine_tuning")
 
@@ -54,6 +56,7 @@ class Trace(_Frozen):
     dash: Dash
     x: tuple[int, ...] = Field(description="months")
     y: tuple[float, ...] = Field(description="expected cumulative cost, USD")
+    hover: tuple[str, ...] = Field(description="each month's point in words, for a tooltip")
     band: Band
 
 
@@ -76,6 +79,28 @@ class Chart(_Frozen):
     months: tuple[int, ...]
     traces: tuple[Trace, ...]
     crossovers: tuple[Crossover, ...]
+    y_max: float = Field(description="top of the y axis, USD")
+    y_ticks: tuple[float, ...] = Field(description="where the y axis is labelled, USD")
+    y_tick_labels: tuple[str, ...] = Field(description="those labels, formatted ($1.5M)")
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+"""Axis steps a reader counts in: 1, 2, 2.5 or 5 times a power of ten."""
+TICKS = 5
+"""About this many steps up the y axis."""
+HEADROOM = 1.15
+"""Space above the highest line, for the crossover labels."""
+
+
+def y_axis(top: float) -> tuple[float, tuple[float, ...]]:
+    """The axis' top and its ticks: round steps from 0 to just above the highest line (at
+    least $1)."""
+    top = max(top, 1.0)  # an axis finer than a dollar says nothing to a budget
+    rough = top * HEADROOM / TICKS
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(n * power for n in NICE_STEPS if n * power >= rough)
+    count = math.ceil(top * HEADROOM / step)
+    return step * count, tuple(step * i for i in range(count + 1))
 
 
 def crossover_label(approach: str, versus: str, month: int) -> str:
@@ -96,6 +121,10 @@ def build_chart(cost: Costs) -> Chart:
             dash=DASHES.get(a, "solid"),
             x=months,
             y=by_name[a].cumulative_usd,
+            hover=tuple(
+                f"{words.line(a, short=True)}: {usd(v)} by month {m}"
+                for m, v in zip(months, by_name[a].cumulative_usd, strict=True)
+            ),
             band=Band(low=by_name[a].low_usd, high=by_name[a].high_usd),
         )
         for a in order
@@ -112,4 +141,12 @@ def build_chart(cost: Costs) -> Chart:
         for c in sorted(cost.crossovers, key=lambda c: (c.month, c.approach, c.versus))
         if c.approach in by_name
     )
-    return Chart(months=months, traces=traces, crossovers=crossovers)
+    top, ticks = y_axis(max((max(t.y, default=0.0) for t in traces), default=0.0))
+    return Chart(
+        months=months,
+        traces=traces,
+        crossovers=crossovers,
+        y_max=top,
+        y_ticks=ticks,
+        y_tick_labels=tuple(usd_compact(t) for t in ticks),
+    )

@@ -29,10 +29,9 @@ def usd(value: float | None) -> str:
 def usd_compact(value: float) -> str:
     """$950, $12k, $1.5M: chart axis ticks a reader takes in at a glance."""
     magnitude = abs(value)
-    if magnitude >= 1_000_000:  # the unit's size, not a threshold
-        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
-    if magnitude >= 1_000:
-        return f"${value / 1_000:,.0f}k"
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if magnitude >= size:
+            return "$" + f"{value / size:,.1f}".removesuffix(".0") + suffix
     return f"${value:,.0f}"
 
 

@@ -20,8 +20,8 @@
       traces.push({ x: t.x, y: t.band.low, mode: "lines", line: { width: 0 }, fill: "tonexty",
         fillcolor: t.colour + "22", hoverinfo: "skip", showlegend: false, legendgroup: t.approach });
       traces.push({ x: t.x, y: t.y, mode: "lines", name: t.label, legendgroup: t.approach,
-        line: { color: t.colour, dash: t.dash, width: 2.5 },
-        hovertemplate: t.label + ": %{y:$,.0f} by month %{x}<extra></extra>" });
+        line: { color: t.colour, dash: t.dash, width: 2.5 }, text: t.hover,
+        hovertemplate: "%{text}<extra></extra>" });
     });
     if (chart.crossovers.length) {
       traces.push({ x: chart.crossovers.map(function (c) { return c.month; }),
@@ -40,12 +40,10 @@
         return { x: c.month, y: c.y, text: c.label, showarrow: true, arrowhead: 0, ax: 40,
           ay: -28 * seen[c.month], font: { size: 12 }, bgcolor: "rgba(255,255,255,0.9)" };
       });
-    var top = 0;
-    chart.traces.forEach(function (t) { t.y.forEach(function (v) { top = Math.max(top, v); }); });
     var layout = { margin: { l: 70, r: 20, t: 10, b: 50 }, hovermode: "closest",
       xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2 },
-      yaxis: { title: { text: chart.y_title }, tickprefix: "$", separatethousands: true,
-        range: [0, top * 1.15 || 1] },
+      yaxis: { title: { text: chart.y_title }, range: [0, chart.y_max],
+        tickvals: chart.y_ticks, ticktext: chart.y_tick_labels },
       legend: { orientation: "h", y: -0.2 }, annotations: annotations };
     // No mode bar: its per-chart styles would be inline <style> elements, which the CSP refuses;
     // plotly's global rules go into the stylesheet linked with the id plotly looks for.
