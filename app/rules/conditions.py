@@ -14,7 +14,7 @@ from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.facts import Facts
+from app.rules.facts import Facts, test_set_size
 from app.rules.settings import plan_settings
 
 
@@ -101,37 +101,39 @@ def _slow_change(f: Facts) -> Fired | None:
 @rule("too-few-examples")
 def _too_few(f: Facts) -> Fired | None:
     n = f.answers.labelled_examples
-    return when(n < 200, examples=f"{n:,}")
+    return when(n < f.thresholds.min_examples, examples=f"{n:,}")
 
 
 @rule("thin-examples")
 def _thin(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    return when(200 <= n < 1000, examples=f"{n:,}")
+    n, t = f.answers.labelled_examples, f.thresholds
+    return when(t.min_examples <= n < t.comfortable_examples, examples=f"{n:,}")
 
 
 @rule("examples-sweet-spot")
 def _sweet_spot(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    return when(1000 <= n <= 100_000, examples=f"{n:,}")
+    n, t = f.answers.labelled_examples, f.thresholds
+    return when(t.comfortable_examples <= n <= t.sweet_spot_max_examples, examples=f"{n:,}")
 
 
 @rule("low-capability-no-self-run")
 def _low_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap <= 2, capability=str(cap))
+    return when(cap <= f.thresholds.no_self_run_max_capability, capability=str(cap))
 
 
 @rule("full-needs-capable-team")
 def _full_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap == 3, capability=str(cap))
+    t = f.thresholds
+    self_run = cap > t.no_self_run_max_capability
+    return when(self_run and cap < t.strong_team_capability, capability=str(cap))
 
 
 @rule("strong-team")
 def _strong_team(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap >= 4, capability=str(cap))
+    return when(cap >= f.thresholds.strong_team_capability, capability=str(cap))
 
 
 @rule("over-budget")
@@ -153,20 +155,22 @@ def _over_budget(f: Facts) -> Fired | None:
 @rule("retrieval-hop-costs-latency")
 def _retrieval_hop(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
-    return when(latency < 300, latency=f"{latency:,}")
+    return when(latency < f.thresholds.hop_latency_ms, latency=f"{latency:,}")
 
 
 @rule("sub-100ms-small-model")
 def _sub_100ms(f: Facts) -> Fired | None:
-    return when(f.answers.latency_p99_ms < 100)
+    return when(f.answers.latency_p99_ms < f.thresholds.small_model_latency_ms)
 
 
 @rule("large-model-misses-latency")
 def _large_model_latency(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
-    size = f.model.params_b
-    limit = plan_settings().warn_above_b_under_100ms
-    return when(latency < 100 and size > limit, size=f"{size:g}", latency=f"{latency:,}")
+    size, t = f.model.params_b, f.thresholds
+    fast = latency < t.small_model_latency_ms
+    return when(
+        fast and size > t.small_model_warn_above_b, size=f"{size:g}", latency=f"{latency:,}"
+    )
 
 
 @rule("prompting-is-enough")
@@ -212,13 +216,13 @@ def _memory_values(f: Facts) -> dict[str, str]:
 @rule("qlora-when-memory-binds")
 def _qlora_memory(f: Facts) -> Fired | None:
     lora, qlora = f.method(Method.lora), f.method(Method.qlora)
-    binds = not lora.estimate.fits_gpu and qlora.estimate.fits_gpu
+    binds = not lora.fits_gpu and qlora.fits_gpu
     return Fired(_memory_values(f)) if binds else None
 
 
 @rule("lora-fits-so-qlora-not-needed")
 def _lora_fits(f: Facts) -> Fired | None:
-    return Fired(_memory_values(f)) if f.method(Method.lora).estimate.fits_gpu else None
+    return Fired(_memory_values(f)) if f.method(Method.lora).fits_gpu else None
 
 
 @rule("full-needs-evidence")
@@ -229,7 +233,10 @@ def _full_needs_evidence(f: Facts) -> Fired | None:
 @rule("full-with-evidence")
 def _full_with_evidence(f: Facts) -> Fired | None:
     evidence = f.context.quality_evidence
-    if evidence is QualityEvidence.none or f.answers.ml_capability < 4:
+    if (
+        evidence is QualityEvidence.none
+        or f.answers.ml_capability < f.thresholds.strong_team_capability
+    ):
         return None
     return Fired({"evidence": EVIDENCE_WORDS[evidence]})
 
@@ -258,24 +265,18 @@ def _on_prem(f: Facts) -> Fired | None:
 @rule("anti-pattern-full-without-lora-comparison")
 def _full_without_comparison(f: Facts) -> Fired | None:
     full = f.method(Method.full)
-    tempting = f.answers.ml_capability >= 4 and full.programme_usd <= f.answers.budget_usd
+    strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
+    tempting = strong and full.programme_usd <= f.answers.budget_usd
     return when(tempting and f.context.quality_evidence is QualityEvidence.none)
 
 
 @rule("anti-pattern-thin-test-set")
 def _thin_test_set(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    settings = plan_settings()
-    if not 200 <= n < 1000 + settings.test_set_max:
+    n, t = f.answers.labelled_examples, f.thresholds
+    if not t.min_examples <= n < t.comfortable_examples + plan_settings().test_set_max:
         return None
     test = test_set_size(n)
     return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
-
-
-def test_set_size(examples: int) -> int:
-    """100 to 200 held-out examples, at most a fifth of the data (so thin data still trains)."""
-    settings = plan_settings()
-    return max(settings.test_set_min, min(settings.test_set_max, examples // 5))
 
 
 @rule("anti-pattern-unbounded-experiments")
@@ -285,7 +286,7 @@ def _unbounded(f: Facts) -> Fired | None:
     if per_run <= 0:
         return None
     affordable = int(f.answers.budget_usd // per_run)
-    if affordable <= 100:
+    if affordable <= f.thresholds.unbounded_runs:
         return None
     return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
 
@@ -297,17 +298,17 @@ def _oversized(f: Facts) -> Fired | None:
     for approach in (Approach.lora, Approach.qlora):
         m = f.for_approach(approach)
         assert m is not None
-        cheaper = m.cheapest
-        if cheaper.request.gpu.id == m.gpu.id:
+        if m.cheapest_gpu.id == m.gpu.id or not m.cheapest_fits_gpu:
             continue
-        if cheaper.fits_gpu and cheaper.total_expected_usd * 2 <= m.programme_usd:
+        factor = f.thresholds.oversized_hardware_factor
+        if m.cheapest_programme_usd * factor <= m.programme_usd:
             return Fired(
                 {
                     "gpu": m.gpu.name,
-                    "cheaper": cheaper.request.gpu.name,
+                    "cheaper": m.cheapest_gpu.name,
                     "method": approach.label,
                     "model": f.model.name,
-                    "cheaper_cost": usd(cheaper.total_expected_usd),
+                    "cheaper_cost": usd(m.cheapest_programme_usd),
                     "cost": usd(m.programme_usd),
                 }
             )

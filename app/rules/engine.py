@@ -11,8 +11,8 @@ from functools import cache
 
 from app.questions import DataFreshness, Objective
 from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.catalogue import Rule, RuleCatalogue, load_rules
-from app.rules.conditions import CONDITIONS, Condition, Fired
+from app.rules.catalogue import Rule, RuleCatalogue
+from app.rules.conditions import CONDITIONS, Fired
 from app.rules.facts import Facts
 
 
@@ -84,50 +84,23 @@ class Evaluation:
         return complements_of(self)
 
 
-def fire_rules(facts: Facts, catalogue: RuleCatalogue) -> tuple[FiredRule, ...]:
+def fire_rules(facts: Facts, rules: tuple[Rule, ...]) -> tuple[FiredRule, ...]:
+    """The rules whose condition holds, in catalogue order (conditions are looked up by id at
+    each call, so a test that switches one off switches it off everywhere)."""
     fired = []
-    for rule in catalogue.rules:
+    for rule in rules:
         result = CONDITIONS[rule.id](facts)
         if result is not None:
             fired.append(FiredRule(rule, result))
     return tuple(fired)
 
 
-def _rank_key(catalogue: RuleCatalogue) -> dict[Approach, int]:
-    return {a: i for i, a in enumerate(catalogue.tie_break)}
+def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standing, ...]:
+    """Scores, eligibility and order of all five approaches: the one ranking there is.
 
-
-def primary_of(facts: Facts) -> Approach:
-    """The primary approach alone: the same choice as evaluate(), without the explanations,
-    for the counterfactual search that asks it dozens of times per recommendation."""
-    catalogue = load_rules()
-    scores = dict.fromkeys(Approach, 0)
-    blocked: set[Approach] = set()
-    for condition, score, static_block in _deciding(catalogue):
-        result = condition(facts)
-        if result is None:
-            continue
-        for approach, points in score:
-            scores[approach] += points
-        blocked.update(static_block)
-        blocked.update(result.exclude)
-    order = _rank_key(catalogue)
-    return min(Approach, key=lambda a: (a in blocked, -scores[a], order[a]))
-
-
-@cache
-def _deciding(
-    catalogue: RuleCatalogue,
-) -> tuple[tuple[Condition, tuple[tuple[Approach, int], ...], frozenset[Approach]], ...]:
-    return tuple(
-        (CONDITIONS[r.id], r.score, frozenset(r.exclude) | frozenset(r.not_primary))
-        for r in catalogue.deciding_rules
-    )
-
-
-def evaluate(facts: Facts) -> Evaluation:
-    catalogue = load_rules()
-    fired = fire_rules(facts, catalogue)
+    Eligible as primary first, then eligible (as a complement), then by score, ties to the
+    catalogue's order (the simpler, cheaper approach).
+    """
     order = _rank_key(catalogue)
     standings = []
     for approach in Approach:
@@ -146,7 +119,25 @@ def evaluate(facts: Facts) -> Evaluation:
     standings.sort(
         key=lambda s: (not s.primary_eligible, not s.eligible, -s.score, order[s.approach])
     )
-    ev = Evaluation(facts, fired, tuple(standings), frozenset())
+    return tuple(standings)
+
+
+@cache
+def _rank_key(catalogue: RuleCatalogue) -> dict[Approach, int]:
+    return {a: i for i, a in enumerate(catalogue.tie_break)}
+
+
+def decide(facts: Facts) -> Approach:
+    """The primary approach alone, for the counterfactual search: the same firing and ranking
+    as evaluate(), over the rules that can move the result (warning-only rules cannot)."""
+    catalogue = facts.catalogue
+    return rank(fire_rules(facts, catalogue.deciding_rules), catalogue)[0].approach
+
+
+def evaluate(facts: Facts) -> Evaluation:
+    catalogue = facts.catalogue
+    fired = fire_rules(facts, catalogue.rules)
+    ev = Evaluation(facts, fired, rank(fired, catalogue), frozenset())
     shown = {ev.primary, *ev.complements}
     silenced = frozenset(
         f.rule.id for f in fired if f.rule.applies_to and not shown & set(f.rule.applies_to)

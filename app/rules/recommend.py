@@ -15,7 +15,7 @@ from app.cost_model.ranges import Range
 from app.cost_model.training import TrainingEstimate
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import UNSURE_DEFAULTS
-from app.questions.text import catalogue_text, describe_change
+from app.questions.text import catalogue_text
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import load_rules
 from app.rules.cost_block import CostBlock, cost_block
@@ -182,12 +182,13 @@ def _cost(ev: Evaluation, plan: Plan, block: CostBlock) -> dict[str, Any]:
 
 
 def _counterfactual(cf: Counterfactual, answers: Answers) -> dict[str, Any]:
+    del answers  # the sentence is built in the core (Counterfactual.sentence)
     change = {name: (v.value if hasattr(v, "value") else v) for name, v in cf.change}
-    phrases = [describe_change(name, getattr(answers, name), value) for name, value in cf.change]
     return {
         "change": change,
         "approach": cf.approach.value,
-        "sentence": f"{' and '.join(phrases)}, the recommendation would be {cf.approach.label}.",
+        "sentence": cf.sentence,
+        "band": list(cf.band) if cf.band is not None else None,
     }
 
 
