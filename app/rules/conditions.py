@@ -14,7 +14,7 @@ from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.facts import Facts, test_set_size
+from app.rules.facts import METHODS, MODEL, Facts, test_set_size
 from app.rules.settings import plan_settings
 
 
@@ -26,6 +26,9 @@ class Fired:
 
 Condition = Callable[[Facts], Fired | None]
 CONDITIONS: dict[str, Condition] = {}
+READS: dict[str, frozenset[str]] = {}
+"""The answers each condition reads: the counterfactual search re-fires a rule only when one of
+them changes (the context and the catalogue never change within one search)."""
 
 FAST = (DataFreshness.realtime, DataFreshness.daily)
 SLOW = (DataFreshness.monthly, DataFreshness.quarterly, DataFreshness.static)
@@ -49,9 +52,13 @@ def usd(value: float) -> str:
     return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
 
 
-def rule(rule_id: str) -> Callable[[Condition], Condition]:
+def rule(rule_id: str, *reads: str) -> Callable[[Condition], Condition]:
+    """Register a rule's condition with the answers it reads (directly, or through the facts
+    derived from them: see METHODS); a test checks that no other answer moves it."""
+
     def register(fn: Condition) -> Condition:
         CONDITIONS[rule_id] = fn
+        READS[rule_id] = frozenset(reads)
         return fn
 
     return register
@@ -61,68 +68,68 @@ def when(test: bool, **values: str) -> Fired | None:
     return Fired(values) if test else None
 
 
-@rule("knowledge-belongs-in-retrieval")
+@rule("knowledge-belongs-in-retrieval", "objective")
 def _knowledge(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.knowledge)
 
 
-@rule("behaviour-belongs-in-fine-tuning")
+@rule("behaviour-belongs-in-fine-tuning", "objective")
 def _behaviour(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.behaviour)
 
 
-@rule("both-needs-both")
+@rule("both-needs-both", "objective")
 def _both(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.both)
 
 
-@rule("citations-make-retrieval-primary")
+@rule("citations-make-retrieval-primary", "citations_required")
 def _citations(f: Facts) -> Fired | None:
     return when(f.answers.citations_required)
 
 
-@rule("fast-change-rules-out-fine-tuning")
+@rule("fast-change-rules-out-fine-tuning", "data_freshness")
 def _fast_change(f: Facts) -> Fired | None:
     fresh = f.answers.data_freshness
     return when(fresh in FAST, freshness=FRESHNESS_WORDS[fresh])
 
 
-@rule("weekly-change-needs-retraining")
+@rule("weekly-change-needs-retraining", "data_freshness")
 def _weekly(f: Facts) -> Fired | None:
     return when(f.answers.data_freshness is DataFreshness.weekly)
 
 
-@rule("slow-change-suits-fine-tuning")
+@rule("slow-change-suits-fine-tuning", "data_freshness")
 def _slow_change(f: Facts) -> Fired | None:
     fresh = f.answers.data_freshness
     return when(fresh in SLOW, freshness=FRESHNESS_WORDS[fresh])
 
 
-@rule("too-few-examples")
+@rule("too-few-examples", "labelled_examples")
 def _too_few(f: Facts) -> Fired | None:
     n = f.answers.labelled_examples
     return when(n < f.thresholds.min_examples, examples=f"{n:,}")
 
 
-@rule("thin-examples")
+@rule("thin-examples", "labelled_examples")
 def _thin(f: Facts) -> Fired | None:
     n, t = f.answers.labelled_examples, f.thresholds
     return when(t.min_examples <= n < t.comfortable_examples, examples=f"{n:,}")
 
 
-@rule("examples-sweet-spot")
+@rule("examples-sweet-spot", "labelled_examples")
 def _sweet_spot(f: Facts) -> Fired | None:
     n, t = f.answers.labelled_examples, f.thresholds
     return when(t.comfortable_examples <= n <= t.sweet_spot_max_examples, examples=f"{n:,}")
 
 
-@rule("low-capability-no-self-run")
+@rule("low-capability-no-self-run", "ml_capability")
 def _low_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
     return when(cap <= f.thresholds.no_self_run_max_capability, capability=str(cap))
 
 
-@rule("full-needs-capable-team")
+@rule("full-needs-capable-team", "ml_capability")
 def _full_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
     t = f.thresholds
@@ -130,13 +137,13 @@ def _full_capability(f: Facts) -> Fired | None:
     return when(self_run and cap < t.strong_team_capability, capability=str(cap))
 
 
-@rule("strong-team")
+@rule("strong-team", "ml_capability")
 def _strong_team(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
     return when(cap >= f.thresholds.strong_team_capability, capability=str(cap))
 
 
-@rule("over-budget")
+@rule("over-budget", "budget_usd", *METHODS)
 def _over_budget(f: Facts) -> Fired | None:
     budget = f.answers.budget_usd
     over = [m for m in f.methods if m.programme_usd > budget]
@@ -152,18 +159,18 @@ def _over_budget(f: Facts) -> Fired | None:
     )
 
 
-@rule("retrieval-hop-costs-latency")
+@rule("retrieval-hop-costs-latency", "latency_p99_ms")
 def _retrieval_hop(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
     return when(latency < f.thresholds.hop_latency_ms, latency=f"{latency:,}")
 
 
-@rule("sub-100ms-small-model")
+@rule("sub-100ms-small-model", "latency_p99_ms")
 def _sub_100ms(f: Facts) -> Fired | None:
     return when(f.answers.latency_p99_ms < f.thresholds.small_model_latency_ms)
 
 
-@rule("large-model-misses-latency")
+@rule("large-model-misses-latency", *MODEL)
 def _large_model_latency(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
     size, t = f.model.params_b, f.thresholds
@@ -173,7 +180,7 @@ def _large_model_latency(f: Facts) -> Fired | None:
     )
 
 
-@rule("prompting-is-enough")
+@rule("prompting-is-enough", "domain_vocabulary", "output_consistency")
 def _prompting(f: Facts) -> Fired | None:
     a = f.answers
     return when(
@@ -182,22 +189,22 @@ def _prompting(f: Facts) -> Fired | None:
     )
 
 
-@rule("specialised-vocabulary")
+@rule("specialised-vocabulary", "domain_vocabulary")
 def _specialised(f: Facts) -> Fired | None:
     return when(f.answers.domain_vocabulary is DomainVocabulary.specialised)
 
 
-@rule("highly-specialised-vocabulary")
+@rule("highly-specialised-vocabulary", "domain_vocabulary")
 def _highly_specialised(f: Facts) -> Fired | None:
     return when(f.answers.domain_vocabulary is DomainVocabulary.highly_specialised)
 
 
-@rule("consistent-tone")
+@rule("consistent-tone", "output_consistency")
 def _tone(f: Facts) -> Fired | None:
     return when(f.answers.output_consistency is OutputConsistency.consistent_tone)
 
 
-@rule("strict-format")
+@rule("strict-format", "output_consistency")
 def _format(f: Facts) -> Fired | None:
     return when(f.answers.output_consistency is OutputConsistency.strict_format)
 
@@ -213,14 +220,14 @@ def _memory_values(f: Facts) -> dict[str, str]:
     return {"model": f.model.name, "gpu": gpu}
 
 
-@rule("qlora-when-memory-binds")
+@rule("qlora-when-memory-binds", *METHODS)
 def _qlora_memory(f: Facts) -> Fired | None:
     lora, qlora = f.method(Method.lora), f.method(Method.qlora)
     binds = not lora.fits_gpu and qlora.fits_gpu
     return Fired(_memory_values(f)) if binds else None
 
 
-@rule("lora-fits-so-qlora-not-needed")
+@rule("lora-fits-so-qlora-not-needed", *METHODS)
 def _lora_fits(f: Facts) -> Fired | None:
     return Fired(_memory_values(f)) if f.method(Method.lora).fits_gpu else None
 
@@ -230,7 +237,7 @@ def _full_needs_evidence(f: Facts) -> Fired | None:
     return when(f.context.quality_evidence is QualityEvidence.none)
 
 
-@rule("full-with-evidence")
+@rule("full-with-evidence", "ml_capability")
 def _full_with_evidence(f: Facts) -> Fired | None:
     evidence = f.context.quality_evidence
     if (
@@ -262,7 +269,7 @@ def _on_prem(f: Facts) -> Fired | None:
     return when(f.context.on_prem_required)
 
 
-@rule("anti-pattern-full-without-lora-comparison")
+@rule("anti-pattern-full-without-lora-comparison", "ml_capability", "budget_usd", *METHODS)
 def _full_without_comparison(f: Facts) -> Fired | None:
     full = f.method(Method.full)
     strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
@@ -270,7 +277,7 @@ def _full_without_comparison(f: Facts) -> Fired | None:
     return when(tempting and f.context.quality_evidence is QualityEvidence.none)
 
 
-@rule("anti-pattern-thin-test-set")
+@rule("anti-pattern-thin-test-set", "labelled_examples")
 def _thin_test_set(f: Facts) -> Fired | None:
     n, t = f.answers.labelled_examples, f.thresholds
     if not t.min_examples <= n < t.comfortable_examples + plan_settings().test_set_max:
@@ -279,7 +286,7 @@ def _thin_test_set(f: Facts) -> Fired | None:
     return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
 
 
-@rule("anti-pattern-unbounded-experiments")
+@rule("anti-pattern-unbounded-experiments", "budget_usd", *METHODS)
 def _unbounded(f: Facts) -> Fired | None:
     lora = f.method(Method.lora)
     per_run = lora.per_run_usd
@@ -291,7 +298,7 @@ def _unbounded(f: Facts) -> Fired | None:
     return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
 
 
-@rule("anti-pattern-oversized-hardware")
+@rule("anti-pattern-oversized-hardware", *METHODS)
 def _oversized(f: Facts) -> Fired | None:
     if f.context.gpu is None:
         return None
@@ -315,7 +322,7 @@ def _oversized(f: Facts) -> Fired | None:
     return None
 
 
-@rule("no-method-within-budget")
+@rule("no-method-within-budget", "budget_usd", *METHODS)
 def _no_method(f: Facts) -> Fired | None:
     cheapest = min(m.programme_usd for m in f.methods)
     if cheapest <= f.answers.budget_usd:
@@ -323,4 +330,4 @@ def _no_method(f: Facts) -> Fired | None:
     return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
 
 
-__all__ = ["CONDITIONS", "Condition", "Fired", "test_set_size"]
+__all__ = ["CONDITIONS", "READS", "Condition", "Fired", "test_set_size"]

@@ -26,7 +26,7 @@ from app.questions.models import answer_bounds
 from app.questions.text import describe_band, describe_change
 from app.rules.approaches import Approach
 from app.rules.cost_curve import most_examples_within
-from app.rules.engine import Evaluation, decide
+from app.rules.engine import Evaluation, Neighbourhood, decide
 from app.rules.facts import Facts, build_facts
 
 ENUMS: dict[str, tuple[Any, ...]] = {
@@ -57,12 +57,19 @@ Primary = Callable[[dict[str, Any]], Approach]
 
 
 def _primary_of(ev: Evaluation) -> Primary:
-    """The engine's primary approach with some answers changed, the rest as in ev."""
+    """The engine's primary approach with some answers changed, the rest as in ev: the facts
+    and the rule outcomes that the change cannot touch are reused, not rebuilt."""
     facts = ev.facts
+    base = decide(facts)
+    around: dict[frozenset[str], Neighbourhood] = {}
 
     def primary(change: dict[str, Any]) -> Approach:
+        names = frozenset(change)
+        if names not in around:
+            around[names] = base.around(names)
         answers = facts.answers.model_copy(update=change)
-        return decide(build_facts(answers, facts.context, facts.catalogue))
+        changed = build_facts(answers, facts.context, facts.catalogue, like=facts)
+        return around[names].primary(changed)
 
     return primary
 

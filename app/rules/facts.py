@@ -69,6 +69,11 @@ class MethodFacts:
 
 
 METHOD_INDEX = {m: i for i, m in enumerate(Method)}
+MODEL = ("latency_p99_ms",)
+"""The answers the proposed base model depends on: the latency target."""
+METHODS = ("labelled_examples", "domain_vocabulary", "output_consistency", *MODEL)
+"""The answers the methods' facts (cost, GPU, fit) depend on: the examples (run size,
+experiments, test set), the task's difficulty (experiments) and the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,10 +269,23 @@ def method_facts(
 
 
 def build_facts(
-    answers: Answers, context: Context, catalogue: RuleCatalogue | None = None
+    answers: Answers,
+    context: Context,
+    catalogue: RuleCatalogue | None = None,
+    like: Facts | None = None,
 ) -> Facts:
-    """The facts for these answers, judged by `catalogue` (the shipped one by default)."""
+    """The facts for these answers, judged by `catalogue` (the shipped one by default).
+
+    `like`, facts for the same context and catalogue, lends its model and methods when the
+    answers they depend on (METHODS) are the same: the counterfactual search's shortcut."""
     cat = catalogue or load_rules()
+    if (
+        like is not None
+        and like.context is context
+        and like.catalogue is cat
+        and all(getattr(like.answers, n) == getattr(answers, n) for n in METHODS)
+    ):
+        return replace(like, answers=answers)
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
     methods = tuple(
