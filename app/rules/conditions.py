@@ -7,28 +7,13 @@ it excludes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
+from app.rules import anti_patterns
 from app.rules.approaches import Approach
 from app.rules.facts import METHODS, MODEL, Facts, test_set_size
-from app.rules.settings import plan_settings
-
-
-@dataclass(frozen=True, slots=True)
-class Fired:
-    values: dict[str, str] = field(default_factory=dict)
-    exclude: tuple[Approach, ...] = ()
-
-
-Condition = Callable[[Facts], Fired | None]
-CONDITIONS: dict[str, Condition] = {}
-READS: dict[str, frozenset[str]] = {}
-"""The answers each condition reads: the counterfactual search re-fires a rule only when one of
-them changes (the context and the catalogue never change within one search)."""
+from app.rules.registry import CONDITIONS, READS, Condition, Fired, rule, usd, when
 
 FAST = (DataFreshness.realtime, DataFreshness.daily)
 SLOW = (DataFreshness.monthly, DataFreshness.quarterly, DataFreshness.static)
@@ -45,27 +30,6 @@ EVIDENCE_WORDS = {
     QualityEvidence.measured_gap: "a measured benchmark gap LoRA can't close",
     QualityEvidence.research_grade: "research-grade quality is the goal",
 }
-
-
-def usd(value: float) -> str:
-    """Dollars as a reader wants them: cents below $10, whole dollars above."""
-    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
-
-
-def rule(rule_id: str, *reads: str) -> Callable[[Condition], Condition]:
-    """Register a rule's condition with the answers it reads (directly, or through the facts
-    derived from them: see METHODS); a test checks that no other answer moves it."""
-
-    def register(fn: Condition) -> Condition:
-        CONDITIONS[rule_id] = fn
-        READS[rule_id] = frozenset(reads)
-        return fn
-
-    return register
-
-
-def when(test: bool, **values: str) -> Fired | None:
-    return Fired(values) if test else None
 
 
 @rule("knowledge-belongs-in-retrieval", "objective")
@@ -269,65 +233,12 @@ def _on_prem(f: Facts) -> Fired | None:
     return when(f.context.on_prem_required)
 
 
-@rule("anti-pattern-full-without-lora-comparison", "ml_capability", "budget_usd", *METHODS)
-def _full_without_comparison(f: Facts) -> Fired | None:
-    full = f.method(Method.full)
-    strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
-    tempting = strong and full.programme_usd <= f.answers.budget_usd
-    return when(tempting and f.context.quality_evidence is QualityEvidence.none)
-
-
-@rule("anti-pattern-thin-test-set", "labelled_examples")
-def _thin_test_set(f: Facts) -> Fired | None:
-    n, t = f.answers.labelled_examples, f.thresholds
-    if not t.min_examples <= n < t.comfortable_examples + plan_settings().test_set_max:
-        return None
-    test = test_set_size(n)
-    return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
-
-
-@rule("anti-pattern-unbounded-experiments", "budget_usd", *METHODS)
-def _unbounded(f: Facts) -> Fired | None:
-    lora = f.method(Method.lora)
-    per_run = lora.per_run_usd
-    if per_run <= 0:
-        return None
-    affordable = int(f.answers.budget_usd // per_run)
-    if affordable <= f.thresholds.unbounded_runs:
-        return None
-    return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
-
-
-@rule("anti-pattern-oversized-hardware", *METHODS)
-def _oversized(f: Facts) -> Fired | None:
-    if f.context.gpu is None:
-        return None
-    for approach in (Approach.lora, Approach.qlora):
-        m = f.for_approach(approach)
-        assert m is not None
-        if m.cheapest_gpu.id == m.gpu.id or not m.cheapest_fits_gpu:
-            continue
-        factor = f.thresholds.oversized_hardware_factor
-        if m.cheapest_programme_usd * factor <= m.programme_usd:
-            return Fired(
-                {
-                    "gpu": m.gpu.name,
-                    "cheaper": m.cheapest_gpu.name,
-                    "method": approach.label,
-                    "model": f.model.name,
-                    "cheaper_cost": usd(m.cheapest_programme_usd),
-                    "cost": usd(m.programme_usd),
-                }
-            )
-    return None
-
-
-@rule("no-method-within-budget", "budget_usd", *METHODS)
-def _no_method(f: Facts) -> Fired | None:
-    cheapest = min(m.programme_usd for m in f.methods)
-    if cheapest <= f.answers.budget_usd:
-        return None
-    return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
-
-
-__all__ = ["CONDITIONS", "READS", "Condition", "Fired", "test_set_size"]
+__all__ = [
+    "CONDITIONS",
+    "READS",
+    "Condition",
+    "Fired",
+    "anti_patterns",
+    "test_set_size",
+    "usd",
+]
