@@ -15,7 +15,7 @@ from pathlib import Path
 from app.canonical import canonical_json
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
-from app.cost_model.training import TrainingRequest, estimate_training, layout
+from app.cost_model.training import TrainingRequest, cost_line, estimate_training, layout
 from app.questions import RecommendationRequest
 from app.rules import facts
 from app.rules.cost_block import cost_block
@@ -55,7 +55,9 @@ def main() -> None:
         return est.total_usd, est.run
 
     def cold_cost_block() -> object:
-        facts._cheapest.cache_clear()  # noqa: SLF001
+        facts.method_facts.cache_clear()
+        facts._candidate_lines.cache_clear()  # noqa: SLF001
+        cost_line.cache_clear()
         return cost_block(build_facts(request.answers, request.context))
 
     rows = [

@@ -83,4 +83,5 @@ def test_plan_model_proposals_exist() -> None:
         settings.under_100ms_model,
     ):
         assert models[model_id].in_plan_catalogue
-    assert models[settings.under_100ms_model].params_b <= settings.max_b_under_100ms
+    limit = load_rules().thresholds.small_model_max_b
+    assert models[settings.under_100ms_model].params_b <= limit

@@ -73,18 +73,22 @@ def retraining_reserve_monthly(build: Range, per_retrain: Range, freshness: str)
 
 
 def cumulative(cost: ApproachCost, months: int) -> Series:
+    """Month m's total: the build amortised over its window (so far) plus m months' running
+    cost, to the cent. Plain arithmetic in one pass: this runs for every approach and band of
+    every recommendation."""
     window = load_constants().get("amortisation_months")
-
-    def at(build: float, monthly: float, m: int) -> float:
-        return round(build * min(m, window) / window + monthly * m, 2)
-
-    rng = range(1, months + 1)
     b, mo = cost.build_usd, cost.monthly_usd
     return Series(
         cost.name,
-        tuple(at(b.expected, mo.expected, m) for m in rng),
-        tuple(at(b.low, mo.low, m) for m in rng),
-        tuple(at(b.high, mo.high, m) for m in rng),
+        _points(b.expected, mo.expected, months, window),
+        _points(b.low, mo.low, months, window),
+        _points(b.high, mo.high, months, window),
+    )
+
+
+def _points(build: float, monthly: float, months: int, window: float) -> tuple[float, ...]:
+    return tuple(
+        [round(build * (min(window, m)) / window + monthly * m, 2) for m in range(1, months + 1)]
     )
 
 

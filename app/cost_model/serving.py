@@ -21,7 +21,6 @@ from app.cost_model.ranges import Range
 
 TENSOR_PARALLEL = (1, 2, 4, 8, 16, 32, 64)
 """GPUs per replica: one node holds 8; past that, replicas span nodes (pipeline stages)."""
-SECONDS_PER_MONTH = 730 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +90,16 @@ def replica_throughput(
     return None
 
 
+def seconds_per_month() -> float:
+    """The month the traffic is spread over: the same hours a self-hosted GPU is paid for."""
+    return load_constants().get("hours_per_month") * 3600
+
+
 @lru_cache(maxsize=1024)
 def self_host(model: ModelSpec, traffic: Traffic, copies: int, band: Band) -> ServingCost | None:
     """The cheapest datacenter GPU fleet that carries the busy hour, always on."""
     c = load_constants()
-    peak_rps = traffic.monthly_requests / SECONDS_PER_MONTH * c.get("peak_to_average", band)
+    peak_rps = traffic.monthly_requests / seconds_per_month() * c.get("peak_to_average", band)
     best: tuple[float, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
         if not gpu.datacenter:

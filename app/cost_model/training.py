@@ -16,7 +16,7 @@ from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
 from app.cost_model.ranges import Range
-from app.cost_model.throughput import RunShape, RunTime, run_rates, run_time
+from app.cost_model.throughput import RunRates, RunShape, RunTime, run_rates, run_time
 
 GPU_COUNTS = (1, 2, 4, 8, 16, 32, 64)
 """Data-parallel sizes tried, in order: one node holds 8 GPUs, larger runs take whole nodes."""
@@ -49,6 +49,8 @@ class TrainingRequest:
     tenant_runs: int = 0
     """Extra runs after the search: one final run for each further tenant's adapter."""
     eval_examples: int = 200
+    """Test examples each run is scored on: the recommendation passes its plan's locked test
+    set; 200 is the top of the seed's 100 to 200."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,3 +246,46 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
         eval_examples=req.eval_examples,
     )
     return TrainingEstimate(request=req, layout=lay, epochs=epochs, shape=shape)
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """A run's expected cost as a function of the tokens it trains, for one request shape.
+
+    Memory, layout and the per-token rates depend only on the shape, so pricing another
+    dataset size (what GPU choice, the budget rule and the counterfactual search do for every
+    answer they try) is a few multiplications. The arithmetic is TrainingEstimate's own, so a
+    line and the estimate built from the same request agree to the last bit.
+    """
+
+    request: TrainingRequest
+    layout: Layout
+    rates: RunRates
+    epochs: float
+
+    @property
+    def gpu(self) -> GpuSpec:
+        return self.request.gpu
+
+    @property
+    def fits_gpu(self) -> bool:
+        return self.layout.fits_gpu
+
+    def tokens(self, examples: int, tokens_per_example: int) -> float:
+        return float(examples) * tokens_per_example * self.epochs
+
+    def per_run_usd(self, tokens: float) -> float:
+        return self.rates.hours(tokens) * self.layout.gpu_count * self.request.gpu.usd_per_hour
+
+    def slope_and_fixed(self) -> tuple[float, float]:
+        """Dollars per trained token and fixed dollars of one run (for pruning and inverting)."""
+        r = self.rates
+        per_hour = self.layout.gpu_count * self.request.gpu.usd_per_hour
+        return r.busy_s / r.padding / 3600 * per_hour, (r.setup_h + r.evaluation.hours) * per_hour
+
+
+@lru_cache(maxsize=4096)
+def cost_line(req: TrainingRequest) -> CostLine:
+    """The line of `req`'s shape (its examples, experiments and tenant runs are ignored)."""
+    est = estimate_training(req)
+    return CostLine(req, est.layout, run_rates(est.shape), est.epochs)

@@ -7,9 +7,11 @@ ids that exist.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
+import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.cost_model.catalogue import check_gpu_id, check_model_id
@@ -67,6 +69,17 @@ class Answers(BaseModel):
     latency_p99_ms: Annotated[int, Field(ge=10, le=600_000, strict=True)]
     ml_capability: Annotated[int, Field(ge=1, le=5, strict=True)]
     budget_usd: Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
+
+
+def answer_bounds(name: str) -> tuple[float, float]:
+    """The inclusive range a numeric answer may take, read off its declared constraints."""
+    lowest, highest = -math.inf, math.inf
+    for constraint in Answers.model_fields[name].metadata:
+        if isinstance(constraint, annotated_types.Ge):
+            lowest = float(constraint.ge)  # type: ignore[arg-type]
+        elif isinstance(constraint, annotated_types.Le):
+            highest = float(constraint.le)  # type: ignore[arg-type]
+    return lowest, highest
 
 
 class Context(BaseModel):

@@ -1,4 +1,9 @@
-"""The rule catalogue as data (data/rules.toml): ids, reasons, effects, sources, version."""
+"""The rule catalogue as data (data/rules.toml): ids, reasons, effects, sources, thresholds.
+
+`load_rules()` is the catalogue the app ships; `parse_rules(text)` builds one from other text,
+so a test (or a what-if tool) can hand a modified catalogue to `build_facts` and see the
+decision, the counterfactuals and the reasons follow it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from functools import cache, cached_property
 from importlib import resources
 
 from app.rules.approaches import Approach
+from app.rules.thresholds import Threshold, Thresholds, fill, parse_thresholds
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class RuleCatalogue:
     high_margin: int
     medium_margin: int
     rules: tuple[Rule, ...]
+    thresholds: Thresholds
+    threshold_table: tuple[Threshold, ...]
+    """The thresholds with their units and sources, in catalogue order."""
 
     @cached_property
     def deciding_rules(self) -> tuple[Rule, ...]:
@@ -70,7 +79,7 @@ def _list(row: dict[str, object], key: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def _rule(row: dict[str, object]) -> Rule:
+def _rule(row: dict[str, object], numbers: dict[str, str]) -> Rule:
     score = row.get("score", {})
     assert isinstance(score, dict)
     exclude = _list(row, "exclude")
@@ -78,26 +87,39 @@ def _rule(row: dict[str, object]) -> Rule:
     warning = row.get("warning")
     return Rule(
         id=str(row["id"]),
-        reason=str(row["reason"]),
+        reason=fill(str(row["reason"]), numbers),
         source=str(row["source"]),
         score=tuple((Approach(k), int(v)) for k, v in score.items()),
         exclude=tuple(Approach(a) for a in exclude),
         not_primary=tuple(Approach(a) for a in not_primary),
-        warning=str(warning) if warning is not None else None,
+        warning=fill(str(warning), numbers) if warning is not None else None,
         applies_to=tuple(Approach(a) for a in _list(row, "applies_to")),
         effect_text=str(row["effect"]) if "effect" in row else None,
     )
 
 
-@cache
-def load_rules() -> RuleCatalogue:
-    text = resources.files("app.rules").joinpath("data", "rules.toml").read_text("utf-8")
+def parse_rules(text: str) -> RuleCatalogue:
+    """A catalogue from TOML text; the thresholds are written into the reasons and warnings
+    (their `{placeholders}`), leaving the per-case placeholders for the conditions."""
     doc = tomllib.loads(text)
-    rules = tuple(_rule(row) for row in doc["rules"])
+    thresholds, table = parse_thresholds(doc["thresholds"])
+    numbers = thresholds.table()
     return RuleCatalogue(
         version=str(doc["version"]),
         tie_break=tuple(Approach(a) for a in doc["tie_break"]),
         high_margin=int(doc["confidence"]["high_margin"]),
         medium_margin=int(doc["confidence"]["medium_margin"]),
-        rules=rules,
+        rules=tuple(_rule(row, numbers) for row in doc["rules"]),
+        thresholds=thresholds,
+        threshold_table=table,
     )
+
+
+def rules_text() -> str:
+    """The shipped catalogue's TOML, for tests that derive a modified copy from it."""
+    return resources.files("app.rules").joinpath("data", "rules.toml").read_text("utf-8")
+
+
+@cache
+def load_rules() -> RuleCatalogue:
+    return parse_rules(rules_text())

@@ -7,25 +7,14 @@ it excludes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
+from app.rules import anti_patterns
 from app.rules.approaches import Approach
-from app.rules.facts import Facts
-from app.rules.settings import plan_settings
-
-
-@dataclass(frozen=True, slots=True)
-class Fired:
-    values: dict[str, str] = field(default_factory=dict)
-    exclude: tuple[Approach, ...] = ()
-
-
-Condition = Callable[[Facts], Fired | None]
-CONDITIONS: dict[str, Condition] = {}
+from app.rules.facts import METHODS, MODEL, Facts, test_set_size
+from app.rules.registry import CONDITIONS, READS, Condition, Fired, rule, when
+from app.vocabulary.numbers import usd
 
 FAST = (DataFreshness.realtime, DataFreshness.daily)
 SLOW = (DataFreshness.monthly, DataFreshness.quarterly, DataFreshness.static)
@@ -44,97 +33,82 @@ EVIDENCE_WORDS = {
 }
 
 
-def usd(value: float) -> str:
-    """Dollars as a reader wants them: cents below $10, whole dollars above."""
-    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
-
-
-def rule(rule_id: str) -> Callable[[Condition], Condition]:
-    def register(fn: Condition) -> Condition:
-        CONDITIONS[rule_id] = fn
-        return fn
-
-    return register
-
-
-def when(test: bool, **values: str) -> Fired | None:
-    return Fired(values) if test else None
-
-
-@rule("knowledge-belongs-in-retrieval")
+@rule("knowledge-belongs-in-retrieval", "objective")
 def _knowledge(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.knowledge)
 
 
-@rule("behaviour-belongs-in-fine-tuning")
+@rule("behaviour-belongs-in-fine-tuning", "objective")
 def _behaviour(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.behaviour)
 
 
-@rule("both-needs-both")
+@rule("both-needs-both", "objective")
 def _both(f: Facts) -> Fired | None:
     return when(f.answers.objective is Objective.both)
 
 
-@rule("citations-make-retrieval-primary")
+@rule("citations-make-retrieval-primary", "citations_required")
 def _citations(f: Facts) -> Fired | None:
     return when(f.answers.citations_required)
 
 
-@rule("fast-change-rules-out-fine-tuning")
+@rule("fast-change-rules-out-fine-tuning", "data_freshness")
 def _fast_change(f: Facts) -> Fired | None:
     fresh = f.answers.data_freshness
     return when(fresh in FAST, freshness=FRESHNESS_WORDS[fresh])
 
 
-@rule("weekly-change-needs-retraining")
+@rule("weekly-change-needs-retraining", "data_freshness")
 def _weekly(f: Facts) -> Fired | None:
     return when(f.answers.data_freshness is DataFreshness.weekly)
 
 
-@rule("slow-change-suits-fine-tuning")
+@rule("slow-change-suits-fine-tuning", "data_freshness")
 def _slow_change(f: Facts) -> Fired | None:
     fresh = f.answers.data_freshness
     return when(fresh in SLOW, freshness=FRESHNESS_WORDS[fresh])
 
 
-@rule("too-few-examples")
+@rule("too-few-examples", "labelled_examples")
 def _too_few(f: Facts) -> Fired | None:
     n = f.answers.labelled_examples
-    return when(n < 200, examples=f"{n:,}")
+    return when(n < f.thresholds.min_examples, examples=f"{n:,}")
 
 
-@rule("thin-examples")
+@rule("thin-examples", "labelled_examples")
 def _thin(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    return when(200 <= n < 1000, examples=f"{n:,}")
+    n, t = f.answers.labelled_examples, f.thresholds
+    return when(t.min_examples <= n < t.comfortable_examples, examples=f"{n:,}")
 
 
-@rule("examples-sweet-spot")
+@rule("examples-sweet-spot", "labelled_examples")
 def _sweet_spot(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    return when(1000 <= n <= 100_000, examples=f"{n:,}")
+    n, t = f.answers.labelled_examples, f.thresholds
+    return when(t.comfortable_examples <= n <= t.sweet_spot_max_examples, examples=f"{n:,}")
 
 
-@rule("low-capability-no-self-run")
+@rule("low-capability-no-self-run", "ml_capability")
 def _low_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap <= 2, capability=str(cap))
+    return when(cap <= f.thresholds.no_self_run_max_capability, capability=str(cap))
 
 
-@rule("full-needs-capable-team")
+@rule("full-needs-capable-team", "ml_capability")
 def _full_capability(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap == 3, capability=str(cap))
+    t = f.thresholds
+    self_run = cap > t.no_self_run_max_capability
+    return when(self_run and cap < t.strong_team_capability, capability=str(cap))
 
 
-@rule("strong-team")
+@rule("strong-team", "ml_capability")
 def _strong_team(f: Facts) -> Fired | None:
     cap = f.answers.ml_capability
-    return when(cap >= 4, capability=str(cap))
+    return when(cap >= f.thresholds.strong_team_capability, capability=str(cap))
 
 
-@rule("over-budget")
+@rule("over-budget", "budget_usd", *METHODS)
 def _over_budget(f: Facts) -> Fired | None:
     budget = f.answers.budget_usd
     over = [m for m in f.methods if m.programme_usd > budget]
@@ -150,26 +124,28 @@ def _over_budget(f: Facts) -> Fired | None:
     )
 
 
-@rule("retrieval-hop-costs-latency")
+@rule("retrieval-hop-costs-latency", "latency_p99_ms")
 def _retrieval_hop(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
-    return when(latency < 300, latency=f"{latency:,}")
+    return when(latency < f.thresholds.hop_latency_ms, latency=f"{latency:,}")
 
 
-@rule("sub-100ms-small-model")
+@rule("sub-100ms-small-model", "latency_p99_ms")
 def _sub_100ms(f: Facts) -> Fired | None:
-    return when(f.answers.latency_p99_ms < 100)
+    return when(f.answers.latency_p99_ms < f.thresholds.small_model_latency_ms)
 
 
-@rule("large-model-misses-latency")
+@rule("large-model-misses-latency", *MODEL)
 def _large_model_latency(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
-    size = f.model.params_b
-    limit = plan_settings().warn_above_b_under_100ms
-    return when(latency < 100 and size > limit, size=f"{size:g}", latency=f"{latency:,}")
+    size, t = f.model.params_b, f.thresholds
+    fast = latency < t.small_model_latency_ms
+    return when(
+        fast and size > t.small_model_warn_above_b, size=f"{size:g}", latency=f"{latency:,}"
+    )
 
 
-@rule("prompting-is-enough")
+@rule("prompting-is-enough", "domain_vocabulary", "output_consistency")
 def _prompting(f: Facts) -> Fired | None:
     a = f.answers
     return when(
@@ -178,22 +154,22 @@ def _prompting(f: Facts) -> Fired | None:
     )
 
 
-@rule("specialised-vocabulary")
+@rule("specialised-vocabulary", "domain_vocabulary")
 def _specialised(f: Facts) -> Fired | None:
     return when(f.answers.domain_vocabulary is DomainVocabulary.specialised)
 
 
-@rule("highly-specialised-vocabulary")
+@rule("highly-specialised-vocabulary", "domain_vocabulary")
 def _highly_specialised(f: Facts) -> Fired | None:
     return when(f.answers.domain_vocabulary is DomainVocabulary.highly_specialised)
 
 
-@rule("consistent-tone")
+@rule("consistent-tone", "output_consistency")
 def _tone(f: Facts) -> Fired | None:
     return when(f.answers.output_consistency is OutputConsistency.consistent_tone)
 
 
-@rule("strict-format")
+@rule("strict-format", "output_consistency")
 def _format(f: Facts) -> Fired | None:
     return when(f.answers.output_consistency is OutputConsistency.strict_format)
 
@@ -209,16 +185,16 @@ def _memory_values(f: Facts) -> dict[str, str]:
     return {"model": f.model.name, "gpu": gpu}
 
 
-@rule("qlora-when-memory-binds")
+@rule("qlora-when-memory-binds", *METHODS)
 def _qlora_memory(f: Facts) -> Fired | None:
     lora, qlora = f.method(Method.lora), f.method(Method.qlora)
-    binds = not lora.estimate.fits_gpu and qlora.estimate.fits_gpu
+    binds = not lora.fits_gpu and qlora.fits_gpu
     return Fired(_memory_values(f)) if binds else None
 
 
-@rule("lora-fits-so-qlora-not-needed")
+@rule("lora-fits-so-qlora-not-needed", *METHODS)
 def _lora_fits(f: Facts) -> Fired | None:
-    return Fired(_memory_values(f)) if f.method(Method.lora).estimate.fits_gpu else None
+    return Fired(_memory_values(f)) if f.method(Method.lora).fits_gpu else None
 
 
 @rule("full-needs-evidence")
@@ -226,10 +202,13 @@ def _full_needs_evidence(f: Facts) -> Fired | None:
     return when(f.context.quality_evidence is QualityEvidence.none)
 
 
-@rule("full-with-evidence")
+@rule("full-with-evidence", "ml_capability")
 def _full_with_evidence(f: Facts) -> Fired | None:
     evidence = f.context.quality_evidence
-    if evidence is QualityEvidence.none or f.answers.ml_capability < 4:
+    if (
+        evidence is QualityEvidence.none
+        or f.answers.ml_capability < f.thresholds.strong_team_capability
+    ):
         return None
     return Fired({"evidence": EVIDENCE_WORDS[evidence]})
 
@@ -255,71 +234,12 @@ def _on_prem(f: Facts) -> Fired | None:
     return when(f.context.on_prem_required)
 
 
-@rule("anti-pattern-full-without-lora-comparison")
-def _full_without_comparison(f: Facts) -> Fired | None:
-    full = f.method(Method.full)
-    tempting = f.answers.ml_capability >= 4 and full.programme_usd <= f.answers.budget_usd
-    return when(tempting and f.context.quality_evidence is QualityEvidence.none)
-
-
-@rule("anti-pattern-thin-test-set")
-def _thin_test_set(f: Facts) -> Fired | None:
-    n = f.answers.labelled_examples
-    settings = plan_settings()
-    if not 200 <= n < 1000 + settings.test_set_max:
-        return None
-    test = test_set_size(n)
-    return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
-
-
-def test_set_size(examples: int) -> int:
-    """100 to 200 held-out examples, at most a fifth of the data (so thin data still trains)."""
-    settings = plan_settings()
-    return max(settings.test_set_min, min(settings.test_set_max, examples // 5))
-
-
-@rule("anti-pattern-unbounded-experiments")
-def _unbounded(f: Facts) -> Fired | None:
-    lora = f.method(Method.lora)
-    per_run = lora.per_run_usd
-    if per_run <= 0:
-        return None
-    affordable = int(f.answers.budget_usd // per_run)
-    if affordable <= 100:
-        return None
-    return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
-
-
-@rule("anti-pattern-oversized-hardware")
-def _oversized(f: Facts) -> Fired | None:
-    if f.context.gpu is None:
-        return None
-    for approach in (Approach.lora, Approach.qlora):
-        m = f.for_approach(approach)
-        assert m is not None
-        cheaper = m.cheapest
-        if cheaper.request.gpu.id == m.gpu.id:
-            continue
-        if cheaper.fits_gpu and cheaper.total_expected_usd * 2 <= m.programme_usd:
-            return Fired(
-                {
-                    "gpu": m.gpu.name,
-                    "cheaper": cheaper.request.gpu.name,
-                    "method": approach.label,
-                    "model": f.model.name,
-                    "cheaper_cost": usd(cheaper.total_expected_usd),
-                    "cost": usd(m.programme_usd),
-                }
-            )
-    return None
-
-
-@rule("no-method-within-budget")
-def _no_method(f: Facts) -> Fired | None:
-    cheapest = min(m.programme_usd for m in f.methods)
-    if cheapest <= f.answers.budget_usd:
-        return None
-    return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
-
-
-__all__ = ["CONDITIONS", "Condition", "Fired", "test_set_size"]
+__all__ = [
+    "CONDITIONS",
+    "READS",
+    "Condition",
+    "Fired",
+    "anti_patterns",
+    "test_set_size",
+    "usd",
+]

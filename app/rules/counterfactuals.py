@@ -1,66 +1,198 @@
 """What would change the recommendation: the smallest changes to one answer, or two.
 
-Found by re-evaluating neighbouring answers, not by reading the rules backwards: each answer
-gets a few candidate values (every other option of a choice; for numbers, the values just
-across each threshold the rules and the cost model use), the engine runs on each, and the
-closest value that changes the primary approach is kept. Pairs are searched only when no
-single change moves the result, so a reader always learns what it would take.
+Found by running the engine (`decide`, the firing and ranking `evaluate` is built on) on
+neighbouring answers, never by reading the rules backwards. A choice tries each other option.
+A number is different: the primary approach is piecewise constant in it, changing only at the
+catalogue's thresholds and, for the example count and the budget, where a method's programme
+cost meets the budget (cost_curve.py; for the budget those limits are the programme costs
+themselves). So the engine runs once per stretch between those points, walking out from the
+answer in each direction to the first stretch that changes the result, then on to where that
+new result ends: "with at least X" is said only when every allowed value from X up gives it,
+otherwise the band ("between X and Y"). Pairs are searched only when no single change moves
+the result, so a reader always learns what it would take.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from app.cost_model.methods import Method
 from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, OutputConsistency
+from app.questions.models import answer_bounds
+from app.questions.text import describe_band, describe_change
 from app.rules.approaches import Approach
-from app.rules.engine import Evaluation, primary_of
-from app.rules.facts import build_facts
+from app.rules.cost_curve import most_examples_within
+from app.rules.engine import Evaluation, Neighbourhood, decide
+from app.rules.facts import Facts, build_facts
 
-EXAMPLE_THRESHOLDS = (200, 1000, 100_001)
-LATENCY_THRESHOLDS = (100, 300)
 ENUMS: dict[str, tuple[Any, ...]] = {
     "objective": tuple(Objective),
     "domain_vocabulary": tuple(DomainVocabulary),
     "output_consistency": tuple(OutputConsistency),
     "data_freshness": tuple(DataFreshness),
 }
+NUMBERS = ("labelled_examples", "latency_p99_ms", "ml_capability", "budget_usd")
 ORDER = tuple(Answers.model_fields)
+CENT = 0.01
 
 
 @dataclass(frozen=True, slots=True)
 class Counterfactual:
     change: tuple[tuple[str, Any], ...]
+    """The answers changed and the value each is set to (for a number, the band's near end)."""
     approach: Approach
     distance: float
+    sentence: str
+    """The change and its result in words, true for every value it names."""
+    band: tuple[float, float | None] | None = None
+    """For one numeric change: the inclusive values over which `approach` holds (None above:
+    up to the highest allowed value). None for choices and pairs."""
 
 
-def _across(value: float, thresholds: tuple[float, ...]) -> Iterator[float]:
-    """The values just across each threshold from where the answer is."""
-    for t in thresholds:
-        yield t if value < t else t - 1
+Primary = Callable[[dict[str, Any]], Approach]
 
 
-def _candidates(answers: Answers, ev: Evaluation) -> dict[str, list[Any]]:
+def _primary_of(ev: Evaluation) -> Primary:
+    """The engine's primary approach with some answers changed, the rest as in ev: the facts
+    and the rule outcomes that the change cannot touch are reused, not rebuilt."""
+    facts = ev.facts
+    base = decide(facts)
+    around: dict[frozenset[str], Neighbourhood] = {}
+
+    def primary(change: dict[str, Any]) -> Approach:
+        names = frozenset(change)
+        if names not in around:
+            around[names] = base.around(names)
+        answers = facts.answers.model_copy(update=change)
+        changed = build_facts(answers, facts.context, facts.catalogue, like=facts)
+        return around[names].primary(changed)
+
+    return primary
+
+
+def _breaks(name: str, facts: Facts, lowest: float, highest: float) -> list[float]:
+    """The values where the primary approach may change, each the first of its stretch."""
+    t = facts.thresholds
+    if name == "labelled_examples":
+        points: list[float] = [
+            t.min_examples,
+            t.comfortable_examples,
+            t.sweet_spot_max_examples + 1,
+        ]
+        for method in Method:
+            last = most_examples_within(facts, method, int(lowest), int(highest))
+            if last is not None:
+                points.append(last + 1)
+    elif name == "latency_p99_ms":
+        points = [t.small_model_latency_ms, t.hop_latency_ms]
+    elif name == "ml_capability":
+        points = list(range(int(lowest) + 1, int(highest) + 1))
+    else:
+        points = [m.programme_usd for m in facts.methods]
+    return sorted({p for p in points if lowest < p <= highest})
+
+
+def _cents_up(value: float) -> float:
+    """The smallest whole-cent amount at or above value."""
+    cents = math.ceil(value * 100)
+    while cents / 100 < value:
+        cents += 1
+    return cents / 100
+
+
+def _cents_below(value: float) -> float:
+    """The largest whole-cent amount strictly below value."""
+    cents = math.floor(value * 100)
+    while cents / 100 >= value:
+        cents -= 1
+    return cents / 100
+
+
+@dataclass(frozen=True, slots=True)
+class Stretches:
+    """A numeric answer's range cut at its breaks: stretch i is [starts[i], starts[i+1])."""
+
+    name: str
+    starts: tuple[float, ...]
+    highest: float
+
+    def first(self, i: int) -> float:
+        start = self.starts[i]
+        return _cents_up(start) if self.name == "budget_usd" else start
+
+    def last(self, i: int) -> float:
+        if i + 1 == len(self.starts):
+            return self.highest
+        end = self.starts[i + 1]
+        return _cents_below(end) if self.name == "budget_usd" else end - 1
+
+    def value(self, v: float) -> Any:
+        return v if self.name == "budget_usd" else int(v)
+
+
+def _numeric(name: str, ev: Evaluation, primary: Primary) -> list[Counterfactual]:
+    """The nearest change of result below and above the answer, each with its band."""
+    facts = ev.facts
+    lowest, highest = answer_bounds(name)
+    old = getattr(facts.answers, name)
+    s = Stretches(name, (lowest, *_breaks(name, facts, lowest, highest)), highest)
+    here = max(i for i, start in enumerate(s.starts) if start <= old)
+    known: dict[int, Approach] = {here: ev.primary}
+
+    def at(i: int) -> Approach:
+        """The result over stretch i (the same at each of its values: try its start)."""
+        if i not in known:
+            known[i] = primary({name: s.value(s.starts[i])})
+        return known[i]
+
+    found = []
+    below = next((i for i in range(here - 1, -1, -1) if at(i) is not ev.primary), None)
+    if below is not None and s.first(below) <= s.last(below):
+        approach = known[below]
+        end = next((i for i in range(below - 1, -1, -1) if at(i) is not approach), -1)
+        found.append(_single(name, old, approach, (s.first(end + 1), s.last(below)), s, up=False))
+    count = len(s.starts)
+    above = next((i for i in range(here + 1, count) if at(i) is not ev.primary), None)
+    if above is not None and s.first(above) <= s.last(above):
+        approach = known[above]
+        stop = next((i for i in range(above + 1, count) if at(i) is not approach), None)
+        top = None if stop is None else s.last(stop - 1)
+        found.append(_single(name, old, approach, (s.first(above), top), s, up=True))
+    return found
+
+
+def _single(
+    name: str,
+    old: Any,
+    approach: Approach,
+    band: tuple[float, float | None],
+    s: Stretches,
+    *,
+    up: bool,
+) -> Counterfactual:
+    low, high = band
+    near = low if up else high
+    assert near is not None
+    phrase = describe_band(name, band, s.starts[0])
+    return Counterfactual(
+        change=((name, s.value(near)),),
+        approach=approach,
+        distance=_distance(name, old, near),
+        sentence=f"{phrase}, the recommendation would be {approach.label}.",
+        band=(s.value(low), None if high is None else s.value(high)),
+    )
+
+
+def _choices(answers: Answers) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for name, options in ENUMS.items():
         current = getattr(answers, name)
         out[name] = [o for o in options if o is not current]
     out["citations_required"] = [not answers.citations_required]
-    out["labelled_examples"] = [
-        int(v) for v in _across(answers.labelled_examples, EXAMPLE_THRESHOLDS)
-    ]
-    out["latency_p99_ms"] = [
-        int(v) for v in _across(answers.latency_p99_ms, LATENCY_THRESHOLDS) if v >= 10
-    ]
-    out["ml_capability"] = [c for c in range(1, 6) if c != answers.ml_capability]
-    costs = sorted({math.ceil(m.programme_usd) for m in ev.facts.methods})
-    out["budget_usd"] = [
-        float(c if answers.budget_usd < c else max(0, c - 1)) for c in costs if c <= 100_000_000
-    ]
     return out
 
 
@@ -74,57 +206,61 @@ def _distance(name: str, old: Any, new: Any) -> float:
     return abs(math.log1p(float(new)) - math.log1p(float(old)))
 
 
-def _try(answers: Answers, change: dict[str, Any], base: Evaluation) -> Approach | None:
-    changed = answers.model_copy(update=change)
-    result = primary_of(build_facts(changed, base.facts.context))
-    return result if result is not base.primary else None
-
-
-def _direction(name: str, old: Any, new: Any) -> int:
-    """Numbers may move either way and a reader wants both ('at least 200', 'at most 99,999');
-    a choice is one change however far it moves."""
-    if name in ENUMS or isinstance(old, bool):
-        return 0
-    return 1 if new > old else -1
+def _sentence(change: tuple[tuple[str, Any], ...], approach: Approach) -> str:
+    phrases = [describe_change(name, value) for name, value in change]
+    text = phrases[0] + "".join(f" and {p[0].lower()}{p[1:]}" for p in phrases[1:])
+    return f"{text}, the recommendation would be {approach.label}."
 
 
 def find_counterfactuals(ev: Evaluation) -> tuple[Counterfactual, ...]:
     answers = ev.facts.answers
-    candidates = _candidates(answers, ev)
+    primary = _primary_of(ev)
+    choices = _choices(answers)
     found: list[Counterfactual] = []
     for name in ORDER:
-        old = getattr(answers, name)
-        best: dict[int, Counterfactual] = {}
-        for value in _nearest(answers, name, candidates[name], limit=None):
-            way = _direction(name, old, value)
-            if way in best:
-                continue
-            approach = _try(answers, {name: value}, ev)
-            if approach is not None:
-                best[way] = Counterfactual(((name, value),), approach, _distance(name, old, value))
-        found.extend(best[way] for way in sorted(best))
+        if name in NUMBERS:
+            found.extend(_numeric(name, ev, primary))
+            continue
+        for value in _by_distance(name, getattr(answers, name), choices[name]):
+            approach = primary({name: value})
+            if approach is not ev.primary:
+                change = ((name, value),)
+                distance = _distance(name, getattr(answers, name), value)
+                found.append(
+                    Counterfactual(change, approach, distance, _sentence(change, approach))
+                )
+                break
     if found:
         return tuple(found)
-    return _pairs(answers, candidates, ev)
+    return _pairs(ev, primary, choices)
 
 
-def _nearest(answers: Answers, name: str, values: list[Any], limit: int | None = 2) -> list[Any]:
-    old = getattr(answers, name)
+def _nearest(ev: Evaluation, name: str, choices: dict[str, list[Any]]) -> list[Any]:
+    """Two nearest values worth trying for one answer: the values just across its breaks."""
+    old = getattr(ev.facts.answers, name)
+    if name in NUMBERS:
+        lowest, highest = answer_bounds(name)
+        s = Stretches(name, (lowest, *_breaks(name, ev.facts, lowest, highest)), highest)
+        here = max(i for i, start in enumerate(s.starts) if start <= old)
+        values = [s.value(s.last(i)) for i in range(here)]
+        values += [s.value(s.first(i)) for i in range(here + 1, len(s.starts))]
+    else:
+        values = choices[name]
+    return _by_distance(name, old, values)[:2]
 
-    def distance(value: Any) -> float:
-        return _distance(name, old, value)
 
-    return sorted(values, key=distance)[:limit]
+def _by_distance(name: str, old: Any, values: list[Any]) -> list[Any]:
+    return sorted(values, key=lambda v: _distance(name, old, v))
 
 
 def _pairs(
-    answers: Answers, candidates: dict[str, list[Any]], ev: Evaluation
+    ev: Evaluation, primary: Primary, choices: dict[str, list[Any]]
 ) -> tuple[Counterfactual, ...]:
-    """Two answers changed together, each to one of its nearest candidates, smallest first."""
-    nearest = {name: _nearest(answers, name, values) for name, values in candidates.items()}
+    """Two answers changed together, each to one of its nearest values, smallest first."""
+    nearest = {name: _nearest(ev, name, choices) for name in ORDER}
     found: list[Counterfactual] = []
     for first, second in combinations(ORDER, 2):
-        pair = _first_pair(answers, ev, first, second, nearest)
+        pair = _first_pair(ev, primary, first, second, nearest)
         if pair is not None:
             found.append(pair)
     found.sort(key=lambda c: (c.distance, [ORDER.index(n) for n, _ in c.change]))
@@ -132,14 +268,20 @@ def _pairs(
 
 
 def _first_pair(
-    answers: Answers, ev: Evaluation, first: str, second: str, nearest: dict[str, list[Any]]
+    ev: Evaluation,
+    primary: Primary,
+    first: str,
+    second: str,
+    nearest: dict[str, list[Any]],
 ) -> Counterfactual | None:
+    answers = ev.facts.answers
     for a in nearest[first]:
         for b in nearest[second]:
-            approach = _try(answers, {first: a, second: b}, ev)
-            if approach is not None:
+            approach = primary({first: a, second: b})
+            if approach is not ev.primary:
                 distance = _distance(first, getattr(answers, first), a) + _distance(
                     second, getattr(answers, second), b
                 )
-                return Counterfactual(((first, a), (second, b)), approach, distance)
+                change = ((first, a), (second, b))
+                return Counterfactual(change, approach, distance, _sentence(change, approach))
     return None

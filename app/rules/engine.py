@@ -6,13 +6,14 @@ catalogue's fixed order, and nothing depends on the clock or on dict iteration a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from app.questions import DataFreshness, Objective
 from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.catalogue import Rule, RuleCatalogue, load_rules
-from app.rules.conditions import CONDITIONS, Condition, Fired
+from app.rules.catalogue import Rule, RuleCatalogue
+from app.rules.conditions import CONDITIONS, READS, Fired
 from app.rules.facts import Facts
 
 
@@ -84,69 +85,147 @@ class Evaluation:
         return complements_of(self)
 
 
-def fire_rules(facts: Facts, catalogue: RuleCatalogue) -> tuple[FiredRule, ...]:
+def fire_rules(facts: Facts, rules: tuple[Rule, ...]) -> tuple[FiredRule, ...]:
+    """The rules whose condition holds, in catalogue order (conditions are looked up by id at
+    each call, so a test that switches one off switches it off everywhere)."""
     fired = []
-    for rule in catalogue.rules:
+    for rule in rules:
         result = CONDITIONS[rule.id](facts)
         if result is not None:
             fired.append(FiredRule(rule, result))
     return tuple(fired)
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the fired rules add up to for each approach: the inputs of the ranking."""
+
+    scores: dict[Approach, int]
+    excluded_by: dict[Approach, list[FiredRule]]
+    complement_only_by: dict[Approach, list[FiredRule]]
+
+    def without(self, fired: Iterable[FiredRule]) -> Tally:
+        """A copy with these (already counted) rules taken out again."""
+        t = tally((), self)
+        for f in fired:
+            for approach, points in f.rule.score:
+                t.scores[approach] -= points
+            for approach in f.excludes:
+                t.excluded_by[approach].remove(f)
+            for approach in f.rule.not_primary:
+                t.complement_only_by[approach].remove(f)
+        return t
+
+    def key(self, approach: Approach, order: dict[Approach, int]) -> tuple[bool, bool, int, int]:
+        """Eligible as primary first, then eligible (as a complement), then by score, ties to
+        the catalogue's order (the simpler, cheaper approach)."""
+        excluded = bool(self.excluded_by[approach])
+        primary_eligible = not excluded and not self.complement_only_by[approach]
+        return (not primary_eligible, excluded, -self.scores[approach], order[approach])
+
+
+def tally(fired: Iterable[FiredRule], start: Tally | None = None) -> Tally:
+    """Add up the fired rules (onto a copy of `start`, the tally of rules already counted)."""
+    if start is None:
+        t = Tally(dict.fromkeys(Approach, 0), {a: [] for a in Approach}, {a: [] for a in Approach})
+    else:
+        t = Tally(
+            dict(start.scores),
+            {a: list(v) for a, v in start.excluded_by.items()},
+            {a: list(v) for a, v in start.complement_only_by.items()},
+        )
+    for f in fired:
+        for approach, points in f.rule.score:
+            t.scores[approach] += points
+        for approach in f.excludes:
+            t.excluded_by[approach].append(f)
+        for approach in f.rule.not_primary:
+            t.complement_only_by[approach].append(f)
+    return t
+
+
+def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standing, ...]:
+    """Scores, eligibility and order of all five approaches: the one ranking there is."""
+    t = tally(fired)
+    order = _rank_key(catalogue)
+    return tuple(
+        Standing(
+            approach=a,
+            score=t.scores[a],
+            eligible=not t.excluded_by[a],
+            primary_eligible=not t.excluded_by[a] and not t.complement_only_by[a],
+            excluded_by=tuple(t.excluded_by[a]),
+            complement_only_by=tuple(t.complement_only_by[a]),
+        )
+        for a in sorted(Approach, key=lambda a: t.key(a, order))
+    )
+
+
+@cache
 def _rank_key(catalogue: RuleCatalogue) -> dict[Approach, int]:
     return {a: i for i, a in enumerate(catalogue.tie_break)}
 
 
-def primary_of(facts: Facts) -> Approach:
-    """The primary approach alone: the same choice as evaluate(), without the explanations,
-    for the counterfactual search that asks it dozens of times per recommendation."""
-    catalogue = load_rules()
-    scores = dict.fromkeys(Approach, 0)
-    blocked: set[Approach] = set()
-    for condition, score, static_block in _deciding(catalogue):
-        result = condition(facts)
-        if result is None:
-            continue
-        for approach, points in score:
-            scores[approach] += points
-        blocked.update(static_block)
-        blocked.update(result.exclude)
-    order = _rank_key(catalogue)
-    return min(Approach, key=lambda a: (a in blocked, -scores[a], order[a]))
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The primary approach and each deciding rule's outcome, for the counterfactual search.
+
+    Built on the same conditions, tally and ranking key as evaluate(), over the rules that can
+    move the result (warning-only rules cannot).
+    """
+
+    facts: Facts
+    fired: tuple[FiredRule | None, ...]
+    """Each deciding rule's outcome, in catalogue order (None: it did not fire)."""
+    tally: Tally
+    primary: Approach
+
+    def around(self, changed: frozenset[str]) -> Neighbourhood:
+        """What stays put when only `changed` answers move: the rules that read none of them
+        (READS) keep their outcome and their part of the tally."""
+        rules = self.facts.catalogue.deciding_rules
+        moving = [i for i, r in enumerate(rules) if READS[r.id] & changed]
+        return Neighbourhood(
+            rules=tuple(rules[i] for i in moving),
+            partial=self.tally.without(f for i in moving if (f := self.fired[i]) is not None),
+            order=_rank_key(self.facts.catalogue),
+        )
 
 
-@cache
-def _deciding(
-    catalogue: RuleCatalogue,
-) -> tuple[tuple[Condition, tuple[tuple[Approach, int], ...], frozenset[Approach]], ...]:
-    return tuple(
-        (CONDITIONS[r.id], r.score, frozenset(r.exclude) | frozenset(r.not_primary))
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    rules: tuple[Rule, ...]
+    """The deciding rules that read a changed answer: a probe fires only these."""
+    partial: Tally
+    order: dict[Approach, int]
+
+    def primary(self, facts: Facts) -> Approach:
+        """The primary approach for facts whose answers differ only in the changed ones."""
+        fired = []
+        for rule in self.rules:
+            result = CONDITIONS[rule.id](facts)
+            if result is not None:
+                fired.append(FiredRule(rule, result))
+        t = tally(fired, self.partial)
+        return min(Approach, key=lambda a: t.key(a, self.order))
+
+
+def decide(facts: Facts) -> Decision:
+    """The primary approach for facts, with every deciding rule's outcome."""
+    catalogue = facts.catalogue
+    fired = tuple(
+        None if (o := CONDITIONS[r.id](facts)) is None else FiredRule(r, o)
         for r in catalogue.deciding_rules
     )
+    t = tally(f for f in fired if f is not None)
+    order = _rank_key(catalogue)
+    return Decision(facts, fired, t, min(Approach, key=lambda a: t.key(a, order)))
 
 
 def evaluate(facts: Facts) -> Evaluation:
-    catalogue = load_rules()
-    fired = fire_rules(facts, catalogue)
-    order = _rank_key(catalogue)
-    standings = []
-    for approach in Approach:
-        excluded_by = tuple(f for f in fired if approach in f.excludes)
-        complement_only = tuple(f for f in fired if approach in f.rule.not_primary)
-        standings.append(
-            Standing(
-                approach=approach,
-                score=sum(f.points(approach) for f in fired),
-                eligible=not excluded_by,
-                primary_eligible=not excluded_by and not complement_only,
-                excluded_by=excluded_by,
-                complement_only_by=complement_only,
-            )
-        )
-    standings.sort(
-        key=lambda s: (not s.primary_eligible, not s.eligible, -s.score, order[s.approach])
-    )
-    ev = Evaluation(facts, fired, tuple(standings), frozenset())
+    catalogue = facts.catalogue
+    fired = fire_rules(facts, catalogue.rules)
+    ev = Evaluation(facts, fired, rank(fired, catalogue), frozenset())
     shown = {ev.primary, *ev.complements}
     silenced = frozenset(
         f.rule.id for f in fired if f.rule.applies_to and not shown & set(f.rule.applies_to)

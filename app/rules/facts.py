@@ -1,49 +1,79 @@
 """Everything the rules look at, derived once from the answers, the context and the cost model.
 
-The engine asks the cost model for each fine-tuning method's programme cost (the budget rule,
-policy 6) through the same estimate_training function the API serves, so the rule and the
-numbers a reader sees can never disagree.
+The engine prices each fine-tuning method's programme (the budget rule, policy 6) on the cost
+model's own lines (`cost_line`: the estimate's arithmetic for one shape, scaled by tokens), and
+builds the full `TrainingEstimate` a reader sees from the same request, so the rule and the
+numbers can never disagree. A method's facts are a pure function of a few values (method,
+model, examples, experiments, test set, GPU), cached on them: the counterfactual search, which
+asks for dozens of neighbouring answers, pays only for what its change actually moves.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cache, cached_property, lru_cache
 
 from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.methods import Method
-from app.cost_model.training import TrainingEstimate, TrainingRequest, estimate_training
+from app.cost_model.training import (
+    CostLine,
+    TrainingEstimate,
+    TrainingRequest,
+    cost_line,
+    estimate_training,
+)
 from app.questions import Answers, Context, DomainVocabulary, OutputConsistency
 from app.rules.approaches import Approach
+from app.rules.catalogue import RuleCatalogue, load_rules
 from app.rules.settings import plan_settings
+from app.rules.thresholds import Thresholds
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MethodFacts:
-    """One fine-tuning method's plan and cost on the chosen base model."""
+    """One fine-tuning method's plan and cost on the chosen base model.
+
+    The figures the rules compare are plain numbers; the full estimates (memory breakdown,
+    time components, ranges) are built on first use from the same requests.
+    """
 
     method: Method
-    estimate: TrainingEstimate
     experiments: int
-    cheapest: TrainingEstimate
+    request: TrainingRequest
+    """The run as planned: on the context's GPU, or on the cheapest that holds it."""
+    programme_usd: float
+    per_run_usd: float
+    fits_gpu: bool
+    cheapest_request: TrainingRequest
     """The same run on the cheapest catalogue GPU that holds it, to spot oversized hardware."""
+    cheapest_programme_usd: float
+    cheapest_fits_gpu: bool
 
     @property
     def gpu(self) -> GpuSpec:
-        return self.estimate.request.gpu
+        return self.request.gpu
 
     @property
-    def programme_usd(self) -> float:
-        return self.estimate.total_expected_usd
+    def cheapest_gpu(self) -> GpuSpec:
+        return self.cheapest_request.gpu
 
-    @property
-    def per_run_usd(self) -> float:
-        return self.estimate.per_experiment_expected_usd
+    @cached_property
+    def estimate(self) -> TrainingEstimate:
+        return estimate_training(self.request)
+
+    @cached_property
+    def cheapest(self) -> TrainingEstimate:
+        return estimate_training(self.cheapest_request)
 
 
 METHOD_INDEX = {m: i for i, m in enumerate(Method)}
+MODEL = ("latency_p99_ms",)
+"""The answers the proposed base model depends on: the latency target."""
+METHODS = ("labelled_examples", "domain_vocabulary", "output_consistency", *MODEL)
+"""The answers the methods' facts (cost, GPU, fit) depend on: the examples (run size,
+experiments, test set), the task's difficulty (experiments) and the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +83,12 @@ class Facts:
     model: ModelSpec
     model_proposed: bool
     methods: tuple[MethodFacts, ...]
+    catalogue: RuleCatalogue
+    """The rule catalogue the facts are judged by (its thresholds shaped the plan choices)."""
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.catalogue.thresholds
 
     def method(self, method: Method) -> MethodFacts:
         return self.methods[METHOD_INDEX[method]]
@@ -66,97 +102,202 @@ class Facts:
         return self.context.tenants > 1
 
 
-def choose_model(answers: Answers, context: Context) -> tuple[ModelSpec, bool]:
+def choose_model(
+    answers: Answers, context: Context, thresholds: Thresholds | None = None
+) -> tuple[ModelSpec, bool]:
     """The context's model, or the engine's proposal: (model, proposed by the engine)."""
     if context.base_model is not None or context.model_size_b is not None:
         return resolve_model(context.base_model, context.model_size_b), False
+    t = thresholds or load_rules().thresholds
     settings = plan_settings()
     models = load_catalogue().models
     preferred = settings.multilingual_model if context.multilingual else settings.default_model
     model = models[preferred]
-    if answers.latency_p99_ms < 100 and model.params_b > settings.max_b_under_100ms:
+    if answers.latency_p99_ms < t.small_model_latency_ms and model.params_b > t.small_model_max_b:
         model = models[settings.under_100ms_model]
     return model, True
 
 
-def experiments_for(method: Method, answers: Answers) -> int:
+def experiments_for(method: Method, answers: Answers, thresholds: Thresholds | None = None) -> int:
+    return planned_experiments(
+        method,
+        answers.labelled_examples,
+        hard_task=answers.domain_vocabulary is DomainVocabulary.highly_specialised
+        and answers.output_consistency is OutputConsistency.strict_format,
+        thresholds=thresholds or load_rules().thresholds,
+    )
+
+
+def planned_experiments(
+    method: Method, examples: int, *, hard_task: bool, thresholds: Thresholds
+) -> int:
+    """Fewer where there is little to tune or each run is expensive, more for hard tasks."""
     exp = plan_settings().experiments
     if method is Method.full:
         n = exp["full_fine_tuning"]
-    elif answers.labelled_examples < exp["thin_data_below"]:
+    elif examples < thresholds.comfortable_examples:
         n = exp["thin_data"]
-    elif (
-        answers.domain_vocabulary is DomainVocabulary.highly_specialised
-        and answers.output_consistency is OutputConsistency.strict_format
-    ):
+    elif hard_task:
         n = exp["hard_task"]
     else:
         n = exp["standard"]
     return max(exp["min"], min(exp["max"], n))
 
 
-def _request(
-    method: Method,
-    model: ModelSpec,
-    gpu: GpuSpec,
-    examples: int,
-    experiments: int,
-    tokens_per_example: int,
-    tenants: int,
-) -> TrainingRequest:
-    """Examples are split evenly between tenants; the bounded search runs on one tenant's
-    share, then each further tenant's adapter is trained once with the chosen settings."""
-    return TrainingRequest(
-        method=method,
-        model=model,
-        gpu=gpu,
-        examples=max(1, math.ceil(examples / tenants)),
-        tokens_per_example=tokens_per_example,
-        experiments=experiments,
-        tenant_runs=tenants - 1,
+def test_set_size(examples: int) -> int:
+    """100 to 200 held-out examples, at most a fifth of the data (so thin data still trains).
+
+    The plan locks this many; each run's evaluation is costed on the same number."""
+    settings = plan_settings()
+    return max(settings.test_set_min, min(settings.test_set_max, examples // 5))
+
+
+def _request(method: Method, model: ModelSpec, gpu: GpuSpec, eval_examples: int) -> TrainingRequest:
+    return TrainingRequest(method=method, model=model, gpu=gpu, eval_examples=eval_examples)
+
+
+@cache
+def _gpus_by_price() -> tuple[GpuSpec, ...]:
+    return load_catalogue().gpus_by_price
+
+
+@lru_cache(maxsize=1024)
+def _candidate_lines(method: Method, model: ModelSpec, eval_examples: int) -> tuple[CostLine, ...]:
+    """The GPUs the cheapest choice picks from: those where the method fits one card, else
+    clusters (multi-GPU only on datacenter cards: consumer cards have no fast interconnect),
+    less any line another beats at every dataset size (cheaper per token and per run)."""
+    lines = [cost_line(_request(method, model, g, eval_examples)) for g in _gpus_by_price()]
+    usable = [ln for ln in lines if ln.fits_gpu] or [ln for ln in lines if ln.gpu.datacenter]
+    usable = usable or lines
+    shapes = [ln.slope_and_fixed() for ln in usable]
+    return tuple(
+        ln
+        for ln, (slope, fixed) in zip(usable, shapes, strict=True)
+        if not any(s < slope * (1 - 1e-9) and f < fixed * (1 - 1e-9) for s, f in shapes)
     )
 
 
-def _gpu_order(est: TrainingEstimate) -> tuple[bool, float, str]:
-    return (not est.fits_gpu, est.total_expected_usd, est.request.gpu.id)
+def _cheapest(lines: tuple[CostLine, ...], tokens: float) -> tuple[CostLine, float]:
+    """The line with the lowest run cost at this size (ties to the GPU id), and that cost."""
+    best = lines[0]
+    best_usd = best.per_run_usd(tokens)
+    for line in lines[1:]:
+        usd = line.per_run_usd(tokens)
+        if usd < best_usd or (usd == best_usd and line.gpu.id < best.gpu.id):
+            best, best_usd = line, usd
+    return best, best_usd
 
 
-@lru_cache(maxsize=4096)
-def _cheapest(
+def examples_per_run(examples: int, tenants: int) -> int:
+    """Examples are split evenly between tenants; the bounded search runs on one tenant's
+    share, then each further tenant's adapter is trained once with the chosen settings."""
+    return max(1, math.ceil(examples / tenants))
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """A method's run priced at one dataset size: the planned GPU's line and the cheapest."""
+
+    chosen: CostLine
+    chosen_usd: float
+    cheapest: CostLine
+    cheapest_usd: float
+    runs: int
+
+    @property
+    def programme_usd(self) -> float:
+        return self.chosen_usd * self.runs
+
+
+def price(
     method: Method,
     model: ModelSpec,
     examples: int,
     experiments: int,
     tokens_per_example: int,
     tenants: int,
-) -> TrainingEstimate:
-    """The cheapest catalogue GPU where the method fits one card, else the cheapest cluster
-    (multi-GPU only on datacenter cards: consumer cards have no fast interconnect)."""
-    estimates = [
-        estimate_training(
-            _request(method, model, g, examples, experiments, tokens_per_example, tenants)
-        )
-        for g in load_catalogue().gpus_by_price
-    ]
-    usable = [e for e in estimates if e.fits_gpu or e.request.gpu.datacenter]
-    return min(usable or estimates, key=_gpu_order)
+    gpu_id: str | None,
+) -> Priced:
+    """The run on the context's GPU, or on the cheapest GPU where it fits; a few
+    multiplications once the shape's lines are cached."""
+    eval_examples = test_set_size(examples)
+    lines = _candidate_lines(method, model, eval_examples)
+    tokens = lines[0].tokens(examples_per_run(examples, tenants), tokens_per_example)
+    cheapest, cheapest_usd = _cheapest(lines, tokens)
+    chosen, chosen_usd = cheapest, cheapest_usd
+    if gpu_id is not None and gpu_id != cheapest.gpu.id:
+        gpu = load_catalogue().gpus[gpu_id]
+        chosen = cost_line(_request(method, model, gpu, eval_examples))
+        chosen_usd = chosen.per_run_usd(tokens)
+    return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + tenants - 1)
 
 
+@lru_cache(maxsize=8192)
 def method_facts(
-    method: Method, model: ModelSpec, answers: Answers, context: Context
+    method: Method,
+    model: ModelSpec,
+    examples: int,
+    experiments: int,
+    tokens_per_example: int,
+    tenants: int,
+    gpu_id: str | None,
 ) -> MethodFacts:
-    """The method on the context's GPU, or on the cheapest GPU where it fits."""
-    experiments = experiments_for(method, answers)
-    shape = (answers.labelled_examples, experiments, context.tokens_per_example, context.tenants)
-    cheapest = _cheapest(method, model, *shape)
-    if context.gpu is None:
-        return MethodFacts(method, cheapest, experiments, cheapest)
-    gpu = load_catalogue().gpus[context.gpu]
-    chosen = estimate_training(_request(method, model, gpu, *shape))
-    return MethodFacts(method, chosen, experiments, cheapest)
+    p = price(method, model, examples, experiments, tokens_per_example, tenants, gpu_id)
+
+    def planned(line: CostLine) -> TrainingRequest:
+        return replace(
+            line.request,
+            examples=examples_per_run(examples, tenants),
+            tokens_per_example=tokens_per_example,
+            experiments=experiments,
+            tenant_runs=tenants - 1,
+        )
+
+    cheapest_request = planned(p.cheapest)
+    same = p.chosen is p.cheapest
+    return MethodFacts(
+        method=method,
+        experiments=experiments,
+        request=cheapest_request if same else planned(p.chosen),
+        programme_usd=p.programme_usd,
+        per_run_usd=p.chosen_usd,
+        fits_gpu=p.chosen.fits_gpu,
+        cheapest_request=cheapest_request,
+        cheapest_programme_usd=p.cheapest_usd * p.runs,
+        cheapest_fits_gpu=p.cheapest.fits_gpu,
+    )
 
 
-def build_facts(answers: Answers, context: Context) -> Facts:
-    model, proposed = choose_model(answers, context)
-    methods = tuple(method_facts(m, model, answers, context) for m in Method)
-    return Facts(answers, context, model, proposed, methods)
+def build_facts(
+    answers: Answers,
+    context: Context,
+    catalogue: RuleCatalogue | None = None,
+    like: Facts | None = None,
+) -> Facts:
+    """The facts for these answers, judged by `catalogue` (the shipped one by default).
+
+    `like`, facts for the same context and catalogue, lends its model and methods when the
+    answers they depend on (METHODS) are the same: the counterfactual search's shortcut."""
+    cat = catalogue or load_rules()
+    if (
+        like is not None
+        and like.context is context
+        and like.catalogue is cat
+        and all(getattr(like.answers, n) == getattr(answers, n) for n in METHODS)
+    ):
+        return replace(like, answers=answers)
+    t = cat.thresholds
+    model, proposed = choose_model(answers, context, t)
+    methods = tuple(
+        method_facts(
+            m,
+            model,
+            answers.labelled_examples,
+            experiments_for(m, answers, t),
+            context.tokens_per_example,
+            context.tenants,
+            context.gpu,
+        )
+        for m in Method
+    )
+    return Facts(answers, context, model, proposed, methods, cat)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from app.cost_model.catalogue import ModelSpec
 from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.conditions import test_set_size
 from app.rules.engine import Evaluation
-from app.rules.facts import Facts, MethodFacts
+from app.rules.facts import Facts, MethodFacts, test_set_size
 from app.rules.settings import TimelineRow, plan_settings
 
 
@@ -34,16 +33,13 @@ def planned_fine_tuning(ev: Evaluation) -> Approach | None:
 
 
 def _timeline(facts: Facts, approach: Approach) -> TimelineRow:
-    tests = {
-        "full_fine_tuning": approach is Approach.full_fine_tuning,
-        "api_replacement": facts.answers.labelled_examples >= 100_000,
-        "multi_tenant": facts.context.tenants >= 10,
-        "model_60b": facts.model.params_b >= 60,
-        "model_13b": facts.model.params_b >= 13,
-        "examples_20k": facts.answers.labelled_examples >= 20_000,
-        "default": True,
-    }
-    return next(row for row in plan_settings().timeline if tests[row.when])
+    """The first row of 001's table whose tests hold (plan.toml keeps the numbers)."""
+    examples, tenants = facts.answers.labelled_examples, facts.context.tenants
+    return next(
+        row
+        for row in plan_settings().timeline
+        if row.applies(approach.value, examples, tenants, facts.model.params_b)
+    )
 
 
 def _evaluation(facts: Facts, approach: Approach, test_set: int) -> str:

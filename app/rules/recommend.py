@@ -17,7 +17,7 @@ from app.cost_model.serving import ServingCost
 from app.cost_model.training import TrainingEstimate
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import UNSURE_DEFAULTS, UnsureQuestion
-from app.questions.text import catalogue_text, describe_change
+from app.questions.text import catalogue_text
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import load_rules
 from app.rules.cost_block import CostBlock, cost_block
@@ -224,14 +224,9 @@ def _cost(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     )
 
 
-def _counterfactual(cf: CounterfactualValue, answers: Answers) -> Counterfactual:
+def _counterfactual(cf: CounterfactualValue) -> Counterfactual:
     change = {name: (v.value if hasattr(v, "value") else v) for name, v in cf.change}
-    phrases = [describe_change(name, getattr(answers, name), value) for name, value in cf.change]
-    return Counterfactual(
-        change=change,
-        approach=cf.approach,
-        sentence=f"{' and '.join(phrases)}, the recommendation would be {cf.approach.label}.",
-    )
+    return Counterfactual(change=change, approach=cf.approach, sentence=cf.sentence, band=cf.band)
 
 
 def _defaults(context: Context) -> tuple[str, ...]:
@@ -271,7 +266,7 @@ def recommend(request: RecommendationRequest) -> Recommendation:
             for f in ev.fired
         ),
         warnings=ev.warnings,
-        counterfactuals=tuple(_counterfactual(cf, answers) for cf in find_counterfactuals(ev)),
+        counterfactuals=tuple(_counterfactual(cf) for cf in find_counterfactuals(ev)),
         plan=_plan(plan),
         cost=_cost(ev, plan, block),
         answers=answers,

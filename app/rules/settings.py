@@ -11,9 +11,23 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
+    """One row of 001's budget and timeline table, with the tests that select it."""
+
     when: str
     weeks: tuple[int, int]
     row: str
+    approach: str | None = None
+    min_examples: int | None = None
+    min_tenants: int | None = None
+    min_params_b: float | None = None
+
+    def applies(self, approach: str, examples: int, tenants: int, params_b: float) -> bool:
+        return (
+            (self.approach is None or approach == self.approach)
+            and (self.min_examples is None or examples >= self.min_examples)
+            and (self.min_tenants is None or tenants >= self.min_tenants)
+            and (self.min_params_b is None or params_b >= self.min_params_b)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +36,24 @@ class PlanSettings:
     default_model: str
     multilingual_model: str
     under_100ms_model: str
-    max_b_under_100ms: float
-    warn_above_b_under_100ms: float
     experiments: dict[str, int]
     timeline: tuple[TimelineRow, ...]
     test_set_min: int
     test_set_max: int
     evaluation_source: str
     review_questions: tuple[str, ...]
+
+
+def _timeline_row(r: dict[str, Any]) -> TimelineRow:
+    return TimelineRow(
+        when=str(r["when"]),
+        weeks=(int(r["weeks"][0]), int(r["weeks"][1])),
+        row=str(r["row"]),
+        approach=str(r["approach"]) if "approach" in r else None,
+        min_examples=int(r["min_examples"]) if "min_examples" in r else None,
+        min_tenants=int(r["min_tenants"]) if "min_tenants" in r else None,
+        min_params_b=float(r["min_params_b"]) if "min_params_b" in r else None,
+    )
 
 
 @cache
@@ -42,13 +66,8 @@ def plan_settings() -> PlanSettings:
         default_model=str(doc["base_model"]["default"]),
         multilingual_model=str(doc["base_model"]["multilingual"]),
         under_100ms_model=str(doc["base_model"]["under_100ms"]),
-        max_b_under_100ms=float(doc["base_model"]["max_b_under_100ms"]),
-        warn_above_b_under_100ms=float(doc["base_model"]["warn_above_b_under_100ms"]),
         experiments=exp,
-        timeline=tuple(
-            TimelineRow(str(r["when"]), (int(r["weeks"][0]), int(r["weeks"][1])), str(r["row"]))
-            for r in doc["timeline"]
-        ),
+        timeline=tuple(_timeline_row(r) for r in doc["timeline"]),
         test_set_min=int(doc["evaluation"]["test_set_min"]),
         test_set_max=int(doc["evaluation"]["test_set_max"]),
         evaluation_source=str(doc["evaluation"]["source"]),

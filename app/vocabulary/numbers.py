@@ -26,6 +26,12 @@ def usd(value: float | None) -> str:
     return f"{sign}${round(amount):,}"
 
 
+def usd_exact(value: float) -> str:
+    """Dollars to the cent, without ".00" on whole amounts: for a bound that must be true to
+    the cent (a budget counterfactual: "with a budget of at least $4,201.37")."""
+    return f"${value:,.2f}".removesuffix(".00")
+
+
 def usd_compact(value: float) -> str:
     """$950, $12k, $1.5M: chart axis ticks a reader takes in at a glance."""
     magnitude = abs(value)

@@ -1,0 +1,76 @@
+"""The anti-patterns of fine-tuning proposals (001) and the budget's floor, as conditions.
+
+Warnings for a reviewer more than votes for an approach: each fires on the facts the rules
+see, and reads the thresholds from the catalogue like every other condition.
+"""
+
+from __future__ import annotations
+
+from app.cost_model.methods import Method
+from app.questions.models import QualityEvidence
+from app.rules.approaches import Approach
+from app.rules.facts import METHODS, Facts, test_set_size
+from app.rules.registry import Fired, rule, when
+from app.rules.settings import plan_settings
+from app.vocabulary.numbers import usd
+
+
+@rule("anti-pattern-full-without-lora-comparison", "ml_capability", "budget_usd", *METHODS)
+def _full_without_comparison(f: Facts) -> Fired | None:
+    full = f.method(Method.full)
+    strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
+    tempting = strong and full.programme_usd <= f.answers.budget_usd
+    return when(tempting and f.context.quality_evidence is QualityEvidence.none)
+
+
+@rule("anti-pattern-thin-test-set", "labelled_examples")
+def _thin_test_set(f: Facts) -> Fired | None:
+    n, t = f.answers.labelled_examples, f.thresholds
+    if not t.min_examples <= n < t.comfortable_examples + plan_settings().test_set_max:
+        return None
+    test = test_set_size(n)
+    return Fired({"test_set": f"{test:,}", "train_set": f"{n - test:,}"})
+
+
+@rule("anti-pattern-unbounded-experiments", "budget_usd", *METHODS)
+def _unbounded(f: Facts) -> Fired | None:
+    lora = f.method(Method.lora)
+    per_run = lora.per_run_usd
+    if per_run <= 0:
+        return None
+    affordable = int(f.answers.budget_usd // per_run)
+    if affordable <= f.thresholds.unbounded_runs:
+        return None
+    return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
+
+
+@rule("anti-pattern-oversized-hardware", *METHODS)
+def _oversized(f: Facts) -> Fired | None:
+    if f.context.gpu is None:
+        return None
+    for approach in (Approach.lora, Approach.qlora):
+        m = f.for_approach(approach)
+        assert m is not None
+        if m.cheapest_gpu.id == m.gpu.id or not m.cheapest_fits_gpu:
+            continue
+        factor = f.thresholds.oversized_hardware_factor
+        if m.cheapest_programme_usd * factor <= m.programme_usd:
+            return Fired(
+                {
+                    "gpu": m.gpu.name,
+                    "cheaper": m.cheapest_gpu.name,
+                    "method": approach.label,
+                    "model": f.model.name,
+                    "cheaper_cost": usd(m.cheapest_programme_usd),
+                    "cost": usd(m.programme_usd),
+                }
+            )
+    return None
+
+
+@rule("no-method-within-budget", "budget_usd", *METHODS)
+def _no_method(f: Facts) -> Fired | None:
+    cheapest = min(m.programme_usd for m in f.methods)
+    if cheapest <= f.answers.budget_usd:
+        return None
+    return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})
