@@ -7,41 +7,31 @@ and its report are made from.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Literal, cast
 
 from app.canonical import sha256_hex
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.prices import prices_as_of
-from app.cost_model.serving import ServingCost
-from app.cost_model.training import TrainingEstimate
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import UNSURE_DEFAULTS, UnsureQuestion
 from app.questions.text import catalogue_text
-from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.approaches import Approach
 from app.rules.catalogue import load_rules
-from app.rules.cost_block import CostBlock, cost_block
+from app.rules.cost_block import cost_block
 from app.rules.counterfactuals import Counterfactual as CounterfactualValue
 from app.rules.counterfactuals import find_counterfactuals
 from app.rules.engine import Evaluation, Standing, evaluate
 from app.rules.facts import build_facts
-from app.rules.plan import Plan as PlanValues
 from app.rules.plan import make_plan
 from app.rules.result import (
     Assumption,
     Confidence,
-    Costs,
     Counterfactual,
-    CrossoverPoint,
     FiredRule,
-    Plan,
     RankedApproach,
     Recommendation,
-    SeriesLine,
-    ServingPlan,
-    TrainingSummary,
-    UsdRange,
 )
+from app.rules.summaries import cost_summary, plan_summary
 from app.vocabulary import words
 from app.vocabulary.numbers import plural
 
@@ -118,112 +108,6 @@ def _assumptions(unsure: tuple[str, ...]) -> tuple[Assumption, ...]:
     )
 
 
-def training_summary(est: TrainingEstimate, experiments: int) -> TrainingSummary:
-    return TrainingSummary(
-        method=est.request.method.value,
-        gpu=est.request.gpu.id,
-        gpu_count=est.gpu_count,
-        micro_batch=est.micro_batch,
-        peak_memory_gb=round(est.peak_memory_gib.expected, 1),
-        fits_gpu=est.fits_gpu,
-        gpu_hours_per_experiment=round(est.gpu_hours_per_experiment.expected, 2),
-        per_experiment_usd=round(est.per_experiment_usd.expected, 2),
-        per_experiment_usd_range=UsdRange.of(est.per_experiment_usd),
-        experiments=experiments,
-        tenant_runs=est.request.tenant_runs,
-        runs=est.runs,
-        total_usd=round(est.total_usd.expected, 2),
-        total_usd_range=UsdRange.of(est.total_usd),
-        tokens_per_second=round(est.run.tokens_per_second),
-    )
-
-
-def _plan(plan: PlanValues) -> Plan:
-    m = plan.method
-    est = m.estimate if m is not None else None
-    model = plan.model
-    return Plan(
-        approach=plan.approach,
-        fine_tuning_approach=plan.fine_tuning,
-        base_model=model.id if model is not None else None,
-        base_model_params_b=model.params_b if model is not None else None,
-        base_model_proposed=plan.model_proposed if model is not None else None,
-        gpu=est.request.gpu.id if est is not None else None,
-        gpu_count=est.gpu_count if est is not None else None,
-        adapter_strategy=cast("Literal['single', 'per_tenant'] | None", plan.adapter_strategy),
-        experiments=m.experiments if m is not None else None,
-        per_experiment_usd=round(est.per_experiment_usd.expected, 2) if est else None,
-        timeline_weeks=plan.timeline.weeks if plan.timeline is not None else None,
-        timeline_basis=plan.timeline.row if plan.timeline is not None else None,
-        test_set_examples=plan.test_set_examples,
-        evaluation=plan.evaluation,
-        architecture_review_questions=plan.review_questions,
-    )
-
-
-@lru_cache(maxsize=1024)
-def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> ServingPlan:
-    """How a line is served, as data and in words (models and GPUs by name). Cached: it
-    depends on the traffic and the model, not on the answers that change most often."""
-    retrieval = name == "rag"
-    if serve.approach == "api":
-        how = words.serving("api", api_model=api_model, retrieval=retrieval)
-        return ServingPlan(kind="api", how=how)
-    if serve.self_host is None:
-        return ServingPlan(kind="hosted", how=words.serving("hosted", model=model))
-    host = serve.self_host
-    how = words.serving(
-        "self_host",
-        model=model,
-        retrieval=retrieval,
-        gpu=host.gpu,
-        replicas=host.replicas,
-        gpus_per_replica=host.tensor_parallel,
-        requests_per_second=host.requests_per_second_per_replica,
-    )
-    return ServingPlan(
-        kind="self_host",
-        how=how,
-        gpu=host.gpu,
-        gpus=host.gpus,
-        replicas=host.replicas,
-        gpus_per_replica=host.tensor_parallel,
-        requests_per_second_per_replica=round(host.requests_per_second_per_replica, 2),
-    )
-
-
-def _cost(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
-    facts = ev.facts
-    by_method = {
-        a.value: training_summary(m.estimate, m.experiments)
-        for a in FINE_TUNING
-        if (m := facts.for_approach(a)) is not None
-    }
-    planned = by_method[plan.fine_tuning.value] if plan.fine_tuning and plan.method else None
-    model, api_model = facts.model.id, facts.context.reference_api_model
-    plans = {name: _serving_plan(model, api_model, name, s) for name, s in block.serving.items()}
-    return Costs(
-        training=planned,
-        training_by_method=by_method,
-        build_usd={c.name: round(c.build_usd.expected, 2) for c in block.costs},
-        monthly={c.name: round(c.monthly_usd.expected, 2) for c in block.costs},
-        monthly_range={c.name: UsdRange.of(c.monthly_usd) for c in block.costs},
-        monthly_serving={c.name: round(c.serving_usd.expected, 2) for c in block.costs},
-        monthly_retraining_reserve={c.name: round(c.reserve_usd.expected, 2) for c in block.costs},
-        serving={name: p.how for name, p in plans.items()},
-        serving_plans=plans,
-        months=block.months,
-        series=tuple(
-            SeriesLine(approach=s.name, cumulative_usd=s.expected, low_usd=s.low, high_usd=s.high)
-            for s in block.series
-        ),
-        crossovers=tuple(
-            CrossoverPoint(approach=c.approach, versus=c.versus, month=c.month)
-            for c in block.crossovers
-        ),
-    )
-
-
 def _counterfactual(cf: CounterfactualValue) -> Counterfactual:
     change = {name: (v.value if hasattr(v, "value") else v) for name, v in cf.change}
     return Counterfactual(change=change, approach=cf.approach, sentence=cf.sentence, band=cf.band)
@@ -267,8 +151,8 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         ),
         warnings=ev.warnings,
         counterfactuals=tuple(_counterfactual(cf) for cf in find_counterfactuals(ev)),
-        plan=_plan(plan),
-        cost=_cost(ev, plan, block),
+        plan=plan_summary(plan),
+        cost=cost_summary(ev, plan, block),
         answers=answers,
         context=context,
         context_defaults=_defaults(context),

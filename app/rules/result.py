@@ -4,8 +4,7 @@ These models are the one description of a result. `recommend()` builds them; the
 them as its response model (so /openapi.json documents every field); the results page, the PDF,
 the store and the CLI read their attributes. Canonical JSON bytes are made once, at the edge,
 from `model_dump(mode="json")`. Field names are the JSON keys integrators already use; money is
-in US dollars, memory in GB (10^9 bytes of GiB-rounded figures as the cost model reports them),
-time in hours or weeks as each field says.
+in US dollars, memory in GiB, time in hours or weeks as each field says.
 """
 
 from __future__ import annotations
@@ -124,7 +123,7 @@ class Plan(Result):
     adapter_strategy: Literal["single", "per_tenant"] | None = Field(
         description="one adapter, or one per tenant on a shared base model (not merged)"
     )
-    experiments: int | None = Field(description="the bounded number of experiments, 10 to 30")
+    experiments: int | None = Field(description="the bounded number of experiments (plan settings)")
     per_experiment_usd: Usd | None = Field(description="expected cost of one experiment")
     timeline_weeks: tuple[int, int] | None = Field(description="weeks, fewest and most")
     timeline_basis: str | None = Field(description="the row of the seeds' timeline table used")
