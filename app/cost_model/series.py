@@ -87,9 +87,12 @@ def cumulative(cost: ApproachCost, months: int) -> Series:
 
 
 def _points(build: float, monthly: float, months: int, window: float) -> tuple[float, ...]:
-    return tuple(
-        [round(build * (min(window, m)) / window + monthly * m, 2) for m in range(1, months + 1)]
-    )
+    """build * min(window, m) / window + monthly * m, rounded to the cent, for m = 1..months:
+    the amortising months and the paid-off months in two runs, without a min() per month."""
+    paid_from = min(months, int(window))
+    amortised = [round(build * m / window + monthly * m, 2) for m in range(1, paid_from + 1)]
+    whole = build * window / window
+    return (*amortised, *[round(whole + monthly * m, 2) for m in range(paid_from + 1, months + 1)])
 
 
 def crossovers(costs: tuple[ApproachCost, ...], series: tuple[Series, ...]) -> list[Crossover]:

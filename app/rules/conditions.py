@@ -115,12 +115,12 @@ def _over_budget(f: Facts) -> Fired | None:
     if not over:
         return None
     return Fired(
-        {
+        exclude=tuple(Approach(m.method.approach) for m in over),
+        later=lambda: {
             "methods": ", ".join(Approach(m.method.approach).label for m in over),
             "costs": ", ".join(usd(m.programme_usd) for m in over),
             "budget": usd(budget),
         },
-        exclude=tuple(Approach(m.method.approach) for m in over),
     )
 
 

@@ -7,10 +7,12 @@ the one the reader sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.cost_model.architecture import resolve_model
+from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band
-from app.cost_model.prices import embedding_usd_per_mtok, price_data
+from app.cost_model.prices import embedding_usd_per_mtok, live_prices, price_data
 from app.cost_model.ranges import Range
 from app.cost_model.series import (
     REFRESHES_PER_MONTH,
@@ -29,6 +31,7 @@ from app.cost_model.serving import (
     rag_monthly,
     retrieved_tokens,
 )
+from app.questions import Context
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.facts import Facts
 
@@ -51,8 +54,7 @@ class CostBlock:
     months: int
 
 
-def _traffic(facts: Facts, extra_input: int = 0) -> Traffic:
-    ctx = facts.context
+def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
     return Traffic(
         ctx.monthly_requests,
         ctx.input_tokens_per_request + extra_input,
@@ -61,14 +63,20 @@ def _traffic(facts: Facts, extra_input: int = 0) -> Traffic:
 
 
 def _serving(facts: Facts, approach: Approach) -> ServingCost:
-    ctx = facts.context
-    freshness = facts.answers.data_freshness.value
+    serving_on = _serving_on.__wrapped__ if live_prices() else _serving_on  # prices may move
+    return serving_on(facts.model, facts.context, facts.answers.data_freshness.value, approach)
+
+
+@lru_cache(maxsize=2048)
+def _serving_on(model: ModelSpec, ctx: Context, freshness: str, approach: Approach) -> ServingCost:
+    """A line's serving cost: it depends on the model, the traffic and how often the data
+    changes, never on the answers that move most (examples, budget), so it is cached."""
     on_prem = ctx.on_prem_required
     if approach in FINE_TUNING:
         full = approach is Approach.full_fine_tuning
         return fine_tuned_monthly(
-            facts.model,
-            _traffic(facts),
+            model,
+            _traffic(ctx),
             on_prem=on_prem,
             adapters=not full,
             copies=ctx.tenants if full else 1,
@@ -76,22 +84,19 @@ def _serving(facts: Facts, approach: Approach) -> ServingCost:
     if not on_prem:
         if approach is Approach.rag:
             monthly = rag_monthly(
-                ctx.reference_api_model, _traffic(facts), REFRESHES_PER_MONTH[freshness]
+                ctx.reference_api_model, _traffic(ctx), REFRESHES_PER_MONTH[freshness]
             )
             return ServingCost("api", monthly, f"{ctx.reference_api_model} with retrieved context")
         return ServingCost(
             "api",
-            api_monthly(ctx.reference_api_model, _traffic(facts)),
+            api_monthly(ctx.reference_api_model, _traffic(ctx)),
             f"{ctx.reference_api_model} through its API",
         )
     # On-prem: no external API; the open base model is self-hosted, with longer prompts for RAG.
-    model = (
-        resolve_model(ctx.base_model, ctx.model_size_b)
-        if ctx.base_model or ctx.model_size_b
-        else facts.model
-    )
+    if ctx.base_model or ctx.model_size_b:
+        model = resolve_model(ctx.base_model, ctx.model_size_b)
     extra = retrieved_tokens(Band.expected) if approach is Approach.rag else 0
-    own = fine_tuned_monthly(model, _traffic(facts, extra), on_prem=True, adapters=False)
+    own = fine_tuned_monthly(model, _traffic(ctx, extra), on_prem=True, adapters=False)
     if approach is Approach.rag:
         store = float(price_data()["rag"]["vector_store_usd_month"])  # type: ignore[index]
         own = ServingCost(

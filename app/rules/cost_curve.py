@@ -5,36 +5,42 @@ that cost never falls as examples grow: more tokens per run, more experiments on
 past the thin-data line, a larger locked test set to score. So for each method there is one
 largest example count the budget pays for, and the counterfactual search needs only that
 number, not a sweep of the engine. It is found on the cost model's own lines (the facts'
-arithmetic), by interpolation, which lands beside the answer on a line, checked by bisection.
+arithmetic) by interpolation checked by bisection, and cached on what it depends on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
+from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
 from app.questions import DomainVocabulary, OutputConsistency
 from app.rules.facts import Facts, planned_experiments, price
+from app.rules.thresholds import Thresholds
 
 
-def programme_at(facts: Facts, method: Method) -> Callable[[int], float]:
-    """The method's programme cost as a function of the example count, all else as in facts."""
-    a, ctx, t = facts.answers, facts.context, facts.thresholds
-    hard = (
+def _hard(facts: Facts) -> bool:
+    a = facts.answers
+    return (
         a.domain_vocabulary is DomainVocabulary.highly_specialised
         and a.output_consistency is OutputConsistency.strict_format
     )
 
+
+def _curve(
+    method: Method,
+    model: ModelSpec,
+    hard: bool,
+    tokens_per_example: int,
+    tenants: int,
+    gpu: str | None,
+    thresholds: Thresholds,
+) -> Callable[[int], float]:
     def cost(examples: int) -> float:
-        experiments = planned_experiments(method, examples, hard_task=hard, thresholds=t)
+        experiments = planned_experiments(method, examples, hard_task=hard, thresholds=thresholds)
         return price(
-            method,
-            facts.model,
-            examples,
-            experiments,
-            ctx.tokens_per_example,
-            ctx.tenants,
-            ctx.gpu,
+            method, model, examples, experiments, tokens_per_example, tenants, gpu
         ).programme_usd
 
     return cost
@@ -42,22 +48,46 @@ def programme_at(facts: Facts, method: Method) -> Callable[[int], float]:
 
 def most_examples_within(facts: Facts, method: Method, lowest: int, highest: int) -> int | None:
     """The largest example count in [lowest, highest] whose programme fits the budget, or None
-    when not even the lowest does."""
-    budget = facts.answers.budget_usd
-    cost = programme_at(facts, method)
-    here = facts.answers.labelled_examples
-    here_usd = facts.method(method).programme_usd
-    if here_usd <= budget:
-        a, fa = here, here_usd
-        b, fb = highest, cost(highest)
-        if fb <= budget:
-            return highest
-    else:
-        b, fb = here, here_usd
-        a, fa = lowest, cost(lowest)
-        if fa > budget:
-            return None
-    return _last_within(cost, budget, (a, fa), (b, fb))
+    when not even the lowest does.
+
+    It does not depend on the answer's own example count, so it is cached on what it does
+    depend on: a new dataset size under the same budget and context costs a lookup."""
+    ctx = facts.context
+    return _most_within(
+        method,
+        facts.model,
+        _hard(facts),
+        ctx.tokens_per_example,
+        ctx.tenants,
+        ctx.gpu,
+        facts.thresholds,
+        facts.answers.budget_usd,
+        lowest,
+        highest,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _most_within(  # the cache key: everything the answer depends on
+    method: Method,
+    model: ModelSpec,
+    hard: bool,
+    tokens_per_example: int,
+    tenants: int,
+    gpu: str | None,
+    thresholds: Thresholds,
+    budget: float,
+    lowest: int,
+    highest: int,
+) -> int | None:
+    cost = _curve(method, model, hard, tokens_per_example, tenants, gpu, thresholds)
+    high_usd = cost(highest)
+    if high_usd <= budget:
+        return highest
+    low_usd = cost(lowest)
+    if low_usd > budget:
+        return None
+    return _last_within(cost, budget, (lowest, low_usd), (highest, high_usd))
 
 
 def _last_within(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -26,8 +26,9 @@ from app.questions.models import answer_bounds
 from app.questions.text import describe_band, describe_change
 from app.rules.approaches import Approach
 from app.rules.cost_curve import most_examples_within
-from app.rules.engine import Evaluation, Neighbourhood, decide
-from app.rules.facts import Facts, build_facts
+from app.rules.decision import Neighbourhood, decide
+from app.rules.engine import Evaluation
+from app.rules.facts import METHODS, Facts, build_facts
 
 ENUMS: dict[str, tuple[Any, ...]] = {
     "objective": tuple(Objective),
@@ -60,7 +61,7 @@ def _primary_of(ev: Evaluation) -> Primary:
     """The engine's primary approach with some answers changed, the rest as in ev: the facts
     and the rule outcomes that the change cannot touch are reused, not rebuilt."""
     facts = ev.facts
-    base = decide(facts)
+    base = decide(ev)
     around: dict[frozenset[str], Neighbourhood] = {}
 
     def primary(change: dict[str, Any]) -> Approach:
@@ -68,7 +69,10 @@ def _primary_of(ev: Evaluation) -> Primary:
         if names not in around:
             around[names] = base.around(names)
         answers = facts.answers.model_copy(update=change)
-        changed = build_facts(answers, facts.context, facts.catalogue, like=facts)
+        if names.isdisjoint(METHODS):  # the model and the methods' costs stay as they are
+            changed = replace(facts, answers=answers)
+        else:
+            changed = build_facts(answers, facts.context, facts.catalogue, like=facts)
         return around[names].primary(changed)
 
     return primary

@@ -13,7 +13,7 @@ from functools import cache
 from app.questions import DataFreshness, Objective
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import Rule, RuleCatalogue
-from app.rules.conditions import CONDITIONS, READS, Fired
+from app.rules.conditions import CONDITIONS, Fired
 from app.rules.facts import Facts
 
 
@@ -30,10 +30,10 @@ class FiredRule:
         return self.rule.points[approach]
 
     def reason(self) -> str:
-        return self.rule.reason.format_map(self.fired.values)
+        return self.rule.reason.format_map(self.fired.texts)
 
     def warning(self) -> str | None:
-        return self.rule.warning.format_map(self.fired.values) if self.rule.warning else None
+        return self.rule.warning.format_map(self.fired.texts) if self.rule.warning else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,36 +104,31 @@ class Tally:
     excluded_by: dict[Approach, list[FiredRule]]
     complement_only_by: dict[Approach, list[FiredRule]]
 
-    def without(self, fired: Iterable[FiredRule]) -> Tally:
-        """A copy with these (already counted) rules taken out again."""
-        t = tally((), self)
-        for f in fired:
-            for approach, points in f.rule.score:
-                t.scores[approach] -= points
-            for approach in f.excludes:
-                t.excluded_by[approach].remove(f)
-            for approach in f.rule.not_primary:
-                t.complement_only_by[approach].remove(f)
-        return t
-
     def key(self, approach: Approach, order: dict[Approach, int]) -> tuple[bool, bool, int, int]:
-        """Eligible as primary first, then eligible (as a complement), then by score, ties to
-        the catalogue's order (the simpler, cheaper approach)."""
-        excluded = bool(self.excluded_by[approach])
-        primary_eligible = not excluded and not self.complement_only_by[approach]
-        return (not primary_eligible, excluded, -self.scores[approach], order[approach])
-
-
-def tally(fired: Iterable[FiredRule], start: Tally | None = None) -> Tally:
-    """Add up the fired rules (onto a copy of `start`, the tally of rules already counted)."""
-    if start is None:
-        t = Tally(dict.fromkeys(Approach, 0), {a: [] for a in Approach}, {a: [] for a in Approach})
-    else:
-        t = Tally(
-            dict(start.scores),
-            {a: list(v) for a, v in start.excluded_by.items()},
-            {a: list(v) for a, v in start.complement_only_by.items()},
+        return rank_key(
+            len(self.excluded_by[approach]),
+            len(self.complement_only_by[approach]),
+            self.scores[approach],
+            order[approach],
         )
+
+
+def rank_key(
+    excluded: int, complement_only: int, score: int, order: int
+) -> tuple[bool, bool, int, int]:
+    """How approaches are ordered, the one definition: eligible as primary first, then eligible
+    (as a complement), then by score, ties to the catalogue's order (simpler, cheaper first)."""
+    return (bool(excluded or complement_only), bool(excluded), -score, order)
+
+
+APPROACHES = tuple(Approach)
+INDEX = {a: i for i, a in enumerate(APPROACHES)}
+
+
+def tally(fired: Iterable[FiredRule]) -> Tally:
+    """Add up the fired rules: each approach's points and the rules that exclude it or keep
+    it to a complement."""
+    t = Tally(dict.fromkeys(Approach, 0), {a: [] for a in Approach}, {a: [] for a in Approach})
     for f in fired:
         for approach, points in f.rule.score:
             t.scores[approach] += points
@@ -147,7 +142,7 @@ def tally(fired: Iterable[FiredRule], start: Tally | None = None) -> Tally:
 def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standing, ...]:
     """Scores, eligibility and order of all five approaches: the one ranking there is."""
     t = tally(fired)
-    order = _rank_key(catalogue)
+    order = rank_order(catalogue)
     return tuple(
         Standing(
             approach=a,
@@ -162,64 +157,8 @@ def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standi
 
 
 @cache
-def _rank_key(catalogue: RuleCatalogue) -> dict[Approach, int]:
+def rank_order(catalogue: RuleCatalogue) -> dict[Approach, int]:
     return {a: i for i, a in enumerate(catalogue.tie_break)}
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The primary approach and each deciding rule's outcome, for the counterfactual search.
-
-    Built on the same conditions, tally and ranking key as evaluate(), over the rules that can
-    move the result (warning-only rules cannot).
-    """
-
-    facts: Facts
-    fired: tuple[FiredRule | None, ...]
-    """Each deciding rule's outcome, in catalogue order (None: it did not fire)."""
-    tally: Tally
-    primary: Approach
-
-    def around(self, changed: frozenset[str]) -> Neighbourhood:
-        """What stays put when only `changed` answers move: the rules that read none of them
-        (READS) keep their outcome and their part of the tally."""
-        rules = self.facts.catalogue.deciding_rules
-        moving = [i for i, r in enumerate(rules) if READS[r.id] & changed]
-        return Neighbourhood(
-            rules=tuple(rules[i] for i in moving),
-            partial=self.tally.without(f for i in moving if (f := self.fired[i]) is not None),
-            order=_rank_key(self.facts.catalogue),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbourhood:
-    rules: tuple[Rule, ...]
-    """The deciding rules that read a changed answer: a probe fires only these."""
-    partial: Tally
-    order: dict[Approach, int]
-
-    def primary(self, facts: Facts) -> Approach:
-        """The primary approach for facts whose answers differ only in the changed ones."""
-        fired = []
-        for rule in self.rules:
-            result = CONDITIONS[rule.id](facts)
-            if result is not None:
-                fired.append(FiredRule(rule, result))
-        t = tally(fired, self.partial)
-        return min(Approach, key=lambda a: t.key(a, self.order))
-
-
-def decide(facts: Facts) -> Decision:
-    """The primary approach for facts, with every deciding rule's outcome."""
-    catalogue = facts.catalogue
-    fired = tuple(
-        None if (o := CONDITIONS[r.id](facts)) is None else FiredRule(r, o)
-        for r in catalogue.deciding_rules
-    )
-    t = tally(f for f in fired if f is not None)
-    order = _rank_key(catalogue)
-    return Decision(facts, fired, t, min(Approach, key=lambda a: t.key(a, order)))
 
 
 def evaluate(facts: Facts) -> Evaluation:

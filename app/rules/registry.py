@@ -17,6 +17,14 @@ from app.rules.facts import Facts
 class Fired:
     values: dict[str, str] = field(default_factory=dict)
     exclude: tuple[Approach, ...] = ()
+    later: Callable[[], dict[str, str]] | None = field(default=None, compare=False)
+    """Values that cost something to write (money, lists), made only when a reason or a
+    warning is read: the counterfactual search fires rules dozens of times and reads none."""
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Everything the rule's reason and warning templates may name."""
+        return self.values if self.later is None else self.values | self.later()
 
 
 Condition = Callable[[Facts], Fired | None]
