@@ -17,6 +17,7 @@ from app.cost_model.methods import Method, Precision
 from app.cost_model.ranges import Range
 from app.cost_model.series import ApproachCost, crossovers, cumulative, retraining_reserve_monthly
 from app.cost_model.throughput import RunShape, forward_flops_per_token, passes, run_time
+from app.cost_model.training import TrainingRequest, estimate_training
 
 CAT = load_catalogue()
 LLAMA8 = CAT.models["llama-3.1-8b"]
@@ -208,3 +209,14 @@ def test_bands_order_low_expected_high() -> None:
         band=Band.low,
     )
     assert low.peak_gib <= est.peak_gib
+
+
+def test_training_throughput_is_the_run_times_figure() -> None:
+    """The shortcut the recommendation reads equals the run's own figure, to the bit."""
+    cat = load_catalogue()
+    for method in Method:
+        req = TrainingRequest(
+            method=method, model=cat.models["llama-3.1-8b"], gpu=cat.gpus["a100-80gb"]
+        )
+        est = estimate_training(req)
+        assert est.tokens_per_second == est.run.tokens_per_second

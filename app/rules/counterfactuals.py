@@ -71,8 +71,8 @@ def _primary_of(ev: Evaluation) -> Primary:
         answers = facts.answers.model_copy(update=change)
         if names.isdisjoint(METHODS):  # the model and the methods' costs stay as they are
             changed = replace(facts, answers=answers)
-        else:
-            changed = build_facts(answers, facts.context, facts.catalogue, like=facts)
+        else:  # a probe moves a value the methods depend on: build them for it
+            changed = build_facts(answers, facts.context, facts.catalogue)
         return around[names].primary(changed)
 
     return primary

@@ -272,20 +272,12 @@ def build_facts(
     answers: Answers,
     context: Context,
     catalogue: RuleCatalogue | None = None,
-    like: Facts | None = None,
 ) -> Facts:
     """The facts for these answers, judged by `catalogue` (the shipped one by default).
 
-    `like`, facts for the same context and catalogue, lends its model and methods when the
-    answers they depend on (METHODS) are the same: the counterfactual search's shortcut."""
+    The counterfactual search reuses facts as they are when a probe changes none of the
+    answers the model and the methods depend on (METHODS), and builds them anew otherwise."""
     cat = catalogue or load_rules()
-    if (
-        like is not None
-        and like.context is context
-        and like.catalogue is cat
-        and all(getattr(like.answers, n) == getattr(answers, n) for n in METHODS)
-    ):
-        return replace(like, answers=answers)
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
     methods = tuple(

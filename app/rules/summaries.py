@@ -40,7 +40,7 @@ def training_summary(est: TrainingEstimate, experiments: int) -> TrainingSummary
         runs=est.runs,
         total_usd=round(est.total_usd.expected, 2),
         total_usd_range=UsdRange.of(est.total_usd),
-        tokens_per_second=round(est.run.tokens_per_second),
+        tokens_per_second=round(est.tokens_per_second),
     )
 
 
