@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.canonical import canonical_json
+from app.canonical import json_bytes
 from app.http.errors import field_errors
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         for err in field_errors(exc.errors()):
             print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(canonical_json(recommend(request).model_dump(mode="json")) + b"\n")
+    sys.stdout.buffer.write(json_bytes(recommend(request).model_dump(mode="json")) + b"\n")
     return 0
 
 

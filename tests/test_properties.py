@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from typing import Any
 
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.canonical import canonical_json
+from app.canonical import canonical_json, json_bytes
 from app.cost_model.architecture import model_for_size
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
@@ -169,3 +170,15 @@ def test_qlora_never_needs_more_memory_than_lora(model: str, gpu: str, batch: in
         return estimate_training(req).peak_memory_gib.expected
 
     assert peak(Method.qlora) <= peak(Method.lora)
+
+
+@FAST
+@given(answers, context)
+def test_response_bytes_mean_what_the_canonical_form_means(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    """The fast writer of response bodies and the pinned one behind input_hash agree on the
+    document, and each is deterministic."""
+    result = _run(a, c)
+    assert json.loads(json_bytes(result)) == json.loads(canonical_json(result))
+    assert json_bytes(result) == json_bytes(_run(dict(a), dict(c)))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.api.recommendations import CanonicalJSON
 from app.assessments.store import StoredAssessment
-from app.canonical import canonical_json
+from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
 from app.http.ratelimit import limits_of
@@ -123,7 +123,7 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
         "result": saved.result_document,
     }
     return CanonicalJSON(
-        canonical_json(document),
+        json_bytes(document),
         status_code=201,
         headers={"Location": links(saved.id)["self"]},
     )
@@ -139,5 +139,5 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
 def get_assessment(assessment_id: str, store: Store) -> Response:
     found = store.get(assessment_id) if ID_PATTERN.fullmatch(assessment_id) else None
     if found is None:
-        return CanonicalJSON(canonical_json(NOT_FOUND), status_code=404)
-    return CanonicalJSON(canonical_json(describe(found)))
+        return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
+    return CanonicalJSON(json_bytes(describe(found)))

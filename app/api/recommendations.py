@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from app.canonical import canonical_json
+from app.canonical import json_bytes
 from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
@@ -33,7 +33,7 @@ class CanonicalJSON(JSONResponse):
     def render(self, content: Any) -> bytes:
         if isinstance(content, bytes):
             return content
-        return canonical_json(content)
+        return json_bytes(content)
 
 
 def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]]:
@@ -82,7 +82,7 @@ def _answer(body: RecommendationRequest, include: str | None) -> bytes:
     document = result.model_dump(mode="json")
     if include == "chart":
         document["chart"] = build_chart(result.cost).model_dump(mode="json")
-    return canonical_json(document)
+    return json_bytes(document)
 
 
 AnswerCache = Callable[[RecommendationRequest, str | None], bytes]
@@ -103,4 +103,4 @@ def answer_cache(size: int = 2048) -> AnswerCache:
     responses=json_object(200, "The estimate with its breakdowns and ranges"),
 )
 async def post_training_estimate(body: TrainingEstimateInput) -> Response:
-    return CanonicalJSON(canonical_json(describe_training(estimate_training(body.to_request()))))
+    return CanonicalJSON(json_bytes(describe_training(estimate_training(body.to_request()))))

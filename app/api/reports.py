@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.assessments import Assessment, describe
 from app.api.recommendations import CanonicalJSON
-from app.canonical import canonical_json
+from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response, uploaded_file
 from app.http.errors import unprocessable
@@ -52,5 +52,5 @@ async def import_assessment(request: Request, store: Store) -> Response:
         return unprocessable("file", f"This is not a report we can reopen: {exc}.")
     body = describe(stored)
     return CanonicalJSON(
-        canonical_json(body), status_code=201, headers={"Location": body["links"]["self"]}
+        json_bytes(body), status_code=201, headers={"Location": body["links"]["self"]}
     )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app.assessments.store import StoredAssessment
-from app.canonical import canonical_json
+from app.canonical import json_bytes
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
@@ -225,7 +225,7 @@ def recalculate(request: Request, assessment_id: str, store: Store) -> Response:
         "chart": build_chart(result.cost).model_dump(mode="json"),
         "result": result.model_dump(mode="json"),
     }
-    return Response(canonical_json(document), media_type="application/json")
+    return Response(json_bytes(document), media_type="application/json")
 
 
 @router.get("/favicon.ico", include_in_schema=False)
