@@ -119,3 +119,15 @@ def test_the_y_axis_holds_the_highest_line_in_round_steps(top: float) -> None:
     assert 2 <= len(ticks) <= 8
     steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1
+
+
+def test_sentences_about_an_approach_start_with_a_capital() -> None:
+    """'Don't fine-tune ... leads RAG', never 'don't fine-tune ... leads' at a sentence start."""
+    body = {
+        "answers": {**FINTECH["answers"], "labelled_examples": 100},
+        "context": FINTECH["context"],
+    }
+    r = recommend(RecommendationRequest.model_validate(body))
+    assert r.approach is Approach.dont_fine_tune
+    assert r.confidence.explanation[0].isupper()
+    assert all(s.why[0].isupper() or s.why[0].isdigit() for s in r.ranking)

@@ -80,10 +80,11 @@ def _confidence(ev: Evaluation, unsure: tuple[str, ...]) -> Confidence:
         level = 1
     else:
         level = 0
+    first = words.approach(ev.primary.value)  # it opens the sentence: capitalised
     explanation = (
-        f"{ev.primary.label} leads {second.approach.label} by {plural(margin, 'point')}."
+        f"{first} leads {second.approach.label} by {plural(margin, 'point')}."
         if second is not None and margin is not None
-        else f"{ev.primary.label} is the only eligible approach."
+        else f"{first} is the only eligible approach."
     )
     if unsure:
         level = max(0, level - len(unsure))
