@@ -23,12 +23,12 @@ from typing import Any
 from app.cost_model.methods import Method
 from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import answer_bounds
-from app.questions.text import describe_band, describe_change
 from app.rules.approaches import Approach
 from app.rules.cost_curve import most_examples_within
 from app.rules.decision import Neighbourhood, decide
 from app.rules.engine import Evaluation
 from app.rules.facts import METHODS, Facts, build_facts
+from app.vocabulary.changes import describe_band, describe_change
 
 ENUMS: dict[str, tuple[Any, ...]] = {
     "objective": tuple(Objective),
