@@ -97,7 +97,7 @@ class Counterfactual(Result):
     )
     approach: Approach = Field(description="what the recommendation would then be")
     sentence: str = Field(description="the change and its effect, for a person")
-    band: tuple[float, float | None] | None = Field(
+    band: tuple[int | float, int | float | None] | None = Field(
         None,
         description="for one numeric answer: the lowest and highest value (inclusive) that give "
         "`approach`; a null upper end means up to the answer's highest allowed value",
