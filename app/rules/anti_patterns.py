@@ -41,7 +41,15 @@ def _unbounded(f: Facts) -> Fired | None:
     affordable = int(f.answers.budget_usd // per_run)
     if affordable <= f.thresholds.unbounded_runs:
         return None
-    return Fired({"affordable": f"{affordable:,}", "per_run": usd(per_run)})
+    experiments = plan_settings().experiments
+    return Fired(
+        {
+            "affordable": f"{affordable:,}",
+            "per_run": usd(per_run),
+            "fewest": str(experiments["min"]),
+            "most": str(experiments["max"]),
+        }
+    )
 
 
 @rule("anti-pattern-oversized-hardware", *METHODS)
