@@ -37,9 +37,9 @@ class Rule:
     def warns_only(self) -> bool:
         return not (self.score or self.exclude or self.not_primary or self.effect_text)
 
-    @property
+    @cached_property
     def effect(self) -> str:
-        """The effect in words, for the API and the report."""
+        """The effect in words, for the API and the report (a rule's own, so made once)."""
         if self.effect_text:
             return self.effect_text
         parts = [f"excludes {a.value}" for a in self.exclude]

@@ -56,13 +56,14 @@ def _why(ev: Evaluation, s: Standing) -> str:
         return "Not eligible: " + " ".join(f.reason() for f in s.excluded_by)
     if s.complement_only_by:
         return "Only as a complement: " + " ".join(f.reason() for f in s.complement_only_by)
-    gaps = sorted(
-        ((f.points(primary.approach) - f.points(s.approach), f.rule.id, f) for f in ev.fired),
-        key=lambda g: (-g[0], g[1]),
-    )
-    deciding = [f for gap, _, f in gaps if gap > 0][:1]
     text = f"{plural(primary.score - s.score, 'point')} behind {primary.approach.label}"
-    return text + (f": {deciding[0].reason()}" if deciding else ".")
+    if not ev.fired:
+        return text + "."
+    # The rule that most separates the two (the first in id order among equals).
+    gap, _, deciding = min(
+        (f.points(s.approach) - f.points(primary.approach), f.rule.id, f) for f in ev.fired
+    )
+    return text + (f": {deciding.reason()}" if gap < 0 else ".")
 
 
 LEVELS: tuple[Literal["low", "medium", "high"], ...] = ("low", "medium", "high")
