@@ -7,6 +7,7 @@ and its report are made from.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal, cast
 
 from app.canonical import sha256_hex
@@ -115,11 +116,15 @@ def _counterfactual(cf: CounterfactualValue) -> Counterfactual:
     return Counterfactual(change=change, approach=cf.approach, sentence=cf.sentence, band=cf.band)
 
 
+@cache
+def _default_context() -> dict[str, Any]:
+    return dict(Context())
+
+
 def _defaults(context: Context) -> tuple[str, ...]:
-    default = Context()
-    return tuple(
-        name for name in Context.model_fields if getattr(context, name) == getattr(default, name)
-    )
+    """The context fields left at their documented default."""
+    default = _default_context()
+    return tuple(name for name, value in context if value == default[name])
 
 
 def recommend(request: RecommendationRequest) -> Recommendation:
