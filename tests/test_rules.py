@@ -223,8 +223,19 @@ def check_citations(o: Outcome) -> None:
         assert standing(o.fired, approach)["why"] == "Only as a complement: " + o.reason()
     assert {"lora", "qlora"} <= eligible(o.fired)  # still allowed beside retrieval
     assert o.fired["complements"] == ["lora"]
-    assert o.ablated["approach"] == "lora"
+    # Without the rule the constraint citations-keep-retrieval-primary still makes retrieval
+    # the primary approach (policy 2 is a must, issue 11), but fine-tuning could lead.
+    assert o.ablated["approach"] == "rag"
+    assert "citations-keep-retrieval-primary" in fired_ids(o.ablated)
     assert {"lora", "qlora"} <= primary_eligible(o.ablated)
+
+
+def check_citations_hop(o: Outcome) -> None:
+    assert_shift(o)
+    assert o.fired["approach"] == "rag"
+    assert warning_values(o.rule.id, o.fired["warnings"]) == {"latency": "250"}
+    assert warning_values(o.rule.id, o.ablated["warnings"]) is None
+    assert "250 ms" in o.reason()
 
 
 def check_fast_change(o: Outcome) -> None:
@@ -492,6 +503,13 @@ CASES = [
         id="citations-make-retrieval-primary",
     ),
     pytest.param(
+        "citations-keep-the-retrieval-hop",
+        {"citations_required": True, "latency_p99_ms": 250},
+        {},
+        check_citations_hop,
+        id="citations-keep-the-retrieval-hop",
+    ),
+    pytest.param(
         "fast-change-rules-out-fine-tuning",
         {"data_freshness": "daily"},
         {},
@@ -694,6 +712,8 @@ CONTRASTS = [
         ("behaviour-belongs-in-fine-tuning", "knowledge", {"objective": "knowledge"}, {}),
         ("both-needs-both", "behaviour", {}, {}),
         ("citations-make-retrieval-primary", "no-citations", {}, {}),
+        ("citations-keep-the-retrieval-hop", "no-citations", {"latency_p99_ms": 250}, {}),
+        ("citations-keep-the-retrieval-hop", "slack", {"citations_required": True}, {}),
         ("fast-change-rules-out-fine-tuning", "weekly", {"data_freshness": "weekly"}, {}),
         ("weekly-change-needs-retraining", "monthly", {}, {}),
         ("weekly-change-needs-retraining", "daily", {"data_freshness": "daily"}, {}),

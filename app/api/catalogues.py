@@ -59,7 +59,7 @@ def rules() -> dict[str, Any]:
                 "source": r.source,
                 "applies_to": [a.value for a in r.applies_to],
             }
-            for r in cat.rules
+            for r in (*cat.rules, *cat.constraints)  # the musts, applied after the points
         ],
         "constants": [asdict(c) for c in constants.table.values()],
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from app.cost_model.methods import Method
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, Facts, test_set_size
+from app.rules.facts import METHODS, Facts, fits_budget, test_set_size
 from app.rules.registry import Fired, rule, when
 from app.rules.settings import plan_settings
 from app.vocabulary.numbers import usd
@@ -19,7 +19,7 @@ from app.vocabulary.numbers import usd
 def _full_without_comparison(f: Facts) -> Fired | None:
     full = f.method(Method.full)
     strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
-    tempting = strong and full.programme_usd <= f.answers.budget_usd
+    tempting = strong and fits_budget(full.programme_usd, f.answers.budget_usd)
     return when(tempting and f.context.quality_evidence is QualityEvidence.none)
 
 
@@ -79,6 +79,6 @@ def _oversized(f: Facts) -> Fired | None:
 @rule("no-method-within-budget", "budget_usd", *METHODS)
 def _no_method(f: Facts) -> Fired | None:
     cheapest = min(m.programme_usd for m in f.methods)
-    if cheapest <= f.answers.budget_usd:
+    if fits_budget(cheapest, f.answers.budget_usd):
         return None
     return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})

@@ -28,6 +28,8 @@ class Rule:
     applies_to: tuple[Approach, ...] = ()
     effect_text: str | None = None
     """The effect in words, for rules whose targets are computed when they fire."""
+    primary: Approach | None = None
+    """For a constraint (`[[constraints]]`): the approach it makes the primary one."""
 
     @cached_property
     def points(self) -> dict[Approach, int]:
@@ -57,6 +59,8 @@ class RuleCatalogue:
     high_margin: int
     medium_margin: int
     rules: tuple[Rule, ...]
+    constraints: tuple[Rule, ...]
+    """The policy's musts, applied after the points are tallied (app/rules/constraints.py)."""
     thresholds: Thresholds
     threshold_table: tuple[Threshold, ...]
     """The thresholds with their units and sources, in catalogue order."""
@@ -70,7 +74,7 @@ class RuleCatalogue:
         return self._index()[rule_id]
 
     def _index(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        return {r.id: r for r in (*self.rules, *self.constraints)}
 
 
 def _list(row: dict[str, object], key: str) -> list[str]:
@@ -95,6 +99,7 @@ def _rule(row: dict[str, object], numbers: dict[str, str]) -> Rule:
         warning=fill(str(warning), numbers) if warning is not None else None,
         applies_to=tuple(Approach(a) for a in _list(row, "applies_to")),
         effect_text=str(row["effect"]) if "effect" in row else None,
+        primary=Approach(str(row["primary"])) if "primary" in row else None,
     )
 
 
@@ -110,6 +115,7 @@ def parse_rules(text: str) -> RuleCatalogue:
         high_margin=int(doc["confidence"]["high_margin"]),
         medium_margin=int(doc["confidence"]["medium_margin"]),
         rules=tuple(_rule(row, numbers) for row in doc["rules"]),
+        constraints=tuple(_rule(row, numbers) for row in doc.get("constraints", [])),
         thresholds=thresholds,
         threshold_table=table,
     )

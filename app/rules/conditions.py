@@ -12,7 +12,7 @@ from app.questions import DataFreshness, DomainVocabulary, Objective, OutputCons
 from app.questions.models import QualityEvidence
 from app.rules import anti_patterns
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, MODEL, Facts, test_set_size
+from app.rules.facts import METHODS, MODEL, Facts, fits_budget, test_set_size
 from app.rules.registry import CONDITIONS, READS, Condition, Fired, rule, when
 from app.vocabulary.numbers import usd
 
@@ -51,6 +51,13 @@ def _both(f: Facts) -> Fired | None:
 @rule("citations-make-retrieval-primary", "citations_required")
 def _citations(f: Facts) -> Fired | None:
     return when(f.answers.citations_required)
+
+
+@rule("citations-keep-the-retrieval-hop", "citations_required", "latency_p99_ms")
+def _citations_hop(f: Facts) -> Fired | None:
+    latency = f.answers.latency_p99_ms
+    tight = latency < f.thresholds.hop_latency_ms
+    return when(f.answers.citations_required and tight, latency=f"{latency:,}")
 
 
 @rule("fast-change-rules-out-fine-tuning", "data_freshness")
@@ -111,7 +118,7 @@ def _strong_team(f: Facts) -> Fired | None:
 @rule("over-budget", "budget_usd", *METHODS)
 def _over_budget(f: Facts) -> Fired | None:
     budget = f.answers.budget_usd
-    over = [m for m in f.methods if m.programme_usd > budget]
+    over = [m for m in f.methods if not fits_budget(m.programme_usd, budget)]
     if not over:
         return None
     return Fired(

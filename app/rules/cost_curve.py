@@ -16,7 +16,7 @@ from functools import lru_cache
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
 from app.questions import DomainVocabulary, OutputConsistency
-from app.rules.facts import Facts, planned_experiments, price
+from app.rules.facts import Facts, fits_budget, planned_experiments, price
 from app.rules.thresholds import Thresholds
 
 
@@ -82,10 +82,10 @@ def _most_within(  # the cache key: everything the answer depends on
 ) -> int | None:
     cost = _curve(method, model, hard, tokens_per_example, tenants, gpu, thresholds)
     high_usd = cost(highest)
-    if high_usd <= budget:
+    if fits_budget(high_usd, budget):
         return highest
     low_usd = cost(lowest)
-    if low_usd > budget:
+    if not fits_budget(low_usd, budget):
         return None
     return _last_within(cost, budget, (lowest, low_usd), (highest, high_usd))
 
@@ -96,7 +96,8 @@ def _last_within(
     within: tuple[int, float],
     over: tuple[int, float],
 ) -> int:
-    """Given cost(a) <= budget < cost(b), a < b, the largest n with cost(n) <= budget.
+    """Given cost(a) within budget and cost(b) over it (at cents, `fits_budget`), a < b, the
+    largest n whose cost is within it.
 
     Each round interpolates (exact on a straight stretch, up to rounding) and tries the
     neighbour across the guess, then halves the bracket, so it ends in a few probes and never
@@ -108,7 +109,7 @@ def _last_within(
             if not a < n < b:
                 continue
             fn = cost(n)
-            if fn <= budget:
+            if fits_budget(fn, budget):
                 a, fa = n, fn
             else:
                 b, fb = n, fn

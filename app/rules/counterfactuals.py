@@ -96,7 +96,8 @@ def _breaks(name: str, facts: Facts, lowest: float, highest: float) -> list[floa
     elif name == "ml_capability":
         points = list(range(int(lowest) + 1, int(highest) + 1))
     else:
-        points = [m.programme_usd for m in facts.methods]
+        # A method fits from the budget that equals its programme cost at cents (fits_budget).
+        points = [round(m.programme_usd, 2) for m in facts.methods]
     return sorted({p for p in points if lowest < p <= highest})
 
 
@@ -144,7 +145,8 @@ def _numeric(name: str, ev: Evaluation, primary: Primary) -> list[Counterfactual
     lowest, highest = answer_bounds(name)
     old = getattr(facts.answers, name)
     s = Stretches(name, (lowest, *_breaks(name, facts, lowest, highest)), highest)
-    here = max(i for i, start in enumerate(s.starts) if start <= old)
+    at_cents = round(old, 2) if name == "budget_usd" else old  # what the rules compare
+    here = max(i for i, start in enumerate(s.starts) if start <= at_cents)
     known: dict[int, Approach] = {here: ev.primary}
 
     def at(i: int) -> Approach:
@@ -245,7 +247,8 @@ def _nearest(ev: Evaluation, name: str, choices: dict[str, list[Any]]) -> list[A
     if name in NUMBERS:
         lowest, highest = answer_bounds(name)
         s = Stretches(name, (lowest, *_breaks(name, ev.facts, lowest, highest)), highest)
-        here = max(i for i, start in enumerate(s.starts) if start <= old)
+        at_cents = round(old, 2) if name == "budget_usd" else old
+        here = max(i for i, start in enumerate(s.starts) if start <= at_cents)
         values = [s.value(s.last(i)) for i in range(here)]
         values += [s.value(s.first(i)) for i in range(here + 1, len(s.starts))]
     else:

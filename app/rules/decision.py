@@ -3,7 +3,8 @@
 The search asks dozens of times per recommendation what the primary approach would be with
 one answer changed. It fires only the rules that read that answer (READS) and adds their
 outcomes to the tally of the others, kept as plain counts; the order of approaches is the
-engine's own `rank_key`, so the search and evaluate() cannot disagree.
+engine's own `rank_key`, and the policy's musts are the engine's own `constrain`, applied to
+every probe, so the search and evaluate() cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import cache
 from app.rules.approaches import Approach
 from app.rules.catalogue import Rule, RuleCatalogue
 from app.rules.conditions import CONDITIONS, READS, Condition, Fired
+from app.rules.constraints import constrain
 from app.rules.engine import (
     APPROACHES,
     INDEX,
@@ -49,8 +51,11 @@ class Counts:
                 complement[INDEX[approach]] -= 1
         return Counts(tuple(scores), tuple(excluded), tuple(complement))
 
-    def plus(self, fired: Iterable[tuple[Rule, Fired]], order: tuple[int, ...]) -> Approach:
-        """The primary approach once these rule outcomes are added."""
+    def plus(
+        self, fired: Iterable[tuple[Rule, Fired]], order: tuple[int, ...], facts: Facts
+    ) -> Approach:
+        """The primary approach once these rule outcomes are added and the constraints
+        applied to the facts."""
         scores, excluded, complement = list(self.scores), list(self.excluded), None
         for rule, outcome in fired:
             for approach, points in rule.score:
@@ -66,7 +71,13 @@ class Counts:
             range(len(APPROACHES)),
             key=lambda i: rank_key(excluded[i], comp[i], scores[i], order[i]),
         )
-        return APPROACHES[best]
+        primary, _ = constrain(
+            facts,
+            APPROACHES[best],
+            lambda a: not excluded[INDEX[a]] and not comp[INDEX[a]],
+            lambda a: scores[INDEX[a]],
+        )
+        return primary
 
 
 def counts_of(t: Tally) -> Counts:
@@ -125,7 +136,7 @@ class Neighbourhood:
     def primary(self, facts: Facts) -> Approach:
         """The primary approach for facts whose answers differ only in the changed ones."""
         fired = [(rule, o) for rule, condition in self.rules if (o := condition(facts)) is not None]
-        return self.partial.plus(fired, self.order)
+        return self.partial.plus(fired, self.order, facts)
 
 
 def decide(ev: Evaluation) -> Decision:

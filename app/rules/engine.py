@@ -14,6 +14,7 @@ from app.questions import DataFreshness, Objective
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import Rule, RuleCatalogue
 from app.rules.conditions import CONDITIONS, Fired
+from app.rules.constraints import constrain
 from app.rules.facts import Facts
 
 
@@ -54,6 +55,9 @@ class Evaluation:
     """All five approaches, best first."""
     silenced: frozenset[str]
     """Rules whose warning does not apply to this result (see `applies_to`)."""
+    decided_by: tuple[FiredRule, ...] = ()
+    """The constraints (the policy's musts) that moved the primary approach off the leader on
+    points; they are also the last of `fired`."""
 
     @property
     def primary(self) -> Approach:
@@ -139,11 +143,22 @@ def tally(fired: Iterable[FiredRule]) -> Tally:
     return t
 
 
-def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standing, ...]:
-    """Scores, eligibility and order of all five approaches: the one ranking there is."""
+def rank(
+    fired: tuple[FiredRule, ...], facts: Facts
+) -> tuple[tuple[Standing, ...], tuple[FiredRule, ...]]:
+    """Scores, eligibility and order of all five approaches, the one ranking there is, and
+    the constraints that put their approach first after the points were tallied."""
     t = tally(fired)
-    order = rank_order(catalogue)
-    return tuple(
+    order = rank_order(facts.catalogue)
+    ranked = sorted(Approach, key=lambda a: t.key(a, order))
+    primary, moved = constrain(
+        facts,
+        ranked[0],
+        lambda a: not t.excluded_by[a] and not t.complement_only_by[a],
+        t.scores.__getitem__,
+    )
+    ranked.remove(primary)
+    standings = tuple(
         Standing(
             approach=a,
             score=t.scores[a],
@@ -152,8 +167,9 @@ def rank(fired: tuple[FiredRule, ...], catalogue: RuleCatalogue) -> tuple[Standi
             excluded_by=tuple(t.excluded_by[a]),
             complement_only_by=tuple(t.complement_only_by[a]),
         )
-        for a in sorted(Approach, key=lambda a: t.key(a, order))
+        for a in (primary, *ranked)
     )
+    return standings, tuple(FiredRule(rule, outcome) for rule, outcome in moved)
 
 
 @cache
@@ -164,7 +180,9 @@ def rank_order(catalogue: RuleCatalogue) -> dict[Approach, int]:
 def evaluate(facts: Facts) -> Evaluation:
     catalogue = facts.catalogue
     fired = fire_rules(facts, catalogue.rules)
-    ev = Evaluation(facts, fired, rank(fired, catalogue), frozenset())
+    standings, decided_by = rank(fired, facts)
+    fired += decided_by
+    ev = Evaluation(facts, fired, standings, frozenset(), decided_by)
     shown = {ev.primary, *ev.complements}
     silenced = frozenset(
         f.rule.id for f in fired if f.rule.applies_to and not shown & set(f.rule.applies_to)
@@ -172,7 +190,7 @@ def evaluate(facts: Facts) -> Evaluation:
     if not silenced:
         return ev
     kept = tuple(f for f in fired if not (f.rule.id in silenced and f.rule.warns_only))
-    return Evaluation(facts, kept, ev.standings, silenced)
+    return Evaluation(facts, kept, ev.standings, silenced, decided_by)
 
 
 def complements_of(ev: Evaluation) -> tuple[Approach, ...]:

@@ -144,6 +144,12 @@ def planned_experiments(
     return max(exp["min"], min(exp["max"], n))
 
 
+def fits_budget(cost_usd: float, budget_usd: float) -> bool:
+    """Whether a cost is within the budget at the cents a reader sees (policy 6): a programme
+    shown as $57.44 fits a budget of $57.44, whatever its fractions of a cent."""
+    return round(cost_usd, 2) <= round(budget_usd, 2)
+
+
 def test_set_size(examples: int) -> int:
     """100 to 200 held-out examples, at most a fifth of the data (so thin data still trains).
 

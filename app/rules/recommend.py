@@ -22,6 +22,7 @@ from app.rules.cost_block import cost_block
 from app.rules.counterfactuals import Counterfactual as CounterfactualValue
 from app.rules.counterfactuals import find_counterfactuals
 from app.rules.engine import Evaluation, Standing, evaluate
+from app.rules.engine import FiredRule as EngineFiredRule
 from app.rules.facts import build_facts
 from app.rules.plan import make_plan
 from app.rules.result import (
@@ -52,19 +53,27 @@ def input_hash(answers: Answers, context: Context, unsure: tuple[str, ...] = ())
 def _why(ev: Evaluation, s: Standing) -> str:
     primary = ev.standings[0]
     if s is primary:
+        if ev.decided_by:
+            return "Recommended: " + ev.decided_by[-1].reason()
         return "Recommended: the highest score among the eligible approaches."
     if s.excluded_by:
         return "Not eligible: " + " ".join(f.reason() for f in s.excluded_by)
     if s.complement_only_by:
         return "Only as a complement: " + " ".join(f.reason() for f in s.complement_only_by)
+    if ev.decided_by and s.score >= primary.score:
+        return "Not the primary approach: " + ev.decided_by[-1].reason()
     text = f"{plural(primary.score - s.score, 'point')} behind {primary.approach.label}"
+    deciding = _separating_rule(ev, primary.approach, s.approach)
+    return text + (f": {deciding.reason()}" if deciding is not None else ".")
+
+
+def _separating_rule(ev: Evaluation, winner: Approach, loser: Approach) -> EngineFiredRule | None:
+    """The fired rule that most favours the winner over the loser (the first in id order among
+    equals), or None when no rule favours it."""
     if not ev.fired:
-        return text + "."
-    # The rule that most separates the two (the first in id order among equals).
-    gap, _, deciding = min(
-        (f.points(s.approach) - f.points(primary.approach), f.rule.id, f) for f in ev.fired
-    )
-    return text + (f": {deciding.reason()}" if gap < 0 else ".")
+        return None
+    gap, _, rule = min((f.points(loser) - f.points(winner), f.rule.id, f) for f in ev.fired)
+    return rule if gap < 0 else None
 
 
 LEVELS: tuple[Literal["low", "medium", "high"], ...] = ("low", "medium", "high")
@@ -83,11 +92,13 @@ def _confidence(ev: Evaluation, unsure: tuple[str, ...]) -> Confidence:
     else:
         level = 0
     first = words.approach(ev.primary.value)  # it opens the sentence: capitalised
-    explanation = (
-        f"{first} leads {second.approach.label} by {plural(margin, 'point')}."
-        if second is not None and margin is not None
-        else f"{first} is the only eligible approach."
-    )
+    if ev.decided_by:  # a must of the policy decided, not the points
+        level = 2
+        explanation = f"{first} is required by the policy, whatever the points say."
+    elif second is not None and margin is not None:
+        explanation = f"{first} leads {second.approach.label} by {plural(margin, 'point')}."
+    else:
+        explanation = f"{first} is the only eligible approach."
     if unsure:
         level = max(0, level - len(unsure))
         asked = ", ".join(f"\u201c{words.question_label(q)}\u201d" for q in unsure)
@@ -174,6 +185,8 @@ def recommend(request: RecommendationRequest) -> Recommendation:
 def _deciding_reason(ev: Evaluation) -> str:
     """The one reason a reader needs first: why the approach with the most points in its favour
     was ruled out, or else the rule that most separates the winner from the runner-up."""
+    if ev.decided_by:
+        return ev.decided_by[-1].reason()
     primary = ev.standings[0]
     strongest = max(ev.standings, key=lambda s: s.score)
     blockers = strongest.excluded_by or strongest.complement_only_by
