@@ -221,8 +221,11 @@ def test_recent_assessments_and_the_method_page(client: TestClient) -> None:
     assert "Listed one" in listing.text
     method = client.get("/method")
     check_page(method.text)
-    for rule in load_rules().rules:
+    catalogue = load_rules()
+    for rule in (*catalogue.rules, *catalogue.constraints):
         assert rule.id in method.text
+    for threshold in catalogue.threshold_table:
+        assert threshold.name in method.text
 
 
 def test_the_api_can_return_the_chart_model(client: TestClient) -> None:
