@@ -55,7 +55,8 @@ class Confidence(Result):
         'step per answer given as "I\'m not sure"'
     )
     margin: int | None = Field(
-        description="points between the recommendation and the runner-up; null when the "
+        description="points between the recommendation and the runner-up; negative when a "
+        "must of the policy chose an approach that trailed on points; null when the "
         "recommendation is the only eligible approach"
     )
     runner_up: Approach | None = Field(description="the second eligible approach, if any")
