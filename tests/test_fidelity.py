@@ -84,6 +84,9 @@ def test_fidelity_scenario(case: dict[str, Any]) -> None:
     assert set(expect.get("fired", [])) <= fired
     if "warning_contains" in expect:
         assert any(expect["warning_contains"] in w for w in result["warnings"]), result
+    assert not set(expect.get("not_fired", [])) & fired
+    if "warning_absent" in expect:
+        assert not any(expect["warning_absent"] in w for w in result["warnings"]), result
     # The summary names the approach it recommends and never contradicts it.
     assert result["summary"].startswith(f"Recommended: {Approach(result['approach']).label}.")
 

@@ -399,6 +399,48 @@ def check_research_goal(o: Outcome) -> None:
     assert text not in o.ablated["warnings"]
 
 
+def check_retrieval_hop_fits(o: Outcome) -> None:
+    assert_shift(o)
+    assert "rag" in {o.fired["approach"], *o.fired["complements"]}
+    assert warning_values(o.rule.id, o.fired["warnings"]) == {"latency": "250"}
+    assert warning_values(o.rule.id, o.ablated["warnings"]) is None
+    # Never beside the citations rule's warning: one squeeze, said once.
+    assert warning_values("citations-keep-the-retrieval-hop", o.fired["warnings"]) is None
+    assert "250 ms" in o.reason()
+
+
+def check_plateau(o: Outcome) -> None:
+    assert o.fired["approach"] == "full_fine_tuning"
+    text = warning_text("plateau-diagnose-before-full")
+    assert text in o.fired["warnings"]
+    assert text not in o.ablated["warnings"]
+    assert "dataset" in text
+
+
+def check_tenants_few(o: Outcome) -> None:
+    assert o.fired["approach"] == "lora"
+    values = warning_values(o.rule.id, o.fired["warnings"])
+    assert values == {"examples": "400", "tenants": "4", "per_tenant": "100"}
+    assert warning_values(o.rule.id, o.ablated["warnings"]) is None
+    assert o.reason().startswith("400 examples over 4 tenants is about 100")
+
+
+def check_multilingual_model(o: Outcome) -> None:
+    text = warning_text("multilingual-on-non-qwen-model", model="Llama 3.1 8B")
+    assert text in o.fired["warnings"]
+    assert text not in o.ablated["warnings"]
+    assert "a Llama model" in o.reason()
+    assert o.fired["plan"]["base_model"] == "llama-3.1-8b"  # the person's choice stands
+
+
+def check_low_volume(o: Outcome) -> None:
+    assert o.fired["approach"] == "lora"
+    text = warning_text("low-volume-workflow", requests="300")
+    assert text in o.fired["warnings"]
+    assert text not in o.ablated["warnings"]
+    assert "under 1,000 a month" in o.reason()
+
+
 def check_tenants(o: Outcome) -> None:
     assert_shift(o, up=["lora", "qlora"], down=["full_fine_tuning"])
     assert o.reason().startswith("12 tenants")
@@ -422,6 +464,7 @@ def check_on_prem(o: Outcome) -> None:
 def check_full_without_comparison(o: Outcome) -> None:
     text = warning_text("anti-pattern-full-without-lora-comparison")
     assert o.fired["approach"] == "lora"
+    assert "research-grade quality is the goal" in o.reason()
     assert text in o.fired["warnings"]
     assert text not in o.ablated["warnings"]
 
@@ -662,8 +705,8 @@ CASES = [
     ),
     pytest.param(
         "anti-pattern-full-without-lora-comparison",
-        {},
-        {},
+        {"ml_capability": 3},  # full fine-tuning argued for, but the team can't carry it
+        {"quality_evidence": "research_grade"},
         check_full_without_comparison,
         id="anti-pattern-full-without-lora-comparison",
     ),
@@ -701,6 +744,41 @@ CASES = [
         {},
         check_no_method,
         id="no-method-within-budget",
+    ),
+    pytest.param(
+        "retrieval-hop-must-fit-latency",
+        {"objective": "knowledge", "latency_p99_ms": 250},
+        {},
+        check_retrieval_hop_fits,
+        id="retrieval-hop-must-fit-latency",
+    ),
+    pytest.param(
+        "plateau-diagnose-before-full",
+        RESEARCH_ANSWERS,
+        {**RESEARCH_CONTEXT, "quality_evidence": "lora_plateaued"},
+        check_plateau,
+        id="plateau-diagnose-before-full",
+    ),
+    pytest.param(
+        "tenants-share-few-examples",
+        {"labelled_examples": 400},
+        {"tenants": 4},
+        check_tenants_few,
+        id="tenants-share-few-examples",
+    ),
+    pytest.param(
+        "multilingual-on-non-qwen-model",
+        {},
+        {"multilingual": True, "base_model": "llama-3.1-8b"},
+        check_multilingual_model,
+        id="multilingual-on-non-qwen-model",
+    ),
+    pytest.param(
+        "low-volume-workflow",
+        {},
+        {"monthly_requests": 300},
+        check_low_volume,
+        id="low-volume-workflow",
     ),
 ]
 
@@ -784,6 +862,61 @@ CONTRASTS = [
         ("anti-pattern-oversized-hardware", "no-gpu-given", {}, SMALL_MODEL),
         ("anti-pattern-oversized-hardware", "right-sized", {}, small_model_on_its_cheapest_gpu),
         ("no-method-within-budget", "cheapest-fits", budget_for_the_cheapest_method, {}),
+        ("anti-pattern-full-without-lora-comparison", "nobody-proposed-full", {}, {}),
+        (
+            "anti-pattern-full-without-lora-comparison",
+            "full-recommended",
+            RESEARCH_ANSWERS,
+            {**RESEARCH_CONTEXT, "quality_evidence": "research_grade"},
+        ),
+        (
+            "retrieval-hop-must-fit-latency",
+            "citations",
+            {"objective": "knowledge", "citations_required": True, "latency_p99_ms": 250},
+            {},
+        ),
+        (
+            "retrieval-hop-must-fit-latency",
+            "300ms",
+            {"objective": "knowledge", "latency_p99_ms": 300},
+            {},
+        ),
+        ("retrieval-hop-must-fit-latency", "no-retrieval", {"latency_p99_ms": 250}, {}),
+        (
+            "plateau-diagnose-before-full",
+            "measured-gap",
+            RESEARCH_ANSWERS,
+            {**RESEARCH_CONTEXT, "quality_evidence": "measured_gap"},
+        ),
+        (
+            "plateau-diagnose-before-full",
+            "full-not-recommended",
+            {"ml_capability": 3},
+            {"quality_evidence": "lora_plateaued"},
+        ),
+        ("tenants-share-few-examples", "200-each", {"labelled_examples": 800}, {"tenants": 4}),
+        ("tenants-share-few-examples", "one-tenant", {"labelled_examples": 400}, {}),
+        (
+            "tenants-share-few-examples",
+            "too-few-in-all",
+            {"labelled_examples": 150},
+            {"tenants": 4},
+        ),
+        (
+            "multilingual-on-non-qwen-model",
+            "qwen-chosen",
+            {},
+            {"multilingual": True, "base_model": "qwen-2.5-7b"},
+        ),
+        ("multilingual-on-non-qwen-model", "model-proposed", {}, {"multilingual": True}),
+        ("multilingual-on-non-qwen-model", "monolingual", {}, {"base_model": "llama-3.1-8b"}),
+        ("low-volume-workflow", "1000-requests", {}, {"monthly_requests": 1000}),
+        (
+            "low-volume-workflow",
+            "not-fine-tuning",
+            {"domain_vocabulary": "general", "output_consistency": "free_form"},
+            {"monthly_requests": 300},
+        ),
     ]
 ]
 
@@ -889,3 +1022,23 @@ def test_fast_change_realtime_reads_in_real_time() -> None:
     result = run({"data_freshness": "realtime"})
     assert "change in real time" in reason(result, "fast-change-rules-out-fine-tuning")
     assert not eligible(result) & set(FINE_TUNING)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "context", "method"),
+    [
+        pytest.param(
+            "qlora-when-memory-binds", {"base_model": "llama-3.1-70b"}, "qlora", id="qlora"
+        ),
+        pytest.param("lora-fits-so-qlora-not-needed", {}, "lora", id="lora"),
+    ],
+)
+def test_memory_rules_name_the_planned_gpu(
+    rule_id: str, context: dict[str, Any], method: str
+) -> None:
+    # No GPU given: the reason names the card the plan picks for the method, not "any GPU".
+    result = run(None, context)
+    gpu = load_catalogue().gpus[training(result, method)["gpu"]].name
+    text = reason(result, rule_id)
+    assert f" fits one {gpu} " in text or f"does not fit one {gpu} " in text
+    assert "any catalogue kind" not in text

@@ -10,17 +10,23 @@ from app.cost_model.methods import Method
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
 from app.rules.facts import METHODS, Facts, fits_budget, test_set_size
-from app.rules.registry import Fired, rule, when
+from app.rules.registry import Fired, rule
 from app.rules.settings import plan_settings
 from app.vocabulary.numbers import usd
 
+UNMEASURED_CASES_FOR_FULL = {
+    QualityEvidence.lora_plateaued: "LoRA is said to have plateaued",
+    QualityEvidence.research_grade: "research-grade quality is the goal",
+}
+"""The cases for full fine-tuning that carry no benchmark number (a measured gap does)."""
 
-@rule("anti-pattern-full-without-lora-comparison", "ml_capability", "budget_usd", *METHODS)
+
+@rule("anti-pattern-full-without-lora-comparison")
 def _full_without_comparison(f: Facts) -> Fired | None:
-    full = f.method(Method.full)
-    strong = f.answers.ml_capability >= f.thresholds.strong_team_capability
-    tempting = strong and fits_budget(full.programme_usd, f.answers.budget_usd)
-    return when(tempting and f.context.quality_evidence is QualityEvidence.none)
+    """Full fine-tuning is on the table only when the context argues for it; the rule's
+    applies_to then shows the warning only when LoRA or QLoRA is recommended instead."""
+    case = UNMEASURED_CASES_FOR_FULL.get(f.context.quality_evidence)
+    return None if case is None else Fired({"evidence": case})
 
 
 @rule("anti-pattern-thin-test-set", "labelled_examples")

@@ -26,6 +26,8 @@ FRESHNESS_WORDS = {
     DataFreshness.quarterly: "quarterly",
     DataFreshness.static: "rarely",
 }
+QWEN_FAMILY = "qwen"
+"""The catalogue family (models.toml `family`) of the Qwen 2.5 models 001 names."""
 EVIDENCE_WORDS = {
     QualityEvidence.lora_plateaued: "quality plateaued after 30+ LoRA experiments",
     QualityEvidence.measured_gap: "a measured benchmark gap LoRA can't close",
@@ -58,6 +60,14 @@ def _citations_hop(f: Facts) -> Fired | None:
     latency = f.answers.latency_p99_ms
     tight = latency < f.thresholds.hop_latency_ms
     return when(f.answers.citations_required and tight, latency=f"{latency:,}")
+
+
+@rule("retrieval-hop-must-fit-latency", "citations_required", "latency_p99_ms")
+def _retrieval_hop_fits(f: Facts) -> Fired | None:
+    """The hop squeeze when retrieval is planned for facts; with citations, the rule above."""
+    latency = f.answers.latency_p99_ms
+    tight = latency < f.thresholds.hop_latency_ms
+    return when(not f.answers.citations_required and tight, latency=f"{latency:,}")
 
 
 @rule("fast-change-rules-out-fine-tuning", "data_freshness")
@@ -186,22 +196,24 @@ def _lora_default(_: Facts) -> Fired | None:
     return Fired()
 
 
-def _memory_values(f: Facts) -> dict[str, str]:
-    lora = f.method(Method.lora)
-    gpu = lora.gpu.name if f.context.gpu is not None else "GPU of any catalogue kind"
-    return {"model": f.model.name, "gpu": gpu}
+def _memory_values(f: Facts, method: Method) -> dict[str, str]:
+    """The model and the GPU the plan picks for the method (the context's, or the cheapest
+    that holds it), by its catalogue name: never "any GPU", which reads as "every GPU"."""
+    return {"model": f.model.name, "gpu": f.method(method).gpu.name}
 
 
 @rule("qlora-when-memory-binds", *METHODS)
 def _qlora_memory(f: Facts) -> Fired | None:
     lora, qlora = f.method(Method.lora), f.method(Method.qlora)
     binds = not lora.fits_gpu and qlora.fits_gpu
-    return Fired(_memory_values(f)) if binds else None
+    # LoRA fits no card this QLoRA plan could pick (the context's, or none at all).
+    return Fired(_memory_values(f, Method.qlora)) if binds else None
 
 
 @rule("lora-fits-so-qlora-not-needed", *METHODS)
 def _lora_fits(f: Facts) -> Fired | None:
-    return Fired(_memory_values(f)) if f.method(Method.lora).fits_gpu else None
+    fits = f.method(Method.lora).fits_gpu
+    return Fired(_memory_values(f, Method.lora)) if fits else None
 
 
 @rule("full-needs-evidence")
@@ -225,15 +237,51 @@ def _research_goal(f: Facts) -> Fired | None:
     return when(f.context.quality_evidence is QualityEvidence.research_grade)
 
 
+@rule("plateau-diagnose-before-full")
+def _plateau(f: Facts) -> Fired | None:
+    return when(f.context.quality_evidence is QualityEvidence.lora_plateaued)
+
+
 @rule("tenants-get-separate-adapters")
 def _tenants(f: Facts) -> Fired | None:
     tenants = f.context.tenants
     return when(tenants > 1, tenants=f"{tenants:,}")
 
 
+@rule("tenants-share-few-examples", "labelled_examples")
+def _tenants_few(f: Facts) -> Fired | None:
+    """Enough examples in total (else too-few-examples says it), too few for each tenant."""
+    n, tenants, floor = f.answers.labelled_examples, f.context.tenants, f.thresholds.min_examples
+    per_tenant = n // tenants
+    return when(
+        tenants > 1 and n >= floor and per_tenant < floor,
+        examples=f"{n:,}",
+        tenants=f"{tenants:,}",
+        per_tenant=f"{per_tenant:,}",
+    )
+
+
 @rule("multilingual-suggests-qwen")
 def _multilingual(f: Facts) -> Fired | None:
     return when(f.context.multilingual)
+
+
+@rule("multilingual-on-non-qwen-model")
+def _multilingual_model(f: Facts) -> Fired | None:
+    """A model the person chose (the engine proposes Qwen 2.5 itself) from another family."""
+    chosen = f.context.base_model is not None
+    other = f.model.family != QWEN_FAMILY
+    return when(
+        f.context.multilingual and chosen and other,
+        model=f.model.name,
+        family=f.model.family.capitalize(),
+    )
+
+
+@rule("low-volume-workflow")
+def _low_volume(f: Facts) -> Fired | None:
+    requests = f.context.monthly_requests
+    return when(requests < f.thresholds.low_volume_requests, requests=f"{requests:,}")
 
 
 @rule("on-prem-open-weights")

@@ -50,6 +50,8 @@ class Thresholds:
     """Requested hardware costing this many times the cheapest fitting GPU is oversized."""
     unbounded_runs: int
     """A budget paying for more LoRA runs than this invites an unbounded search."""
+    low_volume_requests: int
+    """Fewer requests a month than this is a low-volume workflow fine-tuning rarely pays for."""
 
     def table(self) -> dict[str, str]:
         """Each value as the reason texts print it (the `{placeholders}` of rules.toml)."""
