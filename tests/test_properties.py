@@ -24,6 +24,7 @@ from app.questions import (
     RecommendationRequest,
 )
 from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.facts import build_facts
 from app.rules.recommend import recommend
 
 CAT = load_catalogue()
@@ -182,3 +183,15 @@ def test_response_bytes_mean_what_the_canonical_form_means(
     result = _run(a, c)
     assert json.loads(json_bytes(result)) == json.loads(canonical_json(result))
     assert json_bytes(result) == json_bytes(_run(dict(a), dict(c)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers, context)
+def test_full_fine_tuning_never_costs_less_than_lora(a: dict[str, Any], c: dict[str, Any]) -> None:
+    """Full fine-tuning comes after a LoRA comparison (001: "ask for a 1-day comparison. Run a
+    small LoRA fine-tune"), so its programme is never cheaper than LoRA's for the same shape,
+    in the figure the budget rule compares and in the figures a reader sees."""
+    request = RecommendationRequest.model_validate({"answers": a, "context": c})
+    facts = build_facts(request.answers, request.context)
+    lora, full = facts.method(Method.lora), facts.method(Method.full)
+    assert lora.programme_usd <= full.programme_usd, (lora.programme_usd, full.programme_usd)
