@@ -24,6 +24,7 @@ from app.questions import (
     RecommendationRequest,
 )
 from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.facts import build_facts
 from app.rules.recommend import recommend
 
 CAT = load_catalogue()
@@ -182,3 +183,39 @@ def test_response_bytes_mean_what_the_canonical_form_means(
     result = _run(a, c)
     assert json.loads(json_bytes(result)) == json.loads(canonical_json(result))
     assert json_bytes(result) == json_bytes(_run(dict(a), dict(c)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers, context)
+def test_full_fine_tuning_never_costs_less_than_lora(a: dict[str, Any], c: dict[str, Any]) -> None:
+    """Full fine-tuning comes after a LoRA comparison (001: "ask for a 1-day comparison. Run a
+    small LoRA fine-tune"), so its programme is never cheaper than LoRA's for the same shape,
+    in the figure the budget rule compares and in the figures a reader sees."""
+    request = RecommendationRequest.model_validate({"answers": a, "context": c})
+    facts = build_facts(request.answers, request.context)
+    lora, full = facts.method(Method.lora), facts.method(Method.full)
+    assert lora.programme_usd <= full.programme_usd, (lora.programme_usd, full.programme_usd)
+
+
+@FAST
+@given(answers, context)
+def test_the_reader_sees_the_programme_the_budget_rule_compared(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    """`training_by_method`, the build cost and the budget rule use one figure per method;
+    full fine-tuning's says how much of it is the LoRA comparison."""
+    request = RecommendationRequest.model_validate({"answers": a, "context": c})
+    facts = build_facts(request.answers, request.context)
+    cost = recommend(request).cost
+    assert set(cost.training_by_method) == {x.value for x in FINE_TUNING}
+    for name, shown in cost.training_by_method.items():
+        m = facts.for_approach(Approach(name))
+        assert m is not None
+        assert shown.total_usd == round(m.programme_usd, 2) == shown.total_usd_range.expected
+        assert cost.build_usd[name] == shown.total_usd
+        assert shown.total_usd_range.low <= shown.total_usd <= shown.total_usd_range.high
+    lora = cost.training_by_method[Approach.lora.value]
+    full = cost.training_by_method[Approach.full_fine_tuning.value]
+    assert lora.includes_lora_comparison_usd is None
+    assert full.includes_lora_comparison_usd == lora.total_usd
+    assert lora.total_usd <= full.total_usd

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cost_model.constants import load_constants
+from app.cost_model.methods import Method
 from app.cost_model.serving import seconds_per_month
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import answer_bounds
@@ -167,11 +168,22 @@ def test_the_priced_facts_equal_the_full_estimates(a: dict[str, Any], c: dict[st
     request = _request(a, c)
     facts = build_facts(request.answers, request.context)
     plan = make_plan(evaluate(facts))
+    lora = facts.method(Method.lora)
     for m in facts.methods:
-        assert m.programme_usd == m.estimate.total_expected_usd
+        # Full fine-tuning's programme is the LoRA comparison (LoRA's own programme, 001)
+        # followed by its own runs; every other method's is its own runs.
+        first = lora if m.method is Method.full else None
+        assert m.comparison == first
+        before = 0.0 if first is None else first.programme_usd
+        before_cheapest = 0.0 if first is None else first.cheapest_programme_usd
+        own = m.estimate.total_expected_usd
+        assert m.programme_usd == (own if first is None else before + own)
+        assert m.programme_range.expected == m.programme_usd
         assert m.per_run_usd == m.estimate.per_experiment_expected_usd
         assert m.fits_gpu == m.estimate.fits_gpu
-        assert m.cheapest_programme_usd == m.cheapest.total_expected_usd
+        own_cheapest = m.cheapest.total_expected_usd
+        expected_cheapest = own_cheapest if first is None else before_cheapest + own_cheapest
+        assert m.cheapest_programme_usd == expected_cheapest
         # The plan locks the test set the cost model charges each run's evaluation for.
         assert m.estimate.request.eval_examples == plan.test_set_examples
         assert m.estimate.shape.eval_examples == plan.test_set_examples

@@ -111,7 +111,7 @@ def _serving_on(model: ModelSpec, ctx: Context, freshness: str, approach: Approa
 def _build(facts: Facts, approach: Approach) -> Range:
     method = facts.for_approach(approach)
     if method is not None:
-        return method.estimate.total_usd
+        return method.programme_range  # full fine-tuning's includes the LoRA comparison
     if approach is Approach.rag:
         corpus = float(price_data()["rag"]["corpus_tokens"])  # type: ignore[index]
         return Range.exact(corpus * embedding_usd_per_mtok() / 1e6)

@@ -2,7 +2,8 @@
 
 The budget rule (policy 6) excludes a method whose programme costs more than the budget, and
 that cost never falls as examples grow: more tokens per run, more experiments once the data is
-past the thin-data line, a larger locked test set to score. So for each method there is one
+past the thin-data line, a larger locked test set to score (and full fine-tuning's programme
+adds LoRA's, which grows the same way). So for each method there is one
 largest example count the budget pays for, and the counterfactual search needs only that
 number, not a sweep of the engine. It is found on the cost model's own lines (the facts'
 arithmetic) by interpolation checked by bisection, and cached on what it depends on.
@@ -16,7 +17,7 @@ from functools import lru_cache
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
 from app.questions import DomainVocabulary, OutputConsistency
-from app.rules.facts import Facts, fits_budget, planned_experiments, price
+from app.rules.facts import COMPARISON, Facts, fits_budget, planned_experiments, programme_usd
 from app.rules.thresholds import Thresholds
 
 
@@ -38,10 +39,20 @@ def _curve(
     thresholds: Thresholds,
 ) -> Callable[[int], float]:
     def cost(examples: int) -> float:
-        experiments = planned_experiments(method, examples, hard_task=hard, thresholds=thresholds)
-        return price(
-            method, model, examples, experiments, tokens_per_example, tenants, gpu
-        ).programme_usd
+        def experiments(m: Method) -> int:
+            return planned_experiments(m, examples, hard_task=hard, thresholds=thresholds)
+
+        first = COMPARISON.get(method)
+        return programme_usd(
+            method,
+            model,
+            examples,
+            experiments(method),
+            0 if first is None else experiments(first),
+            tokens_per_example,
+            tenants,
+            gpu,
+        )
 
     return cost
 

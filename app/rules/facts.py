@@ -3,8 +3,14 @@
 The engine prices each fine-tuning method's programme (the budget rule, policy 6) on the cost
 model's own lines (`cost_line`: the estimate's arithmetic for one shape, scaled by tokens), and
 builds the full `TrainingEstimate` a reader sees from the same request, so the rule and the
-numbers can never disagree. A method's facts are a pure function of a few values (method,
-model, examples, experiments, test set, GPU), cached on them: the counterfactual search, which
+numbers can never disagree. Full fine-tuning's programme starts with the LoRA comparison the
+seed demands (001: "ask for a 1-day comparison. Run a small LoRA fine-tune"; full fine-tuning
+is "the fallback if LoRA's quality is genuinely insufficient"): it is costed as LoRA's own
+programme on the same model, data and GPU choice, plus the full runs at their real size, so
+full fine-tuning never looks cheaper than LoRA for the same project.
+
+A method's facts are a pure function of a few values (method, model, examples, experiments,
+test set, GPU), cached on them: the counterfactual search, which
 asks for dozens of neighbouring answers, pays only for what its change actually moves.
 """
 
@@ -17,6 +23,7 @@ from functools import cache, cached_property, lru_cache
 from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.methods import Method
+from app.cost_model.ranges import Range
 from app.cost_model.training import (
     CostLine,
     TrainingEstimate,
@@ -50,6 +57,9 @@ class MethodFacts:
     """The same run on the cheapest catalogue GPU that holds it, to spot oversized hardware."""
     cheapest_programme_usd: float
     cheapest_fits_gpu: bool
+    comparison: MethodFacts | None = None
+    """The LoRA programme that comes first (full fine-tuning only): its cost is part of
+    `programme_usd` and `cheapest_programme_usd` (LoRA on its own cheapest GPU)."""
 
     @property
     def gpu(self) -> GpuSpec:
@@ -66,6 +76,25 @@ class MethodFacts:
     @cached_property
     def cheapest(self) -> TrainingEstimate:
         return estimate_training(self.cheapest_request)
+
+    @property
+    def comparison_usd(self) -> float:
+        """What the LoRA comparison adds to the programme (0 for the other methods)."""
+        return 0.0 if self.comparison is None else self.comparison.programme_usd
+
+    @cached_property
+    def programme_range(self) -> Range:
+        """The whole programme as a range: this method's runs (the estimate), plus the LoRA
+        comparison for full fine-tuning; its expected value is `programme_usd`."""
+        own = self.estimate.total_usd
+        if self.comparison is None:
+            return own
+        return self.comparison.programme_range + own
+
+
+COMPARISON = {Method.full: Method.lora}
+"""The method whose programme comes first, as a comparison, in another's (001: full
+fine-tuning only after "a measured benchmark on the test set shows LoRA falls short")."""
 
 
 METHOD_INDEX = {m: i for i, m in enumerate(Method)}
@@ -238,8 +267,30 @@ def price(
     return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + tenants - 1)
 
 
+def programme_usd(
+    method: Method,
+    model: ModelSpec,
+    examples: int,
+    experiments: int,
+    comparison_experiments: int,
+    tokens_per_example: int,
+    tenants: int,
+    gpu_id: str | None,
+) -> float:
+    """A method's programme cost as the budget rule sees it: the comparison first (LoRA's
+    programme with `comparison_experiments`, full fine-tuning only), then its own runs. The
+    same sum, in the same order, as `method_facts`, so the counterfactual search's curve
+    and the engine agree to the last bit."""
+    own = price(method, model, examples, experiments, tokens_per_example, tenants, gpu_id)
+    first = COMPARISON.get(method)
+    if first is None:
+        return own.programme_usd
+    args = (model, examples, comparison_experiments, tokens_per_example, tenants, gpu_id)
+    return price(first, *args).programme_usd + own.programme_usd
+
+
 @lru_cache(maxsize=8192)
-def method_facts(
+def method_facts(  # the cache key: everything a method's facts depend on
     method: Method,
     model: ModelSpec,
     examples: int,
@@ -247,8 +298,21 @@ def method_facts(
     tokens_per_example: int,
     tenants: int,
     gpu_id: str | None,
+    comparison_experiments: int = 0,
 ) -> MethodFacts:
+    """A method's plan and cost; for full fine-tuning, with the LoRA comparison of
+    `comparison_experiments` experiments (LoRA's own plan) costed first."""
     p = price(method, model, examples, experiments, tokens_per_example, tenants, gpu_id)
+    first = COMPARISON.get(method)
+    comparison = (
+        None
+        if first is None
+        else method_facts(
+            first, model, examples, comparison_experiments, tokens_per_example, tenants, gpu_id
+        )
+    )
+    before = 0.0 if comparison is None else comparison.programme_usd
+    before_cheapest = 0.0 if comparison is None else comparison.cheapest_programme_usd
 
     def planned(line: CostLine) -> TrainingRequest:
         return replace(
@@ -265,12 +329,17 @@ def method_facts(
         method=method,
         experiments=experiments,
         request=cheapest_request if same else planned(p.chosen),
-        programme_usd=p.programme_usd,
+        programme_usd=p.programme_usd if comparison is None else before + p.programme_usd,
         per_run_usd=p.chosen_usd,
         fits_gpu=p.chosen.fits_gpu,
         cheapest_request=cheapest_request,
-        cheapest_programme_usd=p.cheapest_usd * p.runs,
+        cheapest_programme_usd=(
+            p.cheapest_usd * p.runs
+            if comparison is None
+            else before_cheapest + p.cheapest_usd * p.runs
+        ),
         cheapest_fits_gpu=p.cheapest.fits_gpu,
+        comparison=comparison,
     )
 
 
@@ -286,15 +355,17 @@ def build_facts(
     cat = catalogue or load_rules()
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
+    experiments = {m: experiments_for(m, answers, t) for m in Method}
     methods = tuple(
         method_facts(
             m,
             model,
             answers.labelled_examples,
-            experiments_for(m, answers, t),
+            experiments[m],
             context.tokens_per_example,
             context.tenants,
             context.gpu,
+            experiments[first] if (first := COMPARISON.get(m)) is not None else 0,
         )
         for m in Method
     )

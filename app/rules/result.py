@@ -148,8 +148,17 @@ class TrainingSummary(Result):
     experiments: int = Field(description="bounded experiments in the search")
     tenant_runs: int = Field(description="one final run for each further tenant's adapter")
     runs: int = Field(description="experiments plus tenant runs")
-    total_usd: Usd = Field(description="the whole programme, expected")
+    total_usd: Usd = Field(
+        description="the whole programme, expected: the figure the budget rule compares "
+        "(for full fine-tuning, including the LoRA comparison that comes first)"
+    )
     total_usd_range: UsdRange
+    includes_lora_comparison_usd: Usd | None = Field(
+        None,
+        description="full fine-tuning only: the part of total_usd that is the LoRA comparison "
+        "run first (LoRA's own programme on the same model, data and GPU choice; 001: 'ask for "
+        "a 1-day comparison. Run a small LoRA fine-tune'); the rest is the full runs",
+    )
     tokens_per_second: float = Field(description="training throughput, tokens per second")
 
 

@@ -7,10 +7,10 @@ from functools import lru_cache
 from typing import Literal, cast
 
 from app.cost_model.serving import ServingCost
-from app.cost_model.training import TrainingEstimate
 from app.rules.approaches import FINE_TUNING
 from app.rules.cost_block import CostBlock
 from app.rules.engine import Evaluation
+from app.rules.facts import MethodFacts
 from app.rules.plan import Plan as PlanValues
 from app.rules.result import (
     Costs,
@@ -24,7 +24,12 @@ from app.rules.result import (
 from app.vocabulary import words
 
 
-def training_summary(est: TrainingEstimate, experiments: int) -> TrainingSummary:
+def training_summary(m: MethodFacts) -> TrainingSummary:
+    """A method's programme as a reader sees it: `total_usd` is the figure the budget rule
+    compared (`programme_usd`, with full fine-tuning's LoRA comparison), to the cent."""
+    est, experiments = m.estimate, m.experiments
+    total = round(m.programme_usd, 2)
+    whole = m.programme_range
     return TrainingSummary(
         method=est.request.method.value,
         gpu=est.request.gpu.id,
@@ -38,8 +43,13 @@ def training_summary(est: TrainingEstimate, experiments: int) -> TrainingSummary
         experiments=experiments,
         tenant_runs=est.request.tenant_runs,
         runs=est.runs,
-        total_usd=round(est.total_usd.expected, 2),
-        total_usd_range=UsdRange.of(est.total_usd),
+        total_usd=total,
+        total_usd_range=UsdRange(
+            low=round(whole.low, 2), expected=total, high=round(whole.high, 2)
+        ),
+        includes_lora_comparison_usd=(
+            None if m.comparison is None else round(m.comparison.programme_usd, 2)
+        ),
         tokens_per_second=round(est.tokens_per_second),
     )
 
@@ -101,7 +111,7 @@ def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> 
 def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     facts = ev.facts
     by_method = {
-        a.value: training_summary(m.estimate, m.experiments)
+        a.value: training_summary(m)
         for a in FINE_TUNING
         if (m := facts.for_approach(a)) is not None
     }

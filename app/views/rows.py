@@ -85,7 +85,12 @@ def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
             per_experiment_range=numbers.usd_range(
                 t.per_experiment_usd_range.low, t.per_experiment_usd_range.high
             ),
-            runs=numbers.count(t.runs),
+            runs=numbers.count(t.runs)
+            + (
+                ""
+                if t.includes_lora_comparison_usd is None
+                else f" after a LoRA comparison of {numbers.usd(t.includes_lora_comparison_usd)}"
+            ),
             total=numbers.usd(t.total_usd),
             total_range=numbers.usd_range(t.total_usd_range.low, t.total_usd_range.high),
         )
