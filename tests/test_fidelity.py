@@ -84,6 +84,11 @@ def test_fidelity_scenario(case: dict[str, Any]) -> None:
     assert set(expect.get("fired", [])) <= fired
     if "warning_contains" in expect:
         assert any(expect["warning_contains"] in w for w in result["warnings"]), result
+    for key, value in expect.get("plan", {}).items():
+        assert result["plan"][key] == value, (key, result["plan"])
+    if "training_total_within" in expect:
+        low, high = expect["training_total_within"]
+        assert low <= result["cost"]["training"]["total_usd"] <= high, result["cost"]["training"]
     assert not set(expect.get("not_fired", [])) & fired
     if "warning_absent" in expect:
         assert not any(expect["warning_absent"] in w for w in result["warnings"]), result

@@ -1042,3 +1042,51 @@ def test_memory_rules_name_the_planned_gpu(
     text = reason(result, rule_id)
     assert f" fits one {gpu} " in text or f"does not fit one {gpu} " in text
     assert "any catalogue kind" not in text
+
+
+HARD_70B = {
+    "domain_vocabulary": "highly_specialised",
+    "output_consistency": "strict_format",
+    "labelled_examples": 50_000,
+}
+
+
+@pytest.mark.parametrize("budget", [9_000, 10_000])
+@pytest.mark.parametrize(
+    "context",
+    [
+        pytest.param({"base_model": "llama-3.1-70b"}, id="no-gpu"),
+        pytest.param({"base_model": "llama-3.1-70b", "gpu": "h100-80gb"}, id="h100"),
+    ],
+)
+def test_memory_binding_plans_qlora_on_one_gpu(budget: int, context: dict[str, Any]) -> None:
+    # The PM guide: a 70B model below a multi-GPU budget is QLoRA on a single GPU. LoRA fits
+    # no single card (of the chosen kind, or of any kind), QLoRA fits one: QLoRA on 1 GPU wins,
+    # and the reason's "single GPU" matches the plan.
+    result = run({**HARD_70B, "budget_usd": budget}, context)
+    assert result["approach"] == "qlora"
+    assert result["plan"]["gpu_count"] == 1
+    assert training(result, "qlora")["gpu_count"] == 1
+    assert training(result, "qlora")["fits_gpu"]
+    assert not training(result, "lora")["fits_gpu"]
+    assert training(result, "lora")["gpu_count"] > 1
+    assert "qlora-when-memory-binds" in fired_ids(result)
+    assert "single GPU" in reason(result, "qlora-when-memory-binds")
+
+
+def test_a_hard_task_on_a_70b_class_model_keeps_the_standard_experiment_count() -> None:
+    # 30 experiments for a hard task is the fintech example's count on an 8B model; on a 70B
+    # model each run is expensive and the PM guide's row ("70B model, 50K examples, hard task:
+    # QLoRA on 1x H100, $2,000 to $8,000") holds the standard count.
+    big = run({**HARD_70B, "budget_usd": 100_000}, {"base_model": "llama-3.1-70b"})
+    small = run({**HARD_70B, "budget_usd": 100_000}, {"base_model": "llama-3.1-8b"})
+    assert big["plan"]["experiments"] == 20
+    assert small["plan"]["experiments"] == 30
+    qlora = training(
+        run(
+            {**HARD_70B, "budget_usd": 100_000}, {"base_model": "llama-3.1-70b", "gpu": "h100-80gb"}
+        ),
+        "qlora",
+    )
+    assert (qlora["gpu"], qlora["gpu_count"]) == ("h100-80gb", 1)
+    assert 2_000 <= qlora["total_usd"] <= 8_000

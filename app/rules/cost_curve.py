@@ -40,7 +40,9 @@ def _curve(
 ) -> Callable[[int], float]:
     def cost(examples: int) -> float:
         def experiments(m: Method) -> int:
-            return planned_experiments(m, examples, hard_task=hard, thresholds=thresholds)
+            return planned_experiments(
+                m, examples, hard_task=hard, params_b=model.params_b, thresholds=thresholds
+            )
 
         first = COMPARISON.get(method)
         return programme_usd(

@@ -147,26 +147,34 @@ def choose_model(
     return model, True
 
 
-def experiments_for(method: Method, answers: Answers, thresholds: Thresholds | None = None) -> int:
+def experiments_for(
+    method: Method,
+    answers: Answers,
+    model: ModelSpec,
+    thresholds: Thresholds | None = None,
+) -> int:
     return planned_experiments(
         method,
         answers.labelled_examples,
         hard_task=answers.domain_vocabulary is DomainVocabulary.highly_specialised
         and answers.output_consistency is OutputConsistency.strict_format,
+        params_b=model.params_b,
         thresholds=thresholds or load_rules().thresholds,
     )
 
 
 def planned_experiments(
-    method: Method, examples: int, *, hard_task: bool, thresholds: Thresholds
+    method: Method, examples: int, *, hard_task: bool, params_b: float, thresholds: Thresholds
 ) -> int:
-    """Fewer where there is little to tune or each run is expensive, more for hard tasks."""
+    """Fewer where there is little to tune or each run is expensive (full fine-tuning, or a
+    model of the 70B class: 001's "70B model, 50K examples, hard task" row budgets
+    $2,000 to $8,000, the standard count of runs), more for hard tasks on smaller models."""
     exp = plan_settings().experiments
     if method is Method.full:
         n = exp["full_fine_tuning"]
     elif examples < thresholds.comfortable_examples:
         n = exp["thin_data"]
-    elif hard_task:
+    elif hard_task and params_b < exp["expensive_model_min_params_b"]:
         n = exp["hard_task"]
     else:
         n = exp["standard"]
@@ -355,7 +363,7 @@ def build_facts(
     cat = catalogue or load_rules()
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
-    experiments = {m: experiments_for(m, answers, t) for m in Method}
+    experiments = {m: experiments_for(m, answers, model, t) for m in Method}
     methods = tuple(
         method_facts(
             m,
