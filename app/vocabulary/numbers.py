@@ -8,7 +8,6 @@ are part of what a reader compares (a $4.80 run against a $5.10 one); above it t
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 CENTS_BELOW = 100.0
 """Show cents for amounts under this many dollars (when they are not whole dollars)."""
@@ -47,13 +46,6 @@ def usd_range(low: float, high: float) -> str:
     return lo if lo == hi else f"{lo} to {hi}"
 
 
-def usd_band(r: Mapping[str, float] | None) -> str:
-    """A {low, expected, high} mapping (or a UsdRange's dump) as its low-to-high range."""
-    if not r:
-        return "n/a"
-    return usd_range(r["low"], r["high"])
-
-
 def count(value: float) -> str:
     """Whole things with thousands separators: 5,000; fractions keep up to two places."""
     if value == int(value):
@@ -84,11 +76,6 @@ def hours(value: float) -> str:
 
 def gigabytes(value: float) -> str:
     return f"{value:,.1f} GB"
-
-
-def percent(fraction: float) -> str:
-    """A fraction as a percentage: 0.2 is 20%."""
-    return f"{fraction * 100:,.0f}%"
 
 
 def per_second(value: float, what: str) -> str:
