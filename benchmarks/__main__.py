@@ -17,7 +17,7 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, cost_line, estimate_training, layout
 from app.questions import RecommendationRequest
-from app.rules import facts
+from app.rules import facts, pricing
 from app.rules.cost_block import cost_block
 from app.rules.facts import build_facts
 from app.rules.recommend import recommend
@@ -56,7 +56,7 @@ def main() -> None:
 
     def cold_cost_block() -> object:
         facts.method_facts.cache_clear()
-        facts._candidate_lines.cache_clear()  # noqa: SLF001
+        pricing._candidate_lines.cache_clear()  # noqa: SLF001
         cost_line.cache_clear()
         return cost_block(build_facts(request.answers, request.context))
 

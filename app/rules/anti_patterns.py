@@ -9,7 +9,8 @@ from __future__ import annotations
 from app.cost_model.methods import Method
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, Facts, fits_budget, test_set_size
+from app.rules.facts import METHODS, Facts, fits_budget
+from app.rules.pricing import test_set_size
 from app.rules.registry import Fired, rule
 from app.rules.settings import plan_settings
 from app.vocabulary.numbers import usd

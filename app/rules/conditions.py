@@ -12,7 +12,8 @@ from app.questions import DataFreshness, DomainVocabulary, Objective, OutputCons
 from app.questions.models import QualityEvidence
 from app.rules import anti_patterns
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, MODEL, Facts, fits_budget, test_set_size
+from app.rules.facts import METHODS, MODEL, Facts, fits_budget
+from app.rules.pricing import test_set_size
 from app.rules.registry import CONDITIONS, READS, Condition, Fired, rule, when
 from app.vocabulary.numbers import usd
 

@@ -17,7 +17,8 @@ from functools import lru_cache
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
 from app.questions import DomainVocabulary, OutputConsistency
-from app.rules.facts import COMPARISON, Facts, fits_budget, planned_experiments, programme_usd
+from app.rules.facts import Facts, fits_budget, planned_experiments
+from app.rules.pricing import COMPARISON, programme_usd
 from app.rules.thresholds import Thresholds
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from app.cost_model.catalogue import ModelSpec
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.engine import Evaluation
-from app.rules.facts import Facts, MethodFacts, test_set_size
+from app.rules.facts import Facts, MethodFacts
+from app.rules.pricing import test_set_size
 from app.rules.settings import TimelineRow, plan_settings
 
 
