@@ -241,3 +241,21 @@ def test_full_fine_tuning_pays_for_the_lora_comparison_first() -> None:
     assert richer.approach == Approach.full_fine_tuning
     assert richer.cost.training is not None
     assert richer.cost.training.total_usd == 109.94
+
+
+def test_a_tie_says_plainly_that_the_order_decided() -> None:
+    """When no rule separates the first two approaches, the summary and the confidence say
+    the tie went to the simpler approach, instead of quoting a rule that did not decide."""
+    answers = {
+        **BASE_ANSWERS,
+        "objective": "knowledge",
+        "domain_vocabulary": "general",
+        "output_consistency": "consistent_tone",
+        "data_freshness": "weekly",
+        "ml_capability": 4,
+        "latency_p99_ms": 250,
+    }
+    r = recommend(RecommendationRequest.model_validate({"answers": answers}))
+    assert r.confidence.margin == 0
+    assert "tie" in r.summary
+    assert "tie on points" in r.confidence.explanation

@@ -95,6 +95,11 @@ def _confidence(ev: Evaluation, unsure: tuple[str, ...]) -> Confidence:
     if ev.decided_by:  # a must of the policy decided, not the points
         level = 2
         explanation = f"{first} is required by the policy, whatever the points say."
+    elif second is not None and margin == 0:
+        explanation = (
+            f"{first} and {second.approach.label} tie on points; the tie goes to the simpler, "
+            "cheaper approach (try prompting and retrieval before training)."
+        )
     elif second is not None and margin is not None:
         explanation = f"{first} leads {second.approach.label} by {plural(margin, 'point')}."
     else:
@@ -193,6 +198,11 @@ def _deciding_reason(ev: Evaluation) -> str:
     if strongest.score > primary.score and blockers:
         return blockers[0].reason()
     second = ev.runner_up
+    if second is not None and ev.margin == 0:  # no rule separates them: the order did
+        return (
+            f"It ties with {second.approach.label} on points, and a tie goes to the simpler, "
+            "cheaper approach: try prompting and retrieval before training."
+        )
     if not ev.fired:
         return ""
     best = max(
