@@ -66,6 +66,22 @@ class AssessmentRow(Base):
     cost_model_version: Mapped[str] = mapped_column(String(64))
     prices_as_of: Mapped[str] = mapped_column(String(64))
 
+    @classmethod
+    def from_stored(cls, a: StoredAssessment) -> AssessmentRow:
+        return cls(
+            id=a.id,
+            title=a.title,
+            created_at=a.created_at,
+            answers=a.answers,
+            context=a.context,
+            unsure=list(a.unsure),
+            result=a.result_document,
+            input_hash=a.input_hash,
+            rules_version=a.rules_version,
+            cost_model_version=a.cost_model_version,
+            prices_as_of=a.prices_as_of,
+        )
+
     def to_stored(self) -> StoredAssessment:
         return StoredAssessment(
             id=self.id,
@@ -104,22 +120,16 @@ class SqlAssessmentStore:
         created_at: datetime | None = None,
         assessment_id: str | None = None,
     ) -> StoredAssessment:
-        row = AssessmentRow(
-            id=assessment_id or new_assessment_id(),
+        stored = StoredAssessment.of(
+            result,
+            assessment_id=assessment_id or new_assessment_id(),
             title=title,
             created_at=utc_seconds(created_at),
-            answers=result.answers.model_dump(mode="json"),
-            context=result.context.model_dump(mode="json"),
-            unsure=list(result.unsure),
-            result=result.model_dump(mode="json"),
-            input_hash=result.input_hash,
-            rules_version=result.rules_version,
-            cost_model_version=result.cost_model_version,
-            prices_as_of=result.prices_as_of,
         )
+        row = AssessmentRow.from_stored(stored)
         with self._sessions.begin() as session:
             session.add(row)
-        return row.to_stored()
+        return stored
 
     def get(self, assessment_id: str) -> StoredAssessment | None:
         with self._sessions() as session:

@@ -16,18 +16,9 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
-from app.questions import DomainVocabulary, OutputConsistency
-from app.rules.facts import Facts, fits_budget, planned_experiments
+from app.rules.facts import Facts, fits_budget, hard_task, planned_experiments
 from app.rules.pricing import COMPARISON, programme_usd
 from app.rules.thresholds import Thresholds
-
-
-def _hard(facts: Facts) -> bool:
-    a = facts.answers
-    return (
-        a.domain_vocabulary is DomainVocabulary.highly_specialised
-        and a.output_consistency is OutputConsistency.strict_format
-    )
 
 
 def _curve(
@@ -70,7 +61,7 @@ def most_examples_within(facts: Facts, method: Method, lowest: int, highest: int
     return _most_within(
         method,
         facts.model,
-        _hard(facts),
+        hard_task(facts.answers),
         ctx.tokens_per_example,
         ctx.tenants,
         ctx.gpu,

@@ -145,6 +145,15 @@ def choose_model(
     return model, True
 
 
+def hard_task(answers: Answers) -> bool:
+    """Highly specialised language and a strict format: the task the plan gives more
+    experiments (001's fintech example ran 30)."""
+    return (
+        answers.domain_vocabulary is DomainVocabulary.highly_specialised
+        and answers.output_consistency is OutputConsistency.strict_format
+    )
+
+
 def experiments_for(
     method: Method,
     answers: Answers,
@@ -154,8 +163,7 @@ def experiments_for(
     return planned_experiments(
         method,
         answers.labelled_examples,
-        hard_task=answers.domain_vocabulary is DomainVocabulary.highly_specialised
-        and answers.output_consistency is OutputConsistency.strict_format,
+        hard_task=hard_task(answers),
         params_b=model.params_b,
         thresholds=thresholds or load_rules().thresholds,
     )
