@@ -156,3 +156,13 @@ def test_api_docs_come_from_the_app_without_csp_violations(browser: Any, server:
     assert page.locator(".opblock").count() >= 8
     assert outside == []
     assert problems == [], problems
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, server: str) -> None:
+    """At 390 px the wide tables scroll inside their own box; the page itself never does."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    _walk(page, server, check_axe=False)
+    for url in (page.url, f"{server}/method"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    _no_axe_violations(page)
