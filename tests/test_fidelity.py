@@ -259,3 +259,40 @@ def test_a_tie_says_plainly_that_the_order_decided() -> None:
     assert r.confidence.margin == 0
     assert "tie" in r.summary
     assert "tie on points" in r.confidence.explanation
+
+
+def _over_budget(ev: Evaluation) -> set[Approach]:
+    return {a for f in ev.fired if f.rule.id == "over-budget" for a in f.fired.exclude}
+
+
+def _eligible(ev: Evaluation) -> set[Approach]:
+    return {s.approach for s in ev.standings if s.eligible}
+
+
+@MANY
+@given(answer_strategy, context_strategy, st.integers(1, 5_000_000))
+def test_more_examples_never_turn_fine_tuning_into_dont_fine_tune(
+    a: dict[str, Any], c: dict[str, Any], more: int
+) -> None:
+    """002: quantity matters less than quality. When the budget cannot train on every example
+    the plan curates a subset that fits it, so more data never makes fine-tuning impossible."""
+    ev = _evaluate(a, c)
+    if ev.primary not in FINE_TUNING:
+        return
+    more_examples = min(a["labelled_examples"] + more, 10_000_000)
+    richer = _evaluate({**a, "labelled_examples": more_examples}, c)
+    assert richer.primary in FINE_TUNING, [f.rule.id for f in richer.fired]
+
+
+@MANY
+@given(answer_strategy, context_strategy, st.floats(1.0001, 1000))
+def test_raising_the_budget_keeps_what_it_could_afford(
+    a: dict[str, Any], c: dict[str, Any], factor: float
+) -> None:
+    """A larger budget never makes a fine-tuning approach ineligible, and the answer moves only
+    to an approach the smaller budget could not pay for."""
+    ev = _evaluate(a, c)
+    richer = _evaluate({**a, "budget_usd": min(a["budget_usd"] * factor + 0.01, 1e8)}, c)
+    assert _eligible(ev) & set(FINE_TUNING) <= _eligible(richer)
+    if richer.primary is not ev.primary:
+        assert richer.primary in _over_budget(ev), (ev.primary, richer.primary)

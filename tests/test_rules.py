@@ -142,12 +142,18 @@ def programme_costs(
 EVIDENCE = {"quality_evidence": "lora_plateaued"}
 
 
+FEWEST = {"labelled_examples": 200}
+"""The fewest examples the rules fine-tune on (`min_examples`): no smaller curated subset
+exists, so a budget below a method's programme here leaves it out."""
+
+
 def budget_just_below_lora() -> dict[str, Any]:
-    return {"budget_usd": round(programme_costs(None, EVIDENCE)["lora"] * 0.99, 2)}
+    budget = round(programme_costs(FEWEST, EVIDENCE)["lora"] * 0.99, 2)
+    return {**FEWEST, "budget_usd": budget}
 
 
 def budget_below_every_method() -> dict[str, Any]:
-    return {"budget_usd": round(min(programme_costs().values()) * 0.5, 2)}
+    return {**FEWEST, "budget_usd": round(min(programme_costs(FEWEST).values()) * 0.5, 2)}
 
 
 def budget_for_the_cheapest_method() -> dict[str, Any]:
@@ -281,6 +287,34 @@ def check_thin(o: Outcome) -> None:
 def check_sweet_spot(o: Outcome) -> None:
     assert_shift(o, up=FINE_TUNING)
     assert o.reason().startswith("5,000 high-quality examples")
+
+
+def check_beyond_sweet_spot(o: Outcome) -> None:
+    assert_shift(o, up=FINE_TUNING)
+    assert o.reason().startswith("200,000 examples is more than the 1,000 to 100,000 sweet spot")
+    assert o.fired["approach"] == "lora"
+
+
+BIG_DATA_SMALL_BUDGET = {"labelled_examples": 2_000_000, "budget_usd": 10_000}
+"""Seed-style: 2M examples and a $10K budget; training LoRA on every example costs more."""
+
+
+def check_curates(o: Outcome) -> None:
+    lora = training(o.fired, "lora")
+    assert lora["curated"] is True
+    assert 200 <= lora["examples"] < 2_000_000
+    assert lora["total_usd"] <= 10_000
+    assert o.fired["approach"] == "lora"
+    text = warning_text(
+        "budget-curates-examples",
+        budget="$10,000",
+        examples="2,000,000",
+        curated=f"LoRA on {lora['examples']:,} of them",
+    )
+    assert any(w.startswith(text.split(": the plan trains")[0]) for w in o.fired["warnings"])
+    assert f"LoRA on {lora['examples']:,} of them" in o.reason()
+    assert not any("pays for training on part" in w for w in o.ablated["warnings"])
+    assert o.ablated["approach"] == "lora"
 
 
 def check_low_capability(o: Outcome) -> None:
@@ -583,6 +617,20 @@ CASES = [
     pytest.param("thin-examples", {"labelled_examples": 500}, {}, check_thin, id="thin-examples"),
     pytest.param("examples-sweet-spot", {}, {}, check_sweet_spot, id="examples-sweet-spot"),
     pytest.param(
+        "examples-beyond-sweet-spot",
+        {"labelled_examples": 200_000, "budget_usd": 1_000_000},
+        {},
+        check_beyond_sweet_spot,
+        id="examples-beyond-sweet-spot",
+    ),
+    pytest.param(
+        "budget-curates-examples",
+        BIG_DATA_SMALL_BUDGET,
+        {},
+        check_curates,
+        id="budget-curates-examples",
+    ),
+    pytest.param(
         "low-capability-no-self-run",
         {"ml_capability": 2},
         {},
@@ -801,6 +849,8 @@ CONTRASTS = [
         ("thin-examples", "1000", {"labelled_examples": 1000}, {}),
         ("examples-sweet-spot", "999", {"labelled_examples": 999}, {}),
         ("examples-sweet-spot", "100001", {"labelled_examples": 100_001}, {}),
+        ("examples-beyond-sweet-spot", "100000", {"labelled_examples": 100_000}, {}),
+        ("budget-curates-examples", "ample-budget", {"budget_usd": 1_000_000}, {}),
         ("low-capability-no-self-run", "capability-3", {"ml_capability": 3}, {}),
         ("full-needs-capable-team", "capability-4", {}, {}),
         ("full-needs-capable-team", "capability-2", {"ml_capability": 2}, {}),

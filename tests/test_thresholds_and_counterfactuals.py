@@ -71,7 +71,7 @@ def test_a_modified_catalogue_moves_decision_counterfactual_and_reason_together(
     assert upward[0].change == (("labelled_examples", 300),)
     assert upward[0].band is not None
     assert upward[0].band[0] == 300
-    assert upward[0].sentence.startswith("With between 300 and ")
+    assert upward[0].sentence.startswith("With at least 300 labelled examples")
 
 
 def test_every_threshold_has_a_unit_and_a_source_and_fills_the_texts() -> None:

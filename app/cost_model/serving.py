@@ -165,6 +165,32 @@ def rag_monthly(reference: str, traffic: Traffic, refreshes_per_month: float) ->
     return Range.of(usd)
 
 
+def rag_build(
+    reference: str, traffic: Traffic, experiments: int, test_set: int, model: ModelSpec | None
+) -> Range:
+    """Building retrieval: embedding the corpus once, then a bounded search over its settings
+    (chunking, top-k, prompt), each scored on the locked test set like a fine-tuning
+    experiment (001: "a number of experiments (typically 10 to 30)"; 002: "Run the fine-tuned
+    model and the base model (or frontier API) on the same test set"). The scoring runs on the
+    reference API, or, with `model` (on-prem), at its hosted per-token price where a provider
+    sells it, a proxy for the GPU time on your own hardware."""
+    rag, emb = _rag(), embedding_usd_per_mtok()
+    scoring = Traffic(experiments * test_set, traffic.input_tokens, traffic.output_tokens)
+
+    def usd(band: Band) -> float:
+        corpus_key = {Band.low: "corpus_tokens_low", Band.high: "corpus_tokens_high"}
+        corpus = rag[corpus_key.get(band, "corpus_tokens")] * emb / 1e6
+        extra = retrieved_tokens(band)
+        with_context = Traffic(
+            scoring.monthly_requests, scoring.input_tokens + extra, scoring.output_tokens
+        )
+        hosted = None if model is None else hosted_monthly(model, with_context)
+        runs = api_monthly(reference, scoring, extra) if hosted is None else hosted
+        return corpus + runs.expected
+
+    return Range.of(usd)
+
+
 def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
     price = hosted_price(model.id, traffic.input_tokens, traffic.output_tokens)
     if price is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from app.cost_model.methods import Method
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, Facts, fits_budget
+from app.rules.cost_curve import fits_budget
+from app.rules.facts import METHODS, Facts, fewest_examples
 from app.rules.pricing import test_set_size
 from app.rules.registry import Fired, rule
 from app.rules.settings import plan_settings
@@ -83,9 +84,34 @@ def _oversized(f: Facts) -> Fired | None:
     return None
 
 
+@rule("budget-curates-examples", "labelled_examples", "budget_usd", *METHODS)
+def _curates(f: Facts) -> Fired | None:
+    """The budget pays for training LoRA or QLoRA on part of the data only (facts.CURATES)."""
+    curated = [
+        m
+        for m in f.methods
+        if f.curated(m.method) and fits_budget(m.programme_usd, f.answers.budget_usd)
+    ]
+    if not curated:
+        return None
+    return Fired(
+        later=lambda: {
+            "budget": usd(f.answers.budget_usd),
+            "examples": f"{f.answers.labelled_examples:,}",
+            "curated": " and ".join(
+                f"{Approach(m.method.approach).label} on {m.examples:,} of them" for m in curated
+            ),
+        }
+    )
+
+
 @rule("no-method-within-budget", "budget_usd", *METHODS)
 def _no_method(f: Facts) -> Fired | None:
-    cheapest = min(m.programme_usd for m in f.methods)
+    """Not even each method's smallest plan fits (a curated subset of `min_examples` for LoRA
+    and QLoRA): the cheapest of those is what the budget must reach."""
+    n = f.answers.labelled_examples
+    smallest = [f.shape(m).cost(fewest_examples(m, n, f.thresholds)) for m in Method]
+    cheapest = min(smallest)
     if fits_budget(cheapest, f.answers.budget_usd):
         return None
     return Fired({"budget": usd(f.answers.budget_usd), "cheapest": usd(cheapest)})

@@ -12,7 +12,8 @@ from app.questions import DataFreshness, DomainVocabulary, Objective, OutputCons
 from app.questions.models import QualityEvidence
 from app.rules import anti_patterns
 from app.rules.approaches import Approach
-from app.rules.facts import METHODS, MODEL, Facts, fits_budget
+from app.rules.cost_curve import fits_budget
+from app.rules.facts import METHODS, MODEL, Facts
 from app.rules.pricing import test_set_size
 from app.rules.registry import CONDITIONS, READS, Condition, Fired, rule, when
 from app.vocabulary.numbers import usd
@@ -104,6 +105,12 @@ def _thin(f: Facts) -> Fired | None:
 def _sweet_spot(f: Facts) -> Fired | None:
     n, t = f.answers.labelled_examples, f.thresholds
     return when(t.comfortable_examples <= n <= t.sweet_spot_max_examples, examples=f"{n:,}")
+
+
+@rule("examples-beyond-sweet-spot", "labelled_examples")
+def _beyond_sweet_spot(f: Facts) -> Fired | None:
+    n = f.answers.labelled_examples
+    return when(n > f.thresholds.sweet_spot_max_examples, examples=f"{n:,}")
 
 
 @rule("low-capability-no-self-run", "ml_capability")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band
-from app.cost_model.prices import embedding_usd_per_mtok, live_prices, price_data
+from app.cost_model.prices import live_prices, price_data
 from app.cost_model.ranges import Range
 from app.cost_model.series import (
     REFRESHES_PER_MONTH,
@@ -28,12 +28,15 @@ from app.cost_model.serving import (
     Traffic,
     api_monthly,
     fine_tuned_monthly,
+    rag_build,
     rag_monthly,
     retrieved_tokens,
 )
 from app.questions import Context
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.facts import Facts
+from app.rules.pricing import test_set_size
+from app.rules.settings import plan_settings
 
 SERIES_NAMES = {
     Approach.dont_fine_tune: "api",
@@ -113,8 +116,11 @@ def _build(facts: Facts, approach: Approach) -> Range:
     if method is not None:
         return method.programme_range  # full fine-tuning's includes the LoRA comparison
     if approach is Approach.rag:
-        corpus = float(price_data()["rag"]["corpus_tokens"])  # type: ignore[index]
-        return Range.exact(corpus * embedding_usd_per_mtok() / 1e6)
+        ctx = facts.context
+        experiments = plan_settings().experiments["standard"]
+        test_set = test_set_size(facts.answers.labelled_examples)
+        own_model = facts.model if ctx.on_prem_required else None
+        return rag_build(ctx.reference_api_model, _traffic(ctx), experiments, test_set, own_model)
     return Range.exact(0.0)
 
 

@@ -1,98 +1,102 @@
-"""Where a method's programme cost crosses the budget as the number of examples grows.
+"""A method's programme cost as a function of the examples it trains on, and the most the
+budget pays for.
 
-The budget rule (policy 6) excludes a method whose programme costs more than the budget, and
-that cost never falls as examples grow: more tokens per run, more experiments once the data is
-past the thin-data line, a larger locked test set to score (and full fine-tuning's programme
-adds LoRA's, which grows the same way). So for each method there is one
-largest example count the budget pays for, and the counterfactual search needs only that
-number, not a sweep of the engine. It is found on the cost model's own lines (the facts'
-arithmetic) by interpolation checked by bisection, and cached on what it depends on.
+The budget rule (policy 6) compares a method's programme with the budget, and that cost never
+falls as the training set grows: more tokens per run, more experiments once the data is past
+the thin-data line, a larger locked test set to score (and full fine-tuning's programme adds
+LoRA's, which grows the same way). So for each method there is one largest training set the
+budget pays for. The facts use it to plan a curated subset when the budget cannot train on
+every example (002: "Quantity matters less than quality — 500 excellent examples consistently
+outperforms 2,000 mediocre ones"), so more data never makes fine-tuning unaffordable; the
+counterfactual search uses it to find where the plan changes. It is found on the cost model's
+own lines (pricing.py) by interpolation checked by bisection, and cached on what it depends on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
-from app.rules.facts import Facts, fits_budget, hard_task, planned_experiments
 from app.rules.pricing import COMPARISON, programme_usd
+from app.rules.settings import plan_settings
 from app.rules.thresholds import Thresholds
 
 
-def _curve(
-    method: Method,
-    model: ModelSpec,
-    hard: bool,
-    tokens_per_example: int,
-    tenants: int,
-    gpu: str | None,
-    thresholds: Thresholds,
-) -> Callable[[int], float]:
-    def cost(examples: int) -> float:
-        def experiments(m: Method) -> int:
-            return planned_experiments(
-                m, examples, hard_task=hard, params_b=model.params_b, thresholds=thresholds
-            )
+def fits_budget(cost_usd: float, budget_usd: float) -> bool:
+    """Whether a cost is within the budget at the cents a reader sees (policy 6): a programme
+    shown as $57.44 fits a budget of $57.44, whatever its fractions of a cent."""
+    return round(cost_usd, 2) <= round(budget_usd, 2)
 
-        first = COMPARISON.get(method)
-        return programme_usd(
+
+def planned_experiments(
+    method: Method, examples: int, *, hard_task: bool, params_b: float, thresholds: Thresholds
+) -> int:
+    """Fewer where there is little to tune or each run is expensive (full fine-tuning, or a
+    model of the 70B class: 001's "70B model, 50K examples, hard task" row budgets
+    $2,000 to $8,000, the standard count of runs), more for hard tasks on smaller models."""
+    exp = plan_settings().experiments
+    if method is Method.full:
+        n = exp["full_fine_tuning"]
+    elif examples < thresholds.comfortable_examples:
+        n = exp["thin_data"]
+    elif hard_task and params_b < exp["expensive_model_min_params_b"]:
+        n = exp["hard_task"]
+    else:
+        n = exp["standard"]
+    return max(exp["min"], min(exp["max"], n))
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Everything a method's programme cost depends on besides the examples trained on."""
+
+    method: Method
+    model: ModelSpec
+    hard_task: bool
+    tokens_per_example: int
+    tenants: int
+    gpu: str | None
+    thresholds: Thresholds
+
+    def experiments(self, method: Method, examples: int) -> int:
+        return planned_experiments(
             method,
-            model,
             examples,
-            experiments(method),
-            0 if first is None else experiments(first),
-            tokens_per_example,
-            tenants,
-            gpu,
+            hard_task=self.hard_task,
+            params_b=self.model.params_b,
+            thresholds=self.thresholds,
         )
 
-    return cost
-
-
-def most_examples_within(facts: Facts, method: Method, lowest: int, highest: int) -> int | None:
-    """The largest example count in [lowest, highest] whose programme fits the budget, or None
-    when not even the lowest does.
-
-    It does not depend on the answer's own example count, so it is cached on what it does
-    depend on: a new dataset size under the same budget and context costs a lookup."""
-    ctx = facts.context
-    return _most_within(
-        method,
-        facts.model,
-        hard_task(facts.answers),
-        ctx.tokens_per_example,
-        ctx.tenants,
-        ctx.gpu,
-        facts.thresholds,
-        facts.answers.budget_usd,
-        lowest,
-        highest,
-    )
+    def cost(self, examples: int) -> float:
+        """The programme on `examples` (test set included), as the facts price it."""
+        first = COMPARISON.get(self.method)
+        return programme_usd(
+            self.method,
+            self.model,
+            examples,
+            self.experiments(self.method, examples),
+            0 if first is None else self.experiments(first, examples),
+            self.tokens_per_example,
+            self.tenants,
+            self.gpu,
+        )
 
 
 @lru_cache(maxsize=4096)
-def _most_within(  # the cache key: everything the answer depends on
-    method: Method,
-    model: ModelSpec,
-    hard: bool,
-    tokens_per_example: int,
-    tenants: int,
-    gpu: str | None,
-    thresholds: Thresholds,
-    budget: float,
-    lowest: int,
-    highest: int,
-) -> int | None:
-    cost = _curve(method, model, hard, tokens_per_example, tenants, gpu, thresholds)
-    high_usd = cost(highest)
+def most_within(shape: Shape, budget: float, lowest: int, highest: int) -> int | None:
+    """The largest example count in [lowest, highest] whose programme fits the budget, or None
+    when not even the lowest does. Cached: a new dataset size under the same budget and
+    context costs a lookup."""
+    high_usd = shape.cost(highest)
     if fits_budget(high_usd, budget):
         return highest
-    low_usd = cost(lowest)
+    low_usd = shape.cost(lowest)
     if not fits_budget(low_usd, budget):
         return None
-    return _last_within(cost, budget, (lowest, low_usd), (highest, high_usd))
+    return _last_within(shape.cost, budget, (lowest, low_usd), (highest, high_usd))
 
 
 def _last_within(

@@ -24,10 +24,10 @@ from app.cost_model.methods import Method
 from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import answer_bounds
 from app.rules.approaches import Approach
-from app.rules.cost_curve import most_examples_within
+from app.rules.cost_curve import most_within
 from app.rules.decision import Neighbourhood, decide
 from app.rules.engine import Evaluation
-from app.rules.facts import METHODS, Facts, build_facts
+from app.rules.facts import METHODS, Facts, build_facts, fewest_examples
 from app.vocabulary.changes import describe_band, describe_change
 
 ENUMS: dict[str, tuple[Any, ...]] = {
@@ -87,8 +87,9 @@ def _breaks(name: str, facts: Facts, lowest: float, highest: float) -> list[floa
             t.comfortable_examples,
             t.sweet_spot_max_examples + 1,
         ]
-        for method in Method:
-            last = most_examples_within(facts, method, int(lowest), int(highest))
+        budget = round(facts.answers.budget_usd, 2)
+        for method in Method:  # where training on every example stops fitting the budget
+            last = most_within(facts.shape(method), budget, int(lowest), int(highest))
             if last is not None:
                 points.append(last + 1)
     elif name == "latency_p99_ms":
@@ -96,8 +97,14 @@ def _breaks(name: str, facts: Facts, lowest: float, highest: float) -> list[floa
     elif name == "ml_capability":
         points = list(range(int(lowest) + 1, int(highest) + 1))
     else:
-        # A method fits from the budget that equals its programme cost at cents (fits_budget).
-        points = [round(m.programme_usd, 2) for m in facts.methods]
+        # A method fits from the budget that pays for its smallest plan (fewest_examples), and
+        # trains on every example from the budget that pays for that (fits_budget, at cents).
+        n = facts.answers.labelled_examples
+        points = [
+            round(facts.shape(m).cost(size), 2)
+            for m in Method
+            for size in {n, fewest_examples(m, n, t)}
+        ]
     return sorted({p for p in points if lowest < p <= highest})
 
 

@@ -32,11 +32,8 @@ from app.cost_model.training import (
 from app.questions import Answers, Context, DomainVocabulary, OutputConsistency
 from app.rules.approaches import Approach
 from app.rules.catalogue import RuleCatalogue, load_rules
-from app.rules.pricing import (
-    COMPARISON,
-    examples_per_run,
-    price,
-)
+from app.rules.cost_curve import Shape, fits_budget, most_within
+from app.rules.pricing import COMPARISON, examples_per_run, price
 from app.rules.settings import plan_settings
 from app.rules.thresholds import Thresholds
 
@@ -50,6 +47,9 @@ class MethodFacts:
     """
 
     method: Method
+    examples: int
+    """The examples the programme trains on, its locked test set included: all of them, or the
+    curated subset the budget pays for (`Facts.curated`)."""
     experiments: int
     request: TrainingRequest
     """The run as planned: on the context's GPU, or on the cheapest that holds it."""
@@ -98,9 +98,10 @@ class MethodFacts:
 METHOD_INDEX = {m: i for i, m in enumerate(Method)}
 MODEL = ("latency_p99_ms",)
 """The answers the proposed base model depends on: the latency target."""
-METHODS = ("labelled_examples", "domain_vocabulary", "output_consistency", *MODEL)
+METHODS = ("labelled_examples", "budget_usd", "domain_vocabulary", "output_consistency", *MODEL)
 """The answers the methods' facts (cost, GPU, fit) depend on: the examples (run size,
-experiments, test set), the task's difficulty (experiments) and the model."""
+experiments, test set), the budget (a curated subset when it cannot pay for them all), the
+task's difficulty (experiments) and the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,14 @@ class Facts:
 
     def method(self, method: Method) -> MethodFacts:
         return self.methods[METHOD_INDEX[method]]
+
+    def curated(self, method: Method) -> bool:
+        """Whether the method's programme trains on a curated subset the budget pays for."""
+        return self.method(method).examples < self.answers.labelled_examples
+
+    def shape(self, method: Method) -> Shape:
+        """What the method's programme cost depends on besides the examples trained on."""
+        return shape_of(method, self.answers, self.context, self.model, self.thresholds)
 
     def for_approach(self, approach: Approach) -> MethodFacts | None:
         method = approach.method
@@ -152,45 +161,6 @@ def hard_task(answers: Answers) -> bool:
         answers.domain_vocabulary is DomainVocabulary.highly_specialised
         and answers.output_consistency is OutputConsistency.strict_format
     )
-
-
-def experiments_for(
-    method: Method,
-    answers: Answers,
-    model: ModelSpec,
-    thresholds: Thresholds | None = None,
-) -> int:
-    return planned_experiments(
-        method,
-        answers.labelled_examples,
-        hard_task=hard_task(answers),
-        params_b=model.params_b,
-        thresholds=thresholds or load_rules().thresholds,
-    )
-
-
-def planned_experiments(
-    method: Method, examples: int, *, hard_task: bool, params_b: float, thresholds: Thresholds
-) -> int:
-    """Fewer where there is little to tune or each run is expensive (full fine-tuning, or a
-    model of the 70B class: 001's "70B model, 50K examples, hard task" row budgets
-    $2,000 to $8,000, the standard count of runs), more for hard tasks on smaller models."""
-    exp = plan_settings().experiments
-    if method is Method.full:
-        n = exp["full_fine_tuning"]
-    elif examples < thresholds.comfortable_examples:
-        n = exp["thin_data"]
-    elif hard_task and params_b < exp["expensive_model_min_params_b"]:
-        n = exp["hard_task"]
-    else:
-        n = exp["standard"]
-    return max(exp["min"], min(exp["max"], n))
-
-
-def fits_budget(cost_usd: float, budget_usd: float) -> bool:
-    """Whether a cost is within the budget at the cents a reader sees (policy 6): a programme
-    shown as $57.44 fits a budget of $57.44, whatever its fractions of a cent."""
-    return round(cost_usd, 2) <= round(budget_usd, 2)
 
 
 @lru_cache(maxsize=8192)
@@ -231,6 +201,7 @@ def method_facts(  # the cache key: everything a method's facts depend on
     same = p.chosen is p.cheapest
     return MethodFacts(
         method=method,
+        examples=examples,
         experiments=experiments,
         request=cheapest_request if same else planned(p.chosen),
         programme_usd=p.programme_usd if comparison is None else before + p.programme_usd,
@@ -247,6 +218,44 @@ def method_facts(  # the cache key: everything a method's facts depend on
     )
 
 
+def shape_of(
+    method: Method, answers: Answers, context: Context, model: ModelSpec, thresholds: Thresholds
+) -> Shape:
+    return Shape(
+        method,
+        model,
+        hard_task(answers),
+        context.tokens_per_example,
+        context.tenants,
+        context.gpu,
+        thresholds,
+    )
+
+
+CURATES = frozenset({Method.lora, Method.qlora})
+"""The methods planned on a curated subset when the budget cannot pay for every example. Not
+full fine-tuning: 001 accepts it only "if cost isn't the binding constraint"."""
+
+
+def fewest_examples(method: Method, examples: int, thresholds: Thresholds) -> int:
+    """The smallest training set the method's plan may use: the fewest examples the rules
+    fine-tune on (`min_examples`) for a method that curates, else every example."""
+    return min(examples, thresholds.min_examples) if method in CURATES else examples
+
+
+def planned_examples(shape: Shape, examples: int, budget: float) -> int:
+    """All the examples when the budget pays for training on them, else the most it pays for
+    down to `fewest_examples`: a curated subset, the best examples first (002: "Quantity
+    matters less than quality — 500 excellent examples consistently outperforms 2,000 mediocre
+    ones"; 004: "data curation is where 80 percent of the quality comes from"). More data or
+    more budget never shrinks the set the budget pays for, so neither can make LoRA or QLoRA
+    unaffordable (policy 6)."""
+    floor = fewest_examples(shape.method, examples, shape.thresholds)
+    if examples <= floor or fits_budget(shape.cost(examples), budget):
+        return examples
+    return most_within(shape, round(budget, 2), floor, examples - 1) or examples
+
+
 def build_facts(
     answers: Answers,
     context: Context,
@@ -259,18 +268,21 @@ def build_facts(
     cat = catalogue or load_rules()
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
-    experiments = {m: experiments_for(m, answers, model, t) for m in Method}
-    methods = tuple(
-        method_facts(
-            m,
-            model,
-            answers.labelled_examples,
-            experiments[m],
-            context.tokens_per_example,
-            context.tenants,
-            context.gpu,
-            experiments[first] if (first := COMPARISON.get(m)) is not None else 0,
+    methods = []
+    for m in Method:
+        shape = shape_of(m, answers, context, model, t)
+        n = planned_examples(shape, answers.labelled_examples, answers.budget_usd)
+        first = COMPARISON.get(m)
+        methods.append(
+            method_facts(
+                m,
+                model,
+                n,
+                shape.experiments(m, n),
+                context.tokens_per_example,
+                context.tenants,
+                context.gpu,
+                0 if first is None else shape.experiments(first, n),
+            )
         )
-        for m in Method
-    )
-    return Facts(answers, context, model, proposed, methods, cat)
+    return Facts(answers, context, model, proposed, tuple(methods), cat)

@@ -68,7 +68,9 @@ def make_plan(ev: Evaluation) -> Plan:
     strategy = None
     if tuning is not None:
         strategy = "per_tenant" if facts.per_tenant else "single"
-    test_set = test_set_size(facts.answers.labelled_examples)
+    # The test set is carved out of the examples the programme trains on (a curated subset
+    # when the budget pays for no more), as the cost model prices its evaluation.
+    test_set = test_set_size(facts.answers.labelled_examples if method is None else method.examples)
     return Plan(
         approach=ev.primary,
         fine_tuning=tuning,

@@ -145,6 +145,14 @@ class TrainingSummary(Result):
     gpu_hours_per_experiment: float = Field(description="GPU-hours, all GPUs of one run")
     per_experiment_usd: Usd
     per_experiment_usd_range: UsdRange
+    examples: int = Field(
+        description="the examples the programme trains on, its locked test set included: every "
+        "labelled example, or (LoRA and QLoRA) the curated subset the budget pays for"
+    )
+    curated: bool = Field(
+        description="true when the budget cannot pay for training on every example and the "
+        "programme trains on a curated subset (002: 'Quantity matters less than quality')"
+    )
     experiments: int = Field(description="bounded experiments in the search")
     tenant_runs: int = Field(description="one final run for each further tenant's adapter")
     runs: int = Field(description="experiments plus tenant runs")

@@ -24,7 +24,7 @@ from app.rules.result import (
 from app.vocabulary import words
 
 
-def training_summary(m: MethodFacts) -> TrainingSummary:
+def training_summary(m: MethodFacts, labelled_examples: int) -> TrainingSummary:
     """A method's programme as a reader sees it: `total_usd` is the figure the budget rule
     compared (`programme_usd`, with full fine-tuning's LoRA comparison), to the cent."""
     est, experiments = m.estimate, m.experiments
@@ -40,6 +40,8 @@ def training_summary(m: MethodFacts) -> TrainingSummary:
         gpu_hours_per_experiment=round(est.gpu_hours_per_experiment.expected, 2),
         per_experiment_usd=round(est.per_experiment_usd.expected, 2),
         per_experiment_usd_range=UsdRange.of(est.per_experiment_usd),
+        examples=m.examples,
+        curated=m.examples < labelled_examples,
         experiments=experiments,
         tenant_runs=est.request.tenant_runs,
         runs=est.runs,
@@ -111,7 +113,7 @@ def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> 
 def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     facts = ev.facts
     by_method = {
-        a.value: training_summary(m)
+        a.value: training_summary(m, facts.answers.labelled_examples)
         for a in FINE_TUNING
         if (m := facts.for_approach(a)) is not None
     }

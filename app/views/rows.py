@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.questions import Context
-from app.rules.result import Recommendation
+from app.rules.result import Recommendation, TrainingSummary
 from app.vocabulary import numbers, words
 
 
@@ -62,6 +62,8 @@ def plan_rows(r: Recommendation) -> tuple[Row, ...]:
         rows.append(Row("Method", words.approach(plan.fine_tuning_approach.value)))
     if plan.adapter_strategy:
         rows.append(Row("Adapters", words.ADAPTERS[plan.adapter_strategy]))
+    if (t := r.cost.training) is not None:
+        rows.append(training_data_row(t, r.answers.labelled_examples))
     if plan.experiments:
         each = numbers.usd(plan.per_experiment_usd)
         rows.append(Row("Experiments", f"{plan.experiments} bounded runs, about {each} each"))
@@ -70,6 +72,18 @@ def plan_rows(r: Recommendation) -> tuple[Row, ...]:
         rows.append(Row("Timeline", f"{low} to {high} weeks", plan.timeline_basis or ""))
     rows.append(Row("Locked test set", numbers.plural(plan.test_set_examples, "held-out example")))
     return tuple(rows)
+
+
+def training_data_row(t: TrainingSummary, labelled_examples: int) -> Row:
+    """What the programme trains on: every example, or the curated subset the budget pays for."""
+    if not t.curated:
+        return Row("Training data", f"All {numbers.plural(labelled_examples, 'labelled example')}")
+    return Row(
+        "Training data",
+        f"A curated {numbers.count(t.examples)} of your {numbers.count(labelled_examples)} "
+        "examples, the best first",
+        "the budget pays for no more",
+    )
 
 
 def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
