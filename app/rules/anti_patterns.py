@@ -9,8 +9,8 @@ from __future__ import annotations
 from app.cost_model.methods import Method
 from app.questions.models import QualityEvidence
 from app.rules.approaches import Approach
-from app.rules.cost_curve import fits_budget
-from app.rules.facts import METHODS, Facts, fewest_examples
+from app.rules.cost_curve import fewest_examples, fits_budget
+from app.rules.facts import METHODS, Facts
 from app.rules.pricing import test_set_size
 from app.rules.registry import Fired, rule
 from app.rules.settings import plan_settings

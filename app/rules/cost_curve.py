@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
+from app.questions.models import answer_bounds
 from app.rules.pricing import COMPARISON, programme_usd
 from app.rules.settings import plan_settings
 from app.rules.thresholds import Thresholds
@@ -83,6 +84,35 @@ class Shape:
             self.tenants,
             self.gpu,
         )
+
+
+MOST_EXAMPLES = int(answer_bounds("labelled_examples")[1])
+
+CURATES = frozenset({Method.lora, Method.qlora})
+"""The methods planned on a curated subset when the budget cannot pay for every example. Not
+full fine-tuning: 001 accepts it only "if cost isn't the binding constraint"."""
+
+
+def fewest_examples(method: Method, examples: int, thresholds: Thresholds) -> int:
+    """The smallest training set the method's plan may use: the fewest examples the rules
+    fine-tune on (`min_examples`) for a method that curates, else every example."""
+    return min(examples, thresholds.min_examples) if method in CURATES else examples
+
+
+def planned_examples(shape: Shape, examples: int, budget: float, cost: float) -> int:
+    """All the examples when the budget pays for training on them (`cost`, the programme on
+    every example), else the most it pays for down to `fewest_examples`: a curated subset,
+    the best examples first (002: "Quantity matters less than quality — 500 excellent
+    examples consistently outperforms 2,000 mediocre ones"; 004: "data curation is where 80
+    percent of the quality comes from"). More data or more budget never shrinks the set the
+    budget pays for, so neither can make LoRA or QLoRA unaffordable (policy 6)."""
+    floor = fewest_examples(shape.method, examples, shape.thresholds)
+    if examples <= floor or fits_budget(cost, budget):
+        return examples
+    # The cost only grows with the examples, so the most that fit below `examples` is the most
+    # that fit at all (fewer, since `examples` does not): one search per shape and budget.
+    most = most_within(shape, round(budget, 2), floor, MOST_EXAMPLES)
+    return examples if most is None else min(most, examples - 1)
 
 
 @lru_cache(maxsize=4096)

@@ -24,10 +24,10 @@ from app.cost_model.methods import Method
 from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import answer_bounds
 from app.rules.approaches import Approach
-from app.rules.cost_curve import most_within
+from app.rules.cost_curve import fewest_examples, most_within
 from app.rules.decision import Neighbourhood, decide
 from app.rules.engine import Evaluation
-from app.rules.facts import METHODS, Facts, build_facts, fewest_examples
+from app.rules.facts import METHODS, Facts, build_facts, with_budget
 from app.vocabulary.changes import describe_band, describe_change
 
 ENUMS: dict[str, tuple[Any, ...]] = {
@@ -39,6 +39,7 @@ ENUMS: dict[str, tuple[Any, ...]] = {
 NUMBERS = ("labelled_examples", "latency_p99_ms", "ml_capability", "budget_usd")
 ORDER = tuple(Answers.model_fields)
 CENT = 0.01
+BUDGET_ONLY = frozenset({"budget_usd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ def _primary_of(ev: Evaluation) -> Primary:
         answers = facts.answers.model_copy(update=change)
         if names.isdisjoint(METHODS):  # the model and the methods' costs stay as they are
             changed = replace(facts, answers=answers)
+        elif names == BUDGET_ONLY:  # the methods trained on every example that fit stay
+            changed = with_budget(facts, answers)
         else:  # a probe moves a value the methods depend on: build them for it
             changed = build_facts(answers, facts.context, facts.catalogue)
         return around[names].primary(changed)

@@ -32,7 +32,7 @@ from app.cost_model.training import (
 from app.questions import Answers, Context, DomainVocabulary, OutputConsistency
 from app.rules.approaches import Approach
 from app.rules.catalogue import RuleCatalogue, load_rules
-from app.rules.cost_curve import Shape, fits_budget, most_within
+from app.rules.cost_curve import Shape, planned_examples
 from app.rules.pricing import COMPARISON, examples_per_run, price
 from app.rules.settings import plan_settings
 from app.rules.thresholds import Thresholds
@@ -232,28 +232,19 @@ def shape_of(
     )
 
 
-CURATES = frozenset({Method.lora, Method.qlora})
-"""The methods planned on a curated subset when the budget cannot pay for every example. Not
-full fine-tuning: 001 accepts it only "if cost isn't the binding constraint"."""
-
-
-def fewest_examples(method: Method, examples: int, thresholds: Thresholds) -> int:
-    """The smallest training set the method's plan may use: the fewest examples the rules
-    fine-tune on (`min_examples`) for a method that curates, else every example."""
-    return min(examples, thresholds.min_examples) if method in CURATES else examples
-
-
-def planned_examples(shape: Shape, examples: int, budget: float) -> int:
-    """All the examples when the budget pays for training on them, else the most it pays for
-    down to `fewest_examples`: a curated subset, the best examples first (002: "Quantity
-    matters less than quality — 500 excellent examples consistently outperforms 2,000 mediocre
-    ones"; 004: "data curation is where 80 percent of the quality comes from"). More data or
-    more budget never shrinks the set the budget pays for, so neither can make LoRA or QLoRA
-    unaffordable (policy 6)."""
-    floor = fewest_examples(shape.method, examples, shape.thresholds)
-    if examples <= floor or fits_budget(shape.cost(examples), budget):
-        return examples
-    return most_within(shape, round(budget, 2), floor, examples - 1) or examples
+def _method_facts(shape: Shape, examples: int) -> MethodFacts:
+    """The method's facts trained on `examples`, with the experiments planned for that many."""
+    first = COMPARISON.get(shape.method)
+    return method_facts(
+        shape.method,
+        shape.model,
+        examples,
+        shape.experiments(shape.method, examples),
+        shape.tokens_per_example,
+        shape.tenants,
+        shape.gpu,
+        0 if first is None else shape.experiments(first, examples),
+    )
 
 
 def build_facts(
@@ -268,21 +259,23 @@ def build_facts(
     cat = catalogue or load_rules()
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
-    methods = []
-    for m in Method:
-        shape = shape_of(m, answers, context, model, t)
-        n = planned_examples(shape, answers.labelled_examples, answers.budget_usd)
-        first = COMPARISON.get(m)
-        methods.append(
-            method_facts(
-                m,
-                model,
-                n,
-                shape.experiments(m, n),
-                context.tokens_per_example,
-                context.tenants,
-                context.gpu,
-                0 if first is None else shape.experiments(first, n),
-            )
-        )
-    return Facts(answers, context, model, proposed, tuple(methods), cat)
+    methods = tuple(
+        _planned(shape_of(m, answers, context, model, t), answers, None) for m in Method
+    )
+    return Facts(answers, context, model, proposed, methods, cat)
+
+
+def with_budget(facts: Facts, answers: Answers) -> Facts:
+    """The facts with only the budget changed: a method trained on every example whose
+    programme still fits keeps its facts; the others are planned anew."""
+    methods = tuple(_planned(facts.shape(m.method), answers, m) for m in facts.methods)
+    return replace(facts, answers=answers, methods=methods)
+
+
+def _planned(shape: Shape, answers: Answers, known: MethodFacts | None) -> MethodFacts:
+    """The method's facts on every example, or on the curated subset the budget pays for;
+    `known`, the facts on every example under another budget, is reused when it fits."""
+    n, budget = answers.labelled_examples, answers.budget_usd
+    every = known if known is not None and known.examples == n else _method_facts(shape, n)
+    planned = planned_examples(shape, n, budget, every.programme_usd)
+    return every if planned == n else _method_facts(shape, planned)
