@@ -50,11 +50,20 @@ def test_series_cover_the_horizon_for_every_approach() -> None:
     body = {**LOGISTICS, "context": {**LOGISTICS["context"], "horizon_months": 36}}
     result = recommend(RecommendationRequest.model_validate(body))
     series = result.cost.series
-    assert {s.approach for s in series} == {"api", "rag", "lora", "qlora", "full_fine_tuning"}
+    lines = {"api", "base", "rag", "lora", "qlora", "full_fine_tuning"}
+    assert {s.approach for s in series} == lines
     assert all(len(s.cumulative_usd) == 36 for s in series)
 
 
 def test_on_prem_serves_every_approach_on_own_gpus() -> None:
     body = {**LOGISTICS, "context": {**LOGISTICS["context"], "on_prem_required": True}}
-    plans = recommend(RecommendationRequest.model_validate(body)).cost.serving_plans
-    assert all(plan.kind == "self_host" for plan in plans.values())
+    cost = recommend(RecommendationRequest.model_validate(body)).cost
+    # Every option runs on your own GPUs; the frontier API stays in the data, priced for
+    # comparison, but ruled out: no external API may be used.
+    assert all(p.kind == "self_host" for line, p in cost.serving_plans.items() if line != "api")
+    api = next(o for o in cost.options if o.line == "api")
+    assert not api.eligible
+    assert api.why_not is not None
+    assert "no external API" in api.why_not
+    assert cost.status_quo == "base"
+    assert all(x.approach != "api" for x in cost.crossovers)

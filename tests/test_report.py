@@ -101,6 +101,10 @@ def test_sections_recommendation_hash_and_versions_are_in_the_text(report: Rende
         assert version in report.text
     assert "QLoRA beats API at month 1" in report.text
     assert "12 November 2026, 09:30 UTC" in report.text
+    payback = a.result.cost.payback
+    assert payback is not None
+    assert payback.month is not None
+    assert squeeze(payback.sentence) in flat  # build cost, payback month and saving, in words
 
 
 def test_every_answer_is_in_the_appendix_with_its_question(report: Rendered) -> None:
@@ -151,6 +155,7 @@ def test_chart_model_and_svg_agree() -> None:
     doc = model.model_dump(mode="json")
     assert [t["approach"] for t in doc["traces"]] == [
         "api",
+        "base",
         "rag",
         "lora",
         "qlora",

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from genai_prices import UpdatePrices, Usage, calc_price
 
 from app.cost_model.catalogue import read_data
+from app.cost_model.ranges import Range
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +135,14 @@ def hosted_price(model_id: str, input_tokens: int, output_tokens: int) -> ApiPri
         return None
     provider, model_ref = ref
     return _price(str(model_ref), str(provider), input_tokens, output_tokens)
+
+
+def fine_tuned_premium() -> Range:
+    """What a provider adds to its base per-token price for a fine-tuned model, as a fraction:
+    low, expected and high (prices.toml `[hosted_fine_tuned]`, with their sources)."""
+    section = _section("hosted_fine_tuned")
+    return Range(
+        float(section["premium_low"]),  # type: ignore[arg-type]
+        float(section["premium"]),  # type: ignore[arg-type]
+        float(section["premium_high"]),  # type: ignore[arg-type]
+    )

@@ -16,7 +16,13 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band, hourly_usd, load_constants
-from app.cost_model.prices import api_price, embedding_usd_per_mtok, hosted_price, price_data
+from app.cost_model.prices import (
+    api_price,
+    embedding_usd_per_mtok,
+    fine_tuned_premium,
+    hosted_price,
+    price_data,
+)
 from app.cost_model.ranges import Range
 
 TENSOR_PARALLEL = (1, 2, 4, 8, 16, 32, 64)
@@ -147,20 +153,28 @@ def api_monthly(reference: str, traffic: Traffic, extra_input: int = 0) -> Range
 
 
 def rag_monthly(reference: str, traffic: Traffic, refreshes_per_month: float) -> Range:
+    """Retrieval in front of the reference API: longer prompts, plus the retrieval overhead."""
+
+    def usd(band: Band) -> float:
+        return api_monthly(reference, traffic, retrieved_tokens(band)).expected
+
+    return Range.of(usd) + retrieval_overhead(traffic, refreshes_per_month)
+
+
+def retrieval_overhead(traffic: Traffic, refreshes_per_month: float) -> Range:
+    """What retrieval costs a month besides the model: embedding each query, re-embedding the
+    corpus at each refresh, and the vector store."""
     rag = _rag()
     emb = embedding_usd_per_mtok()
 
     def usd(band: Band) -> float:
-        extra = retrieved_tokens(band)
-        api = api_monthly(reference, traffic, extra).expected
         queries = traffic.monthly_requests * traffic.input_tokens * emb / 1e6
         corpus = rag["corpus_tokens"] * refreshes_per_month * emb / 1e6
         store_key = {
             Band.low: "vector_store_usd_month_low",
             Band.high: "vector_store_usd_month_high",
         }
-        store = rag[store_key.get(band, "vector_store_usd_month")]
-        return api + queries + corpus + store
+        return queries + corpus + rag[store_key.get(band, "vector_store_usd_month")]
 
     return Range.of(usd)
 
@@ -195,8 +209,6 @@ def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
     price = hosted_price(model.id, traffic.input_tokens, traffic.output_tokens)
     if price is None:
         return None
-    section = price_data()["hosted_fine_tuned"]
-    assert isinstance(section, dict)
     base = (
         (
             traffic.input_tokens * price.input_usd_per_mtok
@@ -205,11 +217,8 @@ def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
         / 1e6
         * traffic.monthly_requests
     )
-    return Range(
-        base * (1 + float(section["premium_low"])),
-        base * (1 + float(section["premium"])),
-        base * (1 + float(section["premium_high"])),
-    )
+    premium = fine_tuned_premium()
+    return Range(base * (1 + premium.low), base * (1 + premium.expected), base * (1 + premium.high))
 
 
 def fine_tuned_monthly(

@@ -48,6 +48,8 @@ class ReportContext:
     plan: tuple[Row, ...]
     training: tuple[TrainingRow, ...]
     serving: tuple[CostLineRow, ...]
+    payback: str
+    """The recommendation against the status quo: build cost, payback month, saving."""
     cost_assumptions: tuple[Row, ...]
     chart: Chart
     risks: tuple[str, ...]
@@ -98,12 +100,12 @@ def _risks(r: Recommendation) -> tuple[str, ...]:
             f"Training needs {training.gpu_count} GPUs with sharded memory "
             f"({numbers.gigabytes(training.peak_memory_gb)} at peak): plan for multi-GPU tooling."
         )
-    approach = r.approach
-    beats_api = any(c.approach == approach.value and c.versus == "api" for c in r.cost.crossovers)
-    if approach.fine_tunes and not beats_api:
+    approach, payback = r.approach, r.cost.payback
+    if approach.fine_tunes and payback is not None and payback.month is None:
+        versus = rows.line_labels(r)[payback.versus]
         risks.append(
             f"Over {r.cost.months} months {words.approach_in_sentence(approach.value)} does not "
-            "become cheaper than the reference API at the assumed traffic: the case rests on "
+            f"become cheaper than {versus} at the assumed traffic: the case rests on "
             "quality, latency or data control, not cost."
         )
     return tuple(risks)
@@ -132,6 +134,7 @@ def build_context(a: StoredAssessment) -> ReportContext:
         plan=rows.plan_rows(r),
         training=rows.training_rows(r),
         serving=rows.cost_line_rows(r),
+        payback=rows.payback_sentence(r),
         cost_assumptions=_cost_assumptions(r),
         chart=build_chart(r.cost),
         risks=_risks(r),

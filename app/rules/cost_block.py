@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import ModelSpec
-from app.cost_model.constants import Band
-from app.cost_model.prices import live_prices, price_data
+from app.cost_model.options import prompted_monthly, rag_on_model_monthly
+from app.cost_model.prices import live_prices
 from app.cost_model.ranges import Range
 from app.cost_model.series import (
     REFRESHES_PER_MONTH,
@@ -30,7 +29,6 @@ from app.cost_model.serving import (
     fine_tuned_monthly,
     rag_build,
     rag_monthly,
-    retrieved_tokens,
 )
 from app.questions import Context
 from app.rules.approaches import FINE_TUNING, Approach
@@ -45,6 +43,14 @@ SERIES_NAMES = {
     Approach.qlora: "qlora",
     Approach.full_fine_tuning: "full_fine_tuning",
 }
+"""Each approach's own line. Not fine-tuning has two: the status quo (`api`) and `base`."""
+
+LINE_APPROACH = {line: approach for approach, line in SERIES_NAMES.items()} | {
+    "base": Approach.dont_fine_tune
+}
+"""The approach each cost line stands for: the options a PM actually chooses between."""
+
+LINES = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +60,15 @@ class CostBlock:
     """How each line is served (API, hosted or self-hosted, with the plan), by line name."""
     series: tuple[Series, ...]
     crossovers: tuple[Crossover, ...]
+    """Every pair's crossover; the result keeps those among eligible options and the status
+    quo (summaries.py)."""
     months: int
+    status_quo: str
+    """The line the others are measured against: the reference API, or on-prem (where no
+    external API may be used) the open model prompted on your own hardware."""
+    rag_on_model: bool
+    """Retrieval runs on the plan's open model (on-prem, or the plan self-hosts), not on the
+    reference API: compared on the same model family as its alternative."""
 
 
 def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
@@ -65,16 +79,21 @@ def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
     )
 
 
-def _serving(facts: Facts, approach: Approach) -> ServingCost:
+def _serving(facts: Facts, line: str, rag_on_model: bool = False) -> ServingCost:
     serving_on = _serving_on.__wrapped__ if live_prices() else _serving_on  # prices may move
-    return serving_on(facts.model, facts.context, facts.answers.data_freshness.value, approach)
+    fresh = facts.answers.data_freshness.value
+    return serving_on(facts.model, facts.context, fresh, line, rag_on_model)
 
 
 @lru_cache(maxsize=2048)
-def _serving_on(model: ModelSpec, ctx: Context, freshness: str, approach: Approach) -> ServingCost:
-    """A line's serving cost: it depends on the model, the traffic and how often the data
-    changes, never on the answers that move most (examples, budget), so it is cached."""
+def _serving_on(
+    model: ModelSpec, ctx: Context, freshness: str, line: str, rag_on_model: bool
+) -> ServingCost:
+    """A line's serving cost, on the model it runs on: it depends on the model, the traffic
+    and how often the data changes, never on the answers that move most (examples, budget),
+    so it is cached."""
     on_prem = ctx.on_prem_required
+    approach = LINE_APPROACH[line]
     if approach in FINE_TUNING:
         full = approach is Approach.full_fine_tuning
         return fine_tuned_monthly(
@@ -84,34 +103,20 @@ def _serving_on(model: ModelSpec, ctx: Context, freshness: str, approach: Approa
             adapters=not full,
             copies=ctx.tenants if full else 1,
         )
-    if not on_prem:
-        if approach is Approach.rag:
-            monthly = rag_monthly(
-                ctx.reference_api_model, _traffic(ctx), REFRESHES_PER_MONTH[freshness]
-            )
-            return ServingCost("api", monthly, f"{ctx.reference_api_model} with retrieved context")
-        return ServingCost(
-            "api",
-            api_monthly(ctx.reference_api_model, _traffic(ctx)),
-            f"{ctx.reference_api_model} through its API",
-        )
-    # On-prem: no external API; the open base model is self-hosted, with longer prompts for RAG.
-    if ctx.base_model or ctx.model_size_b:
-        model = resolve_model(ctx.base_model, ctx.model_size_b)
-    extra = retrieved_tokens(Band.expected) if approach is Approach.rag else 0
-    own = fine_tuned_monthly(model, _traffic(ctx, extra), on_prem=True, adapters=False)
-    if approach is Approach.rag:
-        store = float(price_data()["rag"]["vector_store_usd_month"])  # type: ignore[index]
-        own = ServingCost(
-            own.approach,
-            own.monthly_usd + Range.exact(store),
-            own.how + " plus a vector store",
-            own.self_host,
-        )
-    return own
+    refreshes = REFRESHES_PER_MONTH[freshness]
+    if line == "base":
+        return prompted_monthly(model, _traffic(ctx), on_prem=on_prem)
+    if line == "rag" and rag_on_model:
+        return rag_on_model_monthly(model, _traffic(ctx), refreshes, on_prem=on_prem)
+    reference = ctx.reference_api_model
+    if line == "rag":
+        monthly = rag_monthly(reference, _traffic(ctx), refreshes)
+        return ServingCost("api", monthly, f"{reference} with retrieved context")
+    return ServingCost("api", api_monthly(reference, _traffic(ctx)), f"{reference} through its API")
 
 
-def _build(facts: Facts, approach: Approach) -> Range:
+def _build(facts: Facts, line: str, rag_on_model: bool) -> Range:
+    approach = LINE_APPROACH[line]
     method = facts.for_approach(approach)
     if method is not None:
         return method.programme_range  # full fine-tuning's includes the LoRA comparison
@@ -119,27 +124,49 @@ def _build(facts: Facts, approach: Approach) -> Range:
         ctx = facts.context
         experiments = plan_settings().experiments["standard"]
         test_set = test_set_size(facts.answers.labelled_examples)
-        own_model = facts.model if ctx.on_prem_required else None
+        own_model = facts.model if rag_on_model else None
         return rag_build(ctx.reference_api_model, _traffic(ctx), experiments, test_set, own_model)
     return Range.exact(0.0)
 
 
-def cost_block(facts: Facts) -> CostBlock:
+def rag_runs_on_model(facts: Facts, planned: Approach | None) -> bool:
+    """Retrieval is compared on the same model family as its alternative: the open model when
+    it must run on-prem or when the plan's fine-tuned model is self-hosted, else the API."""
+    if facts.context.on_prem_required:
+        return True
+    if planned is None:
+        return False
+    return _serving(facts, SERIES_NAMES[planned]).approach == "self_host"
+
+
+def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
+    """Every option's build, monthly cost, cumulative series and crossovers; `planned` is the
+    plan's fine-tuning approach, which decides the model retrieval is priced on."""
     freshness = facts.answers.data_freshness.value
+    rag_on_model = rag_runs_on_model(facts, planned)
     costs = []
     serving = {}
-    for approach, name in SERIES_NAMES.items():
-        serve = _serving(facts, approach)
-        build = _build(facts, approach)
+    for line in LINES:
+        serve = _serving(facts, line, rag_on_model)
+        build = _build(facts, line, rag_on_model)
         reserve = Range.exact(0.0)
-        method = facts.for_approach(approach)
+        method = facts.for_approach(LINE_APPROACH[line])
         if method is not None:
             runs = facts.context.tenants
             reserve = retraining_reserve_monthly(
                 build, method.estimate.per_experiment_usd.scale(runs), freshness
             )
-        costs.append(ApproachCost(name, build, serve.monthly_usd, reserve))
-        serving[name] = serve
+        costs.append(ApproachCost(line, build, serve.monthly_usd, reserve))
+        serving[line] = serve
     months = facts.context.horizon_months
     series = tuple(cumulative(c, months) for c in costs)
-    return CostBlock(tuple(costs), serving, series, tuple(crossovers(tuple(costs), series)), months)
+    status_quo = "base" if facts.context.on_prem_required else "api"
+    return CostBlock(
+        tuple(costs),
+        serving,
+        series,
+        tuple(crossovers(tuple(costs), series)),
+        months,
+        status_quo,
+        rag_on_model,
+    )

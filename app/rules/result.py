@@ -27,6 +27,7 @@ CostLine = Annotated[
     str,
     Field(
         description="a line of the cost comparison: `api` (the reference frontier API, no "
+        "fine-tuning: the status quo), `base` (the plan's open model prompted without "
         "fine-tuning), `rag`, `lora`, `qlora` or `full_fine_tuning`"
     ),
 ]
@@ -195,6 +196,41 @@ class ServingPlan(Result):
     requests_per_second_per_replica: float | None = None
 
 
+class CostOption(Result):
+    """One option a PM chooses between, priced end to end on the model it runs on."""
+
+    line: CostLine
+    approach: Approach = Field(description="the approach the option stands for")
+    label: str = Field(
+        description="the option named by what it is: model, method and how it is served"
+    )
+    runs_on: str = Field(description="the model it runs on, in words")
+    serving_kind: Literal["api", "hosted", "self_host"]
+    status_quo: bool = Field(description="the line the others are measured against")
+    recommended: bool = Field(description="the recommendation's own line")
+    eligible: bool = Field(description="no rule rules it out; only eligible options 'win'")
+    why_not: str | None = Field(description="why it is ruled out, for a person; null if eligible")
+    price_source: str = Field(description="where its monthly price comes from, for a person")
+
+
+class Payback(Result):
+    """The recommendation against the status quo over the chart's months."""
+
+    line: CostLine = Field(description="the recommendation's line")
+    versus: CostLine = Field(description="the status quo line")
+    build_usd: Usd = Field(description="one-off cost to build the recommendation")
+    month: int | None = Field(
+        description="the first month its cumulative cost is below the status quo's; null when "
+        "it does not pay back within `months` (or is the status quo itself)"
+    )
+    saving_usd: UsdRange = Field(
+        description="the status quo's cumulative cost minus the recommendation's at the last "
+        "month; negative when the recommendation costs more; the range from the constants' bands"
+    )
+    months: int
+    sentence: str = Field(description="the same, in one sentence")
+
+
 class Costs(Result):
     training: TrainingSummary | None = Field(description="the planned method's programme")
     training_by_method: dict[Literal["lora", "qlora", "full_fine_tuning"], TrainingSummary]
@@ -207,7 +243,15 @@ class Costs(Result):
     serving_plans: dict[CostLine, ServingPlan] = Field(description="the same, as data")
     months: int = Field(description="months on the chart")
     series: tuple[SeriesLine, ...]
-    crossovers: tuple[CrossoverPoint, ...]
+    crossovers: tuple[CrossoverPoint, ...] = Field(
+        description="where an eligible option's cumulative cost falls below another eligible "
+        "option's or the status quo's; ruled-out options never appear as the winner"
+    )
+    options: tuple[CostOption, ...] = Field(
+        (), description="every line as an option: its name, model, eligibility and price source"
+    )
+    status_quo: CostLine = Field("api", description="the line the others are measured against")
+    payback: Payback | None = Field(None, description="the recommendation against the status quo")
 
 
 class Recommendation(Result):

@@ -11,6 +11,7 @@ from app.rules.approaches import FINE_TUNING
 from app.rules.cost_block import CostBlock
 from app.rules.engine import Evaluation
 from app.rules.facts import MethodFacts
+from app.rules.options import meaningful_crossovers, options, payback
 from app.rules.plan import Plan as PlanValues
 from app.rules.result import (
     Costs,
@@ -112,6 +113,7 @@ def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> 
 
 def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     facts = ev.facts
+    found = options(ev, block)
     by_method = {
         a.value: training_summary(m, facts.answers.labelled_examples)
         for a in FINE_TUNING
@@ -136,7 +138,10 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
             for s in block.series
         ),
         crossovers=tuple(
-            CrossoverPoint(approach=c.approach, versus=c.versus, month=c.month)
-            for c in block.crossovers
+            CrossoverPoint(approach=a, versus=v, month=m)
+            for a, v, m in meaningful_crossovers(block, found)
         ),
+        options=found,
+        status_quo=block.status_quo,
+        payback=payback(ev, block, found),
     )

@@ -17,10 +17,11 @@ from app.rules.result import CostLine, Costs
 from app.vocabulary import words
 from app.vocabulary.numbers import usd, usd_compact
 
-SERIES_ORDER = ("api", "rag", "lora", "qlora", "full_fine_tuning")
+SERIES_ORDER = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning")
 
 COLOURS = {
     "api": "#0072B2",
+    "base": "#56B4E9",
     "rag": "#E69F00",
     "lora": "#009E73",
     "qlora": "#CC79A7",
@@ -32,6 +33,7 @@ OTHER_COLOUR = "#444444"
 Dash = Literal["solid", "dash", "dot", "dashdot"]
 DASHES: dict[str, Dash] = {
     "api": "solid",
+    "base": "dot",
     "rag": "dash",
     "lora": "solid",
     "qlora": "dot",
@@ -108,21 +110,31 @@ def crossover_label(approach: str, versus: str, month: int) -> str:
     return f"{short(approach, short=True)} beats {short(versus, short=True)} at month {month}"
 
 
+def _legend(cost: Costs) -> dict[str, str]:
+    """Each line as the option it is ("Llama 3.1 8B + LoRA, hosted"), marked when ruled out;
+    a result stored before options existed keeps the generic names."""
+    named = {o.line: o.label + ("" if o.eligible else " (ruled out)") for o in cost.options}
+    return {
+        s.approach: named.get(s.approach) or words.line(s.approach, short=True) for s in cost.series
+    }
+
+
 def build_chart(cost: Costs) -> Chart:
     """The chart of a result's cost block (series, months and crossovers)."""
     by_name = {s.approach: s for s in cost.series}
+    labels = _legend(cost)
     order = [a for a in SERIES_ORDER if a in by_name] + sorted(set(by_name) - set(SERIES_ORDER))
     months = tuple(range(1, cost.months + 1))
     traces = tuple(
         Trace(
             approach=a,
-            label=words.line(a, short=True),
+            label=labels[a],
             colour=COLOURS.get(a, OTHER_COLOUR),
             dash=DASHES.get(a, "solid"),
             x=months,
             y=by_name[a].cumulative_usd,
             hover=tuple(
-                f"{words.line(a, short=True)}: {usd(v)} by month {m}"
+                f"{labels[a]}: {usd(v)} by month {m}"
                 for m, v in zip(months, by_name[a].cumulative_usd, strict=True)
             ),
             band=Band(low=by_name[a].low_usd, high=by_name[a].high_usd),

@@ -9,7 +9,7 @@ reads exactly like a freshly loaded one.
 from __future__ import annotations
 
 from app.rules.result import Recommendation
-from app.views.rows import cost_line_rows, crossovers_sentence
+from app.views.rows import cost_line_rows, crossovers_sentence, payback_sentence
 from app.vocabulary import numbers, words
 
 
@@ -21,6 +21,7 @@ def bindings(r: Recommendation) -> dict[str, str]:
         "confidence.level": words.CONFIDENCE[r.confidence.level],
         "confidence.explanation": r.confidence.explanation,
         "crossovers": crossovers_sentence(r),
+        "payback": payback_sentence(r),
     }
     plan = r.plan
     if plan.gpu and plan.gpu_count:

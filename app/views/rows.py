@@ -41,6 +41,10 @@ class CostLineRow:
     name: str
     """The line's id, for the page's bindings; never printed."""
     label: str
+    """The option named by what it is ("Llama 3.1 8B + LoRA, hosted")."""
+    status: str
+    """"recommended", "status quo", "ruled out: <why>", or empty."""
+    price_source: str
     how: str
     build: str
     serving: str
@@ -112,12 +116,34 @@ def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
     )
 
 
+def line_labels(r: Recommendation) -> dict[str, str]:
+    """Each cost line's name as an option ("GPT-5.2 API"); a result stored before options
+    existed falls back to the line's generic name."""
+    named = {o.line: o.label for o in r.cost.options}
+    return {name: named.get(name) or words.line(name) for name in r.cost.monthly}
+
+
+def _status(r: Recommendation, name: str) -> str:
+    option = next((o for o in r.cost.options if o.line == name), None)
+    if option is None:
+        return ""
+    if option.recommended:
+        return "recommended"
+    if not option.eligible:
+        return f"ruled out: {option.why_not}"
+    return "status quo" if option.status_quo else ""
+
+
 def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
     c = r.cost
+    labels = line_labels(r)
+    sources = {o.line: o.price_source for o in c.options}
     return tuple(
         CostLineRow(
             name=name,
-            label=words.line(name),
+            label=labels[name],
+            status=_status(r, name),
+            price_source=sources.get(name, ""),
             how=c.serving[name],
             build=numbers.usd(c.build_usd[name]),
             serving=numbers.usd(c.monthly_serving[name]),
@@ -127,6 +153,10 @@ def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
         )
         for name, value in c.monthly.items()
     )
+
+
+def payback_sentence(r: Recommendation) -> str:
+    return r.cost.payback.sentence if r.cost.payback is not None else ""
 
 
 def answer_rows(r: Recommendation) -> tuple[Row, ...]:
@@ -171,9 +201,10 @@ def given_context_rows(r: Recommendation) -> tuple[Row, ...]:
 def crossovers_sentence(r: Recommendation) -> str:
     c = r.cost
     if not c.crossovers:
-        return f"No approach that costs more to build pays for itself within {c.months} months."
+        return f"No option you could choose becomes cheaper than another within {c.months} months."
+    labels = line_labels(r)
     parts = [
-        f"{words.line(x.approach)} becomes cheaper than {words.line(x.versus)} in month {x.month}"
+        f"{labels[x.approach]} becomes cheaper than {labels[x.versus]} in month {x.month}"
         for x in c.crossovers
     ]
     return "Crossovers: " + "; ".join(parts) + "."

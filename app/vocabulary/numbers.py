@@ -80,3 +80,8 @@ def gigabytes(value: float) -> str:
 
 def per_second(value: float, what: str) -> str:
     return f"{value:,.1f}".removesuffix(".0") + f" {what} a second"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: 0.2 -> '20%'."""
+    return f"{round(fraction * 100):,}%"

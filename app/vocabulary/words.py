@@ -31,6 +31,7 @@ APPROACHES_IN_SENTENCE = APPROACHES | {
 
 LINES = {
     "api": "Frontier API (no fine-tuning)",
+    "base": "Open model, prompted",
     "rag": "RAG (retrieval)",
     "lora": "LoRA",
     "qlora": "QLoRA",
@@ -38,7 +39,7 @@ LINES = {
 }
 """The cost comparison's lines, in tables."""
 
-LINES_SHORT = LINES | {"api": "API", "rag": "RAG"}
+LINES_SHORT = LINES | {"api": "API", "base": "Prompted model", "rag": "RAG"}
 """The same in a chart legend, where space is short."""
 
 METHODS = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full fine-tuning"}
@@ -91,6 +92,24 @@ def gpu_name(gpu_id: str | None) -> str:
 def gpus(gpu_id: str, n: int) -> str:
     """'1 x NVIDIA A100 80GB', with the multiplication sign."""
     return f"{n:,} \u00d7 {gpu_name(gpu_id)}"
+
+
+PROVIDERS = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "together": "Together AI",
+    "fireworks": "Fireworks AI",
+    "novita": "Novita AI",
+    "groq": "Groq",
+    "deepinfra": "DeepInfra",
+    "mistral": "Mistral AI",
+}
+"""Price-data provider ids as the providers write their names."""
+
+
+def provider(provider_id: str) -> str:
+    return PROVIDERS.get(provider_id, provider_id.replace("-", " ").title())
 
 
 def api_model_name(model_ref: str) -> str:
