@@ -138,7 +138,7 @@ def test_qlora_dequantisation_is_memory_bound_per_step() -> None:
     run = run_time(shape, 2048 * 0.85 * 100)  # exactly 100 steps of 2048 processed tokens
     dequant = next(c.hours for c in run.components if c.name == "dequantisation")
     quantised = 8.03e9 - 2 * 128256 * 4096
-    assert dequant == pytest.approx(100 * 3 * quantised * 4.5 / (2039e9 * 0.7) / 3600)
+    assert dequant == pytest.approx(100 * 3 * quantised * 8.0 / (2039e9 * 0.7) / 3600)
 
 
 def test_evaluation_reads_the_weights_once_per_generated_token() -> None:

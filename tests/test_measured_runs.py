@@ -20,6 +20,7 @@ TARGETS = {
     "all-linear": LORA_TARGETS,
     "q,v": ("q_proj", "v_proj"),
     "q,k,v": ("q_proj", "k_proj", "v_proj"),
+    "q,k,v,o": ("q_proj", "k_proj", "v_proj", "o_proj"),
 }
 RUNS = [
     r
@@ -28,7 +29,8 @@ RUNS = [
 ]
 
 
-def _estimate(run: dict[str, Any]) -> Any:
+def estimate_run(run: dict[str, Any]) -> Any:
+    """The cost model's training estimate for a measured run's exact settings."""
     cat = load_catalogue()
     return estimate_training(
         TrainingRequest(
@@ -46,7 +48,23 @@ def _estimate(run: dict[str, Any]) -> Any:
     )
 
 
-def _gib(run: dict[str, Any]) -> float:
+def per_gpu_tokens_per_second(run: dict[str, Any]) -> float:
+    est = estimate_run(run)
+    return float(est.run.tokens_per_second / est.gpu_count)
+
+
+def tps_param(run: dict[str, Any], tolerance: float) -> Any:
+    """A row as a test case; a row whose recorded known gap exceeds `tolerance` is a strict
+    xfail, so the day the model closes the gap the test says so and the row gets updated."""
+    gap = run.get("known_tps_error")
+    if gap is not None and abs(gap) > tolerance:
+        reason = f"known gap {gap:+.0%}: {run['known_gap']}"
+        return pytest.param(run, id=run["id"], marks=pytest.mark.xfail(strict=True, reason=reason))
+    return pytest.param(run, id=run["id"])
+
+
+def measured_gib(run: dict[str, Any]) -> float:
+    """The published peak in GiB (decimal-GB figures converted)."""
     value = float(run["peak_memory_gib"])
     return value * 1e9 / GIB if run.get("memory_unit") == "GB" else value
 
@@ -55,23 +73,21 @@ def _gib(run: dict[str, Any]) -> float:
     "run", [pytest.param(r, id=r["id"]) for r in RUNS if "peak_memory_gib" in r]
 )
 def test_peak_memory_within_30_percent(run: dict[str, Any]) -> None:
-    predicted = _estimate(run).per_gpu_memory.peak_gib
-    assert predicted == pytest.approx(_gib(run), rel=0.30)
+    predicted = estimate_run(run).per_gpu_memory.peak_gib
+    assert predicted == pytest.approx(measured_gib(run), rel=0.30)
 
 
 @pytest.mark.parametrize(
     "run",
     [
-        pytest.param(r, id=r["id"])
+        tps_param(r, 0.40)
         for r in RUNS
         # unpacked short samples (avg_tokens_per_sample) are not the packed sequences we model
         if "tokens_per_second" in r and "avg_tokens_per_sample" not in r
     ],
 )
 def test_tokens_per_second_within_40_percent(run: dict[str, Any]) -> None:
-    est = _estimate(run)
-    per_gpu = est.run.tokens_per_second / est.gpu_count
-    assert per_gpu == pytest.approx(run["tokens_per_second"], rel=0.40)
+    assert per_gpu_tokens_per_second(run) == pytest.approx(run["tokens_per_second"], rel=0.40)
 
 
 def test_there_are_standard_stack_runs_to_check() -> None:

@@ -4,9 +4,15 @@ FLOPs per token count the matmuls (2 per weight per token in the forward pass) p
 attention (2 * layers * seq * q_dim, half of the dense 4 * l * s * d because of the mask):
 full fine-tuning runs the forward, the backward for activations and for weights (3x the
 forward, the 6N of Kaplan et al. 2020); LoRA and QLoRA skip the weight gradients of frozen
-layers (2x); gradient checkpointing runs the forward once more. QLoRA pays again for
-dequantising its 4-bit weights before every matmul, a memory-bound cost modelled from bytes
-moved and bandwidth rather than folded into a fudge factor.
+layers (2x); gradient checkpointing runs the forward once more.
+
+QLoRA runs the same 16-bit matmuls as LoRA (bitsandbytes dequantises each 4-bit weight to
+bf16 and hands it to cuBLAS), so its matmuls run only a little below LoRA's utilisation
+(mfu_qlora). What it pays on top is the dequantisation itself: every quantised weight is
+unpacked once per pass of every micro-batch, whatever the number of tokens in it. That cost
+grows with the weights, not with the tokens, so it dominates short micro-batches and fades on
+long ones; the flat 1.75x slowdown it replaces could not say that, and put published
+standard-stack runs 43-64% too slow (measured_runs.toml, the Qwen and fms-acceleration rows).
 """
 
 from __future__ import annotations
@@ -120,7 +126,8 @@ def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     dequant = 0.0
     if method is Method.qlora:
         model = shape.model
-        dq_bytes = (model.params - model.embedding_params) * c.get("dequant_bytes_per_param", band)
+        per_param = c.get("training_dequant_bytes_per_param", band)
+        dq_bytes = (model.params - model.embedding_params) * per_param
         dequant = steps_per_token * n_passes * dq_bytes / bandwidth
     return RunRates(
         padding=c.get("padding_efficiency", band),
@@ -163,8 +170,8 @@ def run_time(shape: RunShape, tokens_trained: float, band: Band = Band.expected)
             TimeComponent(
                 "dequantisation",
                 processed * r.dequant_s / 3600,
-                f"{steps:,.0f} steps x {r.passes:g} dequantisations of the 4-bit weights, "
-                f"memory-bound at {gpu.memory_bandwidth_gbs:g} GB/s",
+                f"{steps:,.0f} micro-batches x {r.passes:g} dequantisations of the 4-bit "
+                f"weights, memory-bound at {gpu.memory_bandwidth_gbs:g} GB/s",
             )
         )
     components.append(
