@@ -30,6 +30,7 @@ from app.report.render import FONTS_DIR, render_html, render_pdf, report_key
 from app.report.worker import ReportTimeoutError, render_pdf_isolated, shutdown_workers
 from app.rules.recommend import recommend
 from app.views.chart import COLOURS, build_chart
+from app.vocabulary.numbers import ms
 from tests.test_cost_over_time import LOGISTICS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -336,3 +337,14 @@ def test_isolated_rendering_gives_the_same_bytes_and_stops_at_its_deadline(
             render_pdf_isolated(report.assessment, timeout_s=0.01, max_workers=1)
     finally:
         shutdown_workers()
+
+
+def test_each_serving_line_shows_its_estimated_answer_time(report: Rendered) -> None:
+    """The HTML fed to WeasyPrint prints each line's p99 beside how it is served."""
+    html = render_html(report.assessment)
+    plans = report.assessment.result.cost.serving_plans
+    estimated = [p.estimated_p99_ms for p in plans.values() if p.estimated_p99_ms is not None]
+    assert estimated
+    for p99 in estimated:
+        assert ms(p99.expected) in html
+    assert html.count("Answer time, p99:") == len(plans)

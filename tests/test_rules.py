@@ -372,6 +372,19 @@ def check_large_model_latency(o: Outcome) -> None:
     assert o.fired["plan"]["base_model"] == "llama-3.1-70b"
 
 
+def check_latency_out_of_reach(o: Outcome) -> None:
+    """100 ms for a 250-token answer: the planned 8B model misses it even alone on the fastest
+    GPU, and the warning says what would meet it, computed (at most N tokens)."""
+    values = warning_values("latency-target-out-of-reach", o.fired["warnings"])
+    assert values is not None, o.fired["warnings"]
+    assert values["latency"] == "100"
+    assert values["output_tokens"] == "250"
+    assert "at most" in values["fixes"]
+    assert "token" in values["fixes"]
+    assert warning_values("latency-target-out-of-reach", o.ablated["warnings"]) is None
+    assert o.fired["approach"] == o.ablated["approach"] == "lora"  # a warning, no points
+
+
 def check_prompting(o: Outcome) -> None:
     assert_shift(o, up=["dont_fine_tune"], down=FINE_TUNING)
     assert o.fired["approach"] == "dont_fine_tune"
@@ -674,6 +687,13 @@ CASES = [
         id="large-model-misses-latency",
     ),
     pytest.param(
+        "latency-target-out-of-reach",
+        {"latency_p99_ms": 100},
+        {"output_tokens_per_request": 250},
+        check_latency_out_of_reach,
+        id="latency-target-out-of-reach",
+    ),
+    pytest.param(
         "prompting-is-enough",
         {"domain_vocabulary": "general", "output_consistency": "free_form"},
         {},
@@ -858,6 +878,18 @@ CONTRASTS = [
         ("over-budget", "ample-budget", {"budget_usd": 1_000_000}, EVIDENCE),
         ("retrieval-hop-costs-latency", "300ms", {"latency_p99_ms": 300}, {}),
         ("sub-100ms-small-model", "100ms", {"latency_p99_ms": 100}, {}),
+        (
+            "latency-target-out-of-reach",
+            "5000ms",
+            {"latency_p99_ms": 5000},
+            {"output_tokens_per_request": 250},
+        ),
+        (
+            "latency-target-out-of-reach",
+            "short-answers",
+            {"latency_p99_ms": 100},
+            {"output_tokens_per_request": 3},
+        ),
         (
             "large-model-misses-latency",
             "small-model",

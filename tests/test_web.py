@@ -75,6 +75,8 @@ def test_walk_the_wizard_to_a_shareable_result(client: TestClient) -> None:
     parsed = check_page(page.text)
     assert "Recommended: LoRA" in page.text
     assert "/static/vendor/plotly-strict-4.1.1.min.js" in page.text
+    assert "Answer time, p99 (estimated)" in page.text  # each line's estimate, beside serving
+    assert "first words after" in page.text
     assert any("report.pdf" in link for link in parsed.links)
     api = client.get(f"/api/v1{location}").json()
     assert api["title"] == "Support copilot"

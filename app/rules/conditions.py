@@ -10,7 +10,7 @@ from __future__ import annotations
 from app.cost_model.methods import Method
 from app.questions import DataFreshness, DomainVocabulary, Objective, OutputConsistency
 from app.questions.models import QualityEvidence
-from app.rules import anti_patterns
+from app.rules import anti_patterns, latency_rules
 from app.rules.approaches import Approach
 from app.rules.cost_curve import fits_budget
 from app.rules.facts import METHODS, MODEL, Facts
@@ -303,6 +303,7 @@ __all__ = [
     "Condition",
     "Fired",
     "anti_patterns",
+    "latency_rules",
     "test_set_size",
     "usd",
 ]

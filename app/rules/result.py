@@ -50,6 +50,18 @@ class UsdRange(Result):
         return cls(low=round(r.low, 2), expected=round(r.expected, 2), high=round(r.high, 2))
 
 
+class MsRange(Result):
+    """A time in milliseconds with the uncertainty of its constants: low, expected and high."""
+
+    low: float = Field(description="milliseconds, the low estimate")
+    expected: float = Field(description="milliseconds, the expected estimate")
+    high: float = Field(description="milliseconds, the high estimate")
+
+    @classmethod
+    def of(cls, r: Range) -> MsRange:
+        return cls(low=round(r.low), expected=round(r.expected), high=round(r.high))
+
+
 class Confidence(Result):
     level: Literal["low", "medium", "high"] = Field(
         description="from the margin between the first two eligible approaches, lowered one "
@@ -194,6 +206,18 @@ class ServingPlan(Result):
     replicas: int | None = None
     gpus_per_replica: int | None = None
     requests_per_second_per_replica: float | None = None
+    estimated_p99_ms: MsRange | None = Field(
+        None,
+        description="estimated p99 time to the whole answer (its last token), milliseconds: "
+        "self-hosted from the serving plan's roofline (prefill, then one decode step per "
+        "output token at the planned batch), an API from its published speed; null when a "
+        "provider hosts the model (its speed is not recorded)",
+    )
+    estimated_first_token_p99_ms: MsRange | None = Field(
+        None,
+        description="estimated p99 time to the first token, milliseconds (what a reader of a "
+        "streamed answer waits for); null as above",
+    )
 
 
 class CostOption(Result):

@@ -6,16 +6,19 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal, cast
 
+from app.cost_model.latency import LatencyEstimate
 from app.cost_model.serving import ServingCost
 from app.rules.approaches import FINE_TUNING
 from app.rules.cost_block import CostBlock
 from app.rules.engine import Evaluation
 from app.rules.facts import MethodFacts
+from app.rules.latency_rules import line_latency
 from app.rules.options import meaningful_crossovers, options, payback
 from app.rules.plan import Plan as PlanValues
 from app.rules.result import (
     Costs,
     CrossoverPoint,
+    MsRange,
     Plan,
     SeriesLine,
     ServingPlan,
@@ -81,13 +84,28 @@ def plan_summary(plan: PlanValues) -> Plan:
 
 
 @lru_cache(maxsize=1024)
-def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> ServingPlan:
-    """How a line is served, as data and in words (models and GPUs by name). Cached: it
-    depends on the traffic and the model, not on the answers that change most often."""
+def _serving_plan(
+    model: str,
+    api_model: str,
+    name: str,
+    serve: ServingCost,
+    latency: LatencyEstimate | None = None,
+) -> ServingPlan:
+    """How a line is served, as data and in words (models and GPUs by name), with its answer
+    time when it is estimated. Cached: it depends on the traffic and the model, not on the
+    answers that change most often."""
     retrieval = name == "rag"
+    times = (
+        {}
+        if latency is None
+        else {
+            "estimated_p99_ms": MsRange.of(latency.p99_ms),
+            "estimated_first_token_p99_ms": MsRange.of(latency.first_token_ms),
+        }
+    )
     if serve.approach == "api":
         how = words.serving("api", api_model=api_model, retrieval=retrieval)
-        return ServingPlan(kind="api", how=how)
+        return ServingPlan(kind="api", how=how, **times)
     if serve.self_host is None:
         return ServingPlan(kind="hosted", how=words.serving("hosted", model=model))
     host = serve.self_host
@@ -108,6 +126,7 @@ def _serving_plan(model: str, api_model: str, name: str, serve: ServingCost) -> 
         replicas=host.replicas,
         gpus_per_replica=host.tensor_parallel,
         requests_per_second_per_replica=round(host.requests_per_second_per_replica, 2),
+        **times,
     )
 
 
@@ -121,7 +140,12 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     }
     planned = by_method[plan.fine_tuning.value] if plan.fine_tuning and plan.method else None
     model, api_model = facts.model.id, facts.context.reference_api_model
-    plans = {name: _serving_plan(model, api_model, name, s) for name, s in block.serving.items()}
+    plans = {
+        name: _serving_plan(
+            model, api_model, name, s, line_latency(facts.model, facts.context, name, s)
+        )
+        for name, s in block.serving.items()
+    }
     return Costs(
         training=planned,
         training_by_method=by_method,

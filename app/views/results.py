@@ -46,5 +46,6 @@ def bindings(r: Recommendation) -> dict[str, str]:
             f"line.{row.name}.serving": row.serving,
             f"line.{row.name}.reserve": row.reserve,
             f"line.{row.name}.how": row.how,
+            f"line.{row.name}.latency": row.latency,
         }
     return found

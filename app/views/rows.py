@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.questions import Context
-from app.rules.result import Recommendation, TrainingSummary
+from app.rules.result import Recommendation, ServingPlan, TrainingSummary
 from app.vocabulary import numbers, words
 
 
@@ -51,6 +51,20 @@ class CostLineRow:
     reserve: str
     monthly: str
     range: str
+    latency: str
+    """The estimated p99 time to a whole answer, with its range; "not estimated" when a provider
+    hosts the model."""
+
+
+def answer_time(plan: ServingPlan) -> str:
+    """'4.7 s (2.9 s to 11 s); first words after 49 ms': the line's estimated p99 time to the
+    whole answer and to its first token, or why there is none."""
+    p99 = plan.estimated_p99_ms
+    if p99 is None:
+        return "not estimated (the provider's speed is not recorded)"
+    text = f"{numbers.ms(p99.expected)} ({numbers.ms_range(p99.low, p99.high)})"
+    first = plan.estimated_first_token_p99_ms
+    return text if first is None else f"{text}; first words after {numbers.ms(first.expected)}"
 
 
 def plan_rows(r: Recommendation) -> tuple[Row, ...]:
@@ -150,6 +164,7 @@ def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
             reserve=numbers.usd(c.monthly_retraining_reserve[name]),
             monthly=numbers.usd(value),
             range=numbers.usd_range(c.monthly_range[name].low, c.monthly_range[name].high),
+            latency=answer_time(c.serving_plans[name]),
         )
         for name, value in c.monthly.items()
     )

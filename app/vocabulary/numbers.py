@@ -85,3 +85,21 @@ def per_second(value: float, what: str) -> str:
 def percent(fraction: float) -> str:
     """A fraction as a whole percentage: 0.2 -> '20%'."""
     return f"{round(fraction * 100):,}%"
+
+
+def ms(value: float) -> str:
+    """Answer times: 85 ms and 950 ms under a second, then 1.2 s under ten, then 35 s, 1,200 s.
+
+    Milliseconds are the unit a latency target is asked in; past a second a reader compares
+    seconds, and the tenths stop mattering past ten."""
+    if round(value) < 1000:  # a second, in milliseconds
+        return f"{max(1, round(value)):,} ms"
+    if value < 10_000:  # ten seconds: past it the tenths are noise
+        return f"{value / 1000:.1f}".removesuffix(".0") + " s"
+    return f"{round(value / 1000):,} s"
+
+
+def ms_range(low: float, high: float) -> str:
+    """'450 ms to 1.2 s'; one figure when the two read the same."""
+    lo, hi = ms(low), ms(high)
+    return lo if lo == hi else f"{lo} to {hi}"

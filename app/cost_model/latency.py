@@ -1,0 +1,193 @@
+"""How long one answer takes, so a latency target can be checked against the plan.
+
+An answer is its prompt processed at once (prefill), then one decode step per output token.
+The roofline is serving's (`replica_throughput`): prefill is bound by compute at the prefill
+MFU of the replica's tensor-parallel GPUs; each decode step reads the weights and the KV cache
+of the whole batch once, so it is bound by memory bandwidth. A replica's throughput divides a
+step by its batch; one answer waits for every step, so at the planned batch a token costs the
+whole step. `tests/test_latency.py` checks that these pieces give back `replica_throughput`'s
+requests per second, so the two never drift apart.
+
+The mean becomes a p99 through one cited factor (`latency_p99_over_mean`): continuous batching
+stalls decoding while other prompts are processed, and queues add the rest of the tail. A
+frontier API is not sized here: its time to first token and time per token are published
+measurements (data/api_latency.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue, read_data
+from app.cost_model.constants import Band, load_constants
+from app.cost_model.ranges import Range
+from app.cost_model.serving import SelfHostPlan, Traffic, replica_throughput
+
+
+@dataclass(frozen=True, slots=True)
+class LatencyEstimate:
+    """One answer's time, in milliseconds, each a low / expected / high range."""
+
+    first_token_ms: Range
+    """p99 time to the first token: what a reader of a streamed answer waits for."""
+    per_token_ms: Range
+    """Mean time per further output token (one decode step)."""
+    p99_ms: Range
+    """p99 time to the whole answer, its last token included."""
+
+
+def _tail(band: Band) -> float:
+    return load_constants().get("latency_p99_over_mean", band)
+
+
+def prefill_seconds(
+    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, input_tokens: int, band: Band
+) -> float:
+    """The prompt in one pass: 2 FLOPs per parameter per token at the prefill MFU."""
+    flops = (
+        tensor_parallel * gpu.bf16_dense_tflops * 1e12 * load_constants().get("prefill_mfu", band)
+    )
+    return input_tokens * 2.0 * model.params / flops
+
+
+def decode_step_seconds(
+    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic, band: Band
+) -> float:
+    """One decode step of the batch: bf16 weights plus each sequence's KV cache at its average
+    length over the answer, read once at the serving share of the memory bandwidth."""
+    c = load_constants()
+    context = traffic.input_tokens + traffic.output_tokens
+    kv_per_seq = 2.0 * model.layers * model.kv_dim * 2.0 * context
+    avg_kv = kv_per_seq * (traffic.input_tokens + traffic.output_tokens / 2) / context
+    bandwidth = (
+        tensor_parallel
+        * gpu.memory_bandwidth_gbs
+        * 1e9
+        * c.get("serving_bandwidth_efficiency", band)
+    )
+    return (model.params * 2.0 + batch * avg_kv) / bandwidth
+
+
+def self_hosted(
+    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic
+) -> LatencyEstimate:
+    """An answer on one replica of `tensor_parallel` GPUs decoding `batch` answers at once."""
+
+    def first(band: Band) -> float:
+        return prefill_seconds(model, gpu, tensor_parallel, traffic.input_tokens, band) * 1e3
+
+    def step(band: Band) -> float:
+        return decode_step_seconds(model, gpu, tensor_parallel, batch, traffic, band) * 1e3
+
+    return LatencyEstimate(
+        first_token_ms=Range.of(lambda b: first(b) * _tail(b)),
+        per_token_ms=Range.of(step),
+        p99_ms=Range.of(lambda b: (first(b) + traffic.output_tokens * step(b)) * _tail(b)),
+    )
+
+
+def for_plan(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic) -> LatencyEstimate:
+    """A serving plan's answer time: its GPU, its tensor parallelism, its batch."""
+    gpu = load_catalogue().gpus[plan.gpu]
+    return self_hosted(model, gpu, plan.tensor_parallel, plan.batch, traffic)
+
+
+def on_gpu(
+    model: ModelSpec, gpu: GpuSpec, traffic: Traffic, batch: int | None = None
+) -> tuple[int, LatencyEstimate] | None:
+    """(tensor parallel, answer time) on a GPU, split over as many of them as serving would
+    use; at serving's batch, or at `batch`. None when the model fits no replica of it."""
+    replica = replica_throughput(model, gpu, traffic)
+    if replica is None:
+        return None
+    tp, planned, _ = replica
+    return tp, self_hosted(model, gpu, tp, planned if batch is None else batch, traffic)
+
+
+def most_output_tokens(
+    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic, ms: float
+) -> int:
+    """The longest answer whose expected p99 is within `ms` on this replica (0: not even one
+    token). Longer answers only add steps (and KV to read), so the time grows with the length
+    and a bisection finds the bound."""
+
+    def fits(tokens: int) -> bool:
+        shorter = Traffic(traffic.monthly_requests, traffic.input_tokens, tokens)
+        est = self_hosted(model, gpu, tensor_parallel, batch, shorter)
+        return est.p99_ms.expected <= ms
+
+    if not fits(1):
+        return 0
+    low, high = 1, max(1, traffic.output_tokens)
+    while fits(high):
+        high *= 2
+        if high > 1_000_000:
+            return high
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSpeed:
+    """A frontier API's published speed, with its source."""
+
+    first_token_s: Range
+    per_token_ms: Range
+    source: str
+    read: str
+
+
+@cache
+def api_speeds() -> dict[str, ApiSpeed]:
+    doc = read_data("api_latency.toml")
+    speeds = {}
+    for model, row in doc["models"].items():
+        speeds[model] = ApiSpeed(
+            Range(row["first_token_s_low"], row["first_token_s"], row["first_token_s_high"]),
+            Range(row["per_token_ms_low"], row["per_token_ms"], row["per_token_ms_high"]),
+            str(row["source"]),
+            str(row["read"]),
+        )
+    return speeds
+
+
+def api(reference: str, traffic: Traffic) -> LatencyEstimate | None:
+    """An API answer from its published speed; None when none is recorded for the model. The
+    published figures are medians, so the same tail factor makes them a p99."""
+    speed = api_speeds().get(reference)
+    if speed is None:
+        return None
+
+    def at(r: Range, band: Band) -> float:
+        return r.low if band is Band.low else r.high if band is Band.high else r.expected
+
+    def first(band: Band) -> float:
+        return at(speed.first_token_s, band) * 1e3
+
+    return LatencyEstimate(
+        first_token_ms=Range.of(lambda b: first(b) * _tail(b)),
+        per_token_ms=speed.per_token_ms,
+        p99_ms=Range.of(
+            lambda b: (first(b) + traffic.output_tokens * at(speed.per_token_ms, b)) * _tail(b)
+        ),
+    )
+
+
+def fastest(
+    model: ModelSpec, traffic: Traffic, batch: int | None = None
+) -> tuple[GpuSpec, int, LatencyEstimate] | None:
+    """The datacenter GPU that answers soonest (expected p99), with its tensor parallelism."""
+    best: tuple[GpuSpec, int, LatencyEstimate] | None = None
+    for gpu in load_catalogue().gpus.values():
+        if not gpu.datacenter:
+            continue
+        found = on_gpu(model, gpu, traffic, batch)
+        if found is None:
+            continue
+        tp, est = found
+        if best is None or est.p99_ms.expected < best[2].p99_ms.expected:
+            best = (gpu, tp, est)
+    return best

@@ -1,0 +1,163 @@
+"""Whether the planned model can answer within the latency target, and what would.
+
+The latency answer is the time to the whole answer (the question says so): generation takes
+one decode step per output token, so a long answer cannot arrive in 100 ms however small the
+model. The estimate is the cost model's (app/cost_model/latency.py), on the option the cost
+block serves the fine-tuned model with: its self-hosted plan when it is self-hosted; when a
+provider hosts it (whose speed is not known here), the model answering alone on the fastest
+catalogue GPU, so the rule only claims what no ordinary 16-bit deployment could beat. The
+rule fires when even the low end of that estimate misses the target, and says what would meet
+it, computed from the same estimate: a shorter answer, a smaller model, a faster GPU.
+
+`line_latency` gives each cost line's estimate for the result (API lines from published
+speeds, self-hosted lines from their plan; hosted lines have none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.cost_model import latency
+from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
+from app.cost_model.constants import Band
+from app.cost_model.latency import LatencyEstimate
+from app.cost_model.serving import ServingCost, Traffic, fine_tuned_monthly, retrieved_tokens
+from app.questions import Context
+from app.rules.facts import MODEL, Facts
+from app.rules.registry import Fired, rule
+from app.vocabulary import words
+from app.vocabulary.numbers import ms, ms_range, plural
+
+ALONE = 1
+"""The batch of the best case: one answer decoded at a time."""
+
+
+def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
+    return Traffic(
+        ctx.monthly_requests,
+        ctx.input_tokens_per_request + extra_input,
+        ctx.output_tokens_per_request,
+    )
+
+
+def _on(gpu_id: str, tensor_parallel: int) -> str:
+    """'one NVIDIA L4 24GB', or two or more of a GPU 'working as one' (tensor parallel)."""
+    if tensor_parallel == 1:
+        return f"one {words.gpu_name(gpu_id)}"
+    return f"{words.gpus(gpu_id, tensor_parallel)} working as one"
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """The option the rule judges: a GPU, how many per replica, the batch, the estimate."""
+
+    gpu: GpuSpec
+    tensor_parallel: int
+    batch: int
+    estimate: LatencyEstimate
+    planned: bool
+    """True: the self-hosted serving plan; False: the best case on the fastest GPU."""
+
+    def basis(self) -> str:
+        gpu = _on(self.gpu.id, self.tensor_parallel)
+        if self.planned:
+            return f"self-hosted on {gpu}, decoding {plural(self.batch, 'answer')} at a time"
+        return f"even answering alone on {gpu}, the fastest GPU in the catalogue"
+
+
+@lru_cache(maxsize=1024)
+def judged(model: ModelSpec, ctx: Context) -> Judged | None:
+    """The fine-tuned model's serving as the cost block plans it (LoRA's line)."""
+    traffic = _traffic(ctx)
+    serve = fine_tuned_monthly(model, traffic, on_prem=ctx.on_prem_required, adapters=True)
+    if serve.self_host is not None:
+        plan = serve.self_host
+        gpu = load_catalogue().gpus[plan.gpu]
+        est = latency.for_plan(model, plan, traffic)
+        return Judged(gpu, plan.tensor_parallel, plan.batch, est, planned=True)
+    best = latency.fastest(model, traffic, ALONE)
+    if best is None:
+        return None
+    gpu, tp, est = best
+    return Judged(gpu, tp, ALONE, est, planned=False)
+
+
+def _estimate(model: ModelSpec, j: Judged, traffic: Traffic) -> LatencyEstimate | None:
+    """Another model on the judged option's footing: the same GPU at the same batch when
+    planned, the fastest GPU alone otherwise."""
+    if j.planned:
+        found = latency.on_gpu(model, j.gpu, traffic, j.batch)
+        return None if found is None else found[1]
+    best = latency.fastest(model, traffic, ALONE)
+    return None if best is None else best[2]
+
+
+def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
+    """What would meet the target, each computed from the same estimate: the longest answer
+    that fits, the largest smaller catalogue model that fits, the fastest GPU if it fits."""
+    traffic = _traffic(ctx)
+    found: list[str] = []
+    tokens = latency.most_output_tokens(model, j.gpu, j.tensor_parallel, j.batch, traffic, target)
+    if tokens:
+        found.append(f"answers of at most {plural(tokens, 'token')}")
+    smaller = [m for m in load_catalogue().plan_models if m.params_b < model.params_b]
+    for m in reversed(smaller):
+        est = _estimate(m, j, traffic)
+        if est is not None and est.p99_ms.expected <= target:
+            found.append(
+                f"a model of at most {m.params_b:g}B parameters, such as {m.name} "
+                f"(about {ms(est.p99_ms.expected)})"
+            )
+            break
+    if j.planned and (best := latency.fastest(model, traffic, j.batch)) is not None:
+        gpu, tp, est = best
+        on = _on(gpu.id, tp)
+        if gpu.id != j.gpu.id and est.p99_ms.expected <= target:
+            found.append(f"serving on {on} (about {ms(est.p99_ms.expected)})")
+        elif not tokens and (
+            most := latency.most_output_tokens(model, gpu, tp, j.batch, traffic, target)
+        ):
+            found.append(f"answers of at most {plural(most, 'token')} served on {on}")
+    if not found:
+        return (
+            "no single change does: even the first token takes about "
+            f"{ms(j.estimate.first_token_ms.expected)}, so relax the target"
+        )
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + ", or " + found[-1]
+
+
+@rule("latency-target-out-of-reach", *MODEL)
+def _out_of_reach(f: Facts) -> Fired | None:
+    """The planned model misses the p99 target even at the low end of its estimate."""
+    target = f.answers.latency_p99_ms
+    j = judged(f.model, f.context)
+    if j is None or j.estimate.p99_ms.low <= target:
+        return None
+    est = j.estimate
+    return Fired(
+        {"latency": f"{target:,}", "output_tokens": f"{f.context.output_tokens_per_request:,}"},
+        later=lambda: {
+            "model": f.model.name,
+            "basis": j.basis(),
+            "estimate": ms(est.p99_ms.expected),
+            "range": ms_range(est.p99_ms.low, est.p99_ms.high),
+            "per_token": ms(est.per_token_ms.expected),
+            "first_token": ms(est.first_token_ms.expected),
+            "fixes": fixes(f.model, f.context, j, target),
+        },
+    )
+
+
+def line_latency(
+    model: ModelSpec, ctx: Context, name: str, serve: ServingCost
+) -> LatencyEstimate | None:
+    """A cost line's answer time: an API line from its published speed, a self-hosted line
+    from its plan (retrieval's prompts carry the retrieved context); None for a line a
+    provider hosts, whose speed is not recorded."""
+    extra = retrieved_tokens(Band.expected) if name == "rag" else 0  # the retrieved context
+    if serve.approach == "api":
+        return latency.api(ctx.reference_api_model, _traffic(ctx, extra))
+    if serve.self_host is None:
+        return None
+    return latency.for_plan(model, serve.self_host, _traffic(ctx, extra))
