@@ -49,6 +49,7 @@ class ReportContext:
     training: tuple[TrainingRow, ...]
     serving: tuple[CostLineRow, ...]
     payback: str
+    price_sources: tuple[Row, ...]
     """The recommendation against the status quo: build cost, payback month, saving."""
     cost_assumptions: tuple[Row, ...]
     chart: Chart
@@ -135,6 +136,7 @@ def build_context(a: StoredAssessment) -> ReportContext:
         training=rows.training_rows(r),
         serving=rows.cost_line_rows(r),
         payback=rows.payback_sentence(r),
+        price_sources=rows.price_source_rows(r),
         cost_assumptions=_cost_assumptions(r),
         chart=build_chart(r.cost),
         risks=_risks(r),

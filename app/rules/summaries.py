@@ -107,7 +107,9 @@ def _serving_plan(
         how = words.serving("api", api_model=api_model, retrieval=retrieval)
         return ServingPlan(kind="api", how=how, **times)
     if serve.self_host is None:
-        return ServingPlan(kind="hosted", how=words.serving("hosted", model=model))
+        tuned = name in {"lora", "qlora", "full_fine_tuning"}  # a prompted model pays no premium
+        how = words.serving("hosted", model=model, retrieval=retrieval, fine_tuned=tuned)
+        return ServingPlan(kind="hosted", how=how)
     host = serve.self_host
     how = words.serving(
         "self_host",

@@ -44,7 +44,6 @@ class CostLineRow:
     """The option named by what it is ("Llama 3.1 8B + LoRA, hosted")."""
     status: str
     """"recommended", "status quo", "ruled out: <why>", or empty."""
-    price_source: str
     how: str
     build: str
     serving: str
@@ -151,13 +150,11 @@ def _status(r: Recommendation, name: str) -> str:
 def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
     c = r.cost
     labels = line_labels(r)
-    sources = {o.line: o.price_source for o in c.options}
     return tuple(
         CostLineRow(
             name=name,
             label=labels[name],
             status=_status(r, name),
-            price_source=sources.get(name, ""),
             how=c.serving[name],
             build=numbers.usd(c.build_usd[name]),
             serving=numbers.usd(c.monthly_serving[name]),
@@ -168,6 +165,14 @@ def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
         )
         for name, value in c.monthly.items()
     )
+
+
+def price_source_rows(r: Recommendation) -> tuple[Row, ...]:
+    """Where the monthly prices come from, each source once, with the options priced by it."""
+    labels: dict[str, list[str]] = {}
+    for o in r.cost.options:
+        labels.setdefault(o.price_source, []).append(o.label)
+    return tuple(Row("; ".join(names), source) for source, names in labels.items())
 
 
 def payback_sentence(r: Recommendation) -> str:

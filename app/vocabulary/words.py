@@ -191,13 +191,16 @@ def serving(
     replicas: int = 0,
     gpus_per_replica: int = 0,
     requests_per_second: float = 0.0,
+    fine_tuned: bool = True,
 ) -> str:
     """How a cost line is served, in a sentence."""
     if kind == "api":
         name = api_model_name(api_model or "")
         return f"{name} API" + (" with retrieved context" if retrieval else "")
     if kind == "hosted":
-        return f"{model_name(model)} hosted by a provider, with the fine-tuning premium"
+        premium = ", with the fine-tuning premium" if fine_tuned else ""
+        extra = " plus a vector store" if retrieval else ""
+        return f"{model_name(model)} hosted by a provider{premium}{extra}"
     extra = " plus a vector store" if retrieval else ""
     return (
         f"{model_name(model)} self-hosted on {gpus(gpu or '', replicas * gpus_per_replica)}: "
