@@ -83,6 +83,7 @@ def _serving_on(model: ModelSpec, ctx: Context, freshness: str, approach: Approa
             on_prem=on_prem,
             adapters=not full,
             copies=ctx.tenants if full else 1,
+            tenants=ctx.tenants,
         )
     if not on_prem:
         if approach is Approach.rag:
