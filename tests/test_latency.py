@@ -11,6 +11,7 @@ import pytest
 from app.cost_model import latency
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import Band
+from app.cost_model.self_hosting import decode_step_seconds, prefill_seconds
 from app.cost_model.serving import Traffic, replica_throughput
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
@@ -37,13 +38,16 @@ def test_more_output_tokens_take_longer() -> None:
 
 
 def test_a_faster_gpu_decodes_each_token_sooner() -> None:
-    """Decode reads the weights every step: the per-token time follows memory bandwidth."""
+    """A decode step reads the weights and multiplies them by the batch: the per-token time
+    follows memory bandwidth and compute, so an H100 over an L4 gains between the two ratios."""
     l4, a10, h100, h200 = (_on(g) for g in ("l4-24gb", "a10g-24gb", "h100-80gb", "h200-141gb"))
     times = [e.per_token_ms.expected for e in (l4, a10, h100, h200)]
     assert times == sorted(times, reverse=True)
-    assert l4.per_token_ms.expected / h100.per_token_ms.expected == pytest.approx(
-        3350 / 300, rel=0.05
-    )
+    gpus = CATALOGUE.gpus
+    bandwidth = gpus["h100-80gb"].memory_bandwidth_gbs / gpus["l4-24gb"].memory_bandwidth_gbs
+    compute = gpus["h100-80gb"].bf16_dense_tflops / gpus["l4-24gb"].bf16_dense_tflops
+    ratio = l4.per_token_ms.expected / h100.per_token_ms.expected
+    assert min(bandwidth, compute) * 0.95 < ratio < max(bandwidth, compute) * 1.05
 
 
 @pytest.mark.parametrize("gpu_id", ["l4-24gb", "a10g-24gb"])
@@ -64,8 +68,8 @@ def test_the_pieces_give_back_replica_throughput() -> None:
         if replica is None:
             continue
         tp, batch, rps = replica
-        prefill = latency.prefill_seconds(EIGHT_B, gpu, tp, DEFAULT.input_tokens, Band.expected)
-        step = latency.decode_step_seconds(EIGHT_B, gpu, tp, batch, DEFAULT, Band.expected)
+        prefill = prefill_seconds(EIGHT_B, gpu, tp, DEFAULT.input_tokens, Band.expected)
+        step = decode_step_seconds(EIGHT_B, gpu, tp, batch, DEFAULT, Band.expected)
         assert 1 / (prefill + DEFAULT.output_tokens * step / batch) == pytest.approx(rps)
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue, read_data
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.ranges import Range
+from app.cost_model.self_hosting import decode_step_seconds, prefill_seconds
 from app.cost_model.serving import SelfHostPlan, Traffic, replica_throughput
 
 
@@ -39,34 +40,6 @@ class LatencyEstimate:
 
 def _tail(band: Band) -> float:
     return load_constants().get("latency_p99_over_mean", band)
-
-
-def prefill_seconds(
-    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, input_tokens: int, band: Band
-) -> float:
-    """The prompt in one pass: 2 FLOPs per parameter per token at the prefill MFU."""
-    flops = (
-        tensor_parallel * gpu.bf16_dense_tflops * 1e12 * load_constants().get("prefill_mfu", band)
-    )
-    return input_tokens * 2.0 * model.params / flops
-
-
-def decode_step_seconds(
-    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic, band: Band
-) -> float:
-    """One decode step of the batch: bf16 weights plus each sequence's KV cache at its average
-    length over the answer, read once at the serving share of the memory bandwidth."""
-    c = load_constants()
-    context = traffic.input_tokens + traffic.output_tokens
-    kv_per_seq = 2.0 * model.layers * model.kv_dim * 2.0 * context
-    avg_kv = kv_per_seq * (traffic.input_tokens + traffic.output_tokens / 2) / context
-    bandwidth = (
-        tensor_parallel
-        * gpu.memory_bandwidth_gbs
-        * 1e9
-        * c.get("serving_bandwidth_efficiency", band)
-    )
-    return (model.params * 2.0 + batch * avg_kv) / bandwidth
 
 
 def self_hosted(

@@ -2,20 +2,19 @@
 
 A frontier API and RAG are priced per token from the genai-prices dataset. A fine-tuned model
 is either hosted by a provider that sells its base model (base price plus the seed's premium)
-or self-hosted on GPUs sized to the traffic from a roofline: batched decoding reads the weights
-and the KV cache once per step, so it is bound by memory bandwidth, and prompt processing is
-bound by compute. Tenants share one base model through multi-adapter serving (vLLM's
-multi-LoRA) unless each needs a full model copy.
+or self-hosted on the cheapest GPU fleet that carries the busy hour (self_hosting.py: a
+roofline per replica, chosen over GPU kinds and replica sizes by monthly cost). Tenants share
+one base model through multi-adapter serving (vLLM's multi-LoRA), which costs throughput,
+unless each needs a full model copy.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
-from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
-from app.cost_model.constants import Band, hourly_usd, load_constants
+from app.cost_model.catalogue import ModelSpec
+from app.cost_model.constants import Band
 from app.cost_model.prices import (
     api_price,
     embedding_usd_per_mtok,
@@ -24,22 +23,16 @@ from app.cost_model.prices import (
     price_data,
 )
 from app.cost_model.ranges import Range
+from app.cost_model.self_hosting import (
+    SelfHostPlan,
+    Traffic,
+    cheapest_fleet,
+    replica_throughput,
+    seconds_per_month,
+)
 
-TENSOR_PARALLEL = (1, 2, 4, 8, 16, 32, 64)
-"""GPUs per replica: one node holds 8; past that, replicas span nodes (pipeline stages)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SelfHostPlan:
-    gpu: str
-    tensor_parallel: int
-    replicas: int
-    batch: int
-    requests_per_second_per_replica: float
-
-    @property
-    def gpus(self) -> int:
-        return self.tensor_parallel * self.replicas
+# Re-exported: the rules, the API and the tests read serving's names from here.
+__all__ = ["SelfHostPlan", "ServingCost", "Traffic", "replica_throughput", "seconds_per_month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +41,6 @@ class ServingCost:
     monthly_usd: Range
     how: str
     self_host: SelfHostPlan | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Traffic:
-    monthly_requests: int
-    input_tokens: int
-    output_tokens: int
 
 
 def _rag() -> dict[str, float]:
@@ -70,68 +56,25 @@ def retrieved_tokens(band: Band) -> int:
     return int(_rag()[key])
 
 
-def replica_throughput(
-    model: ModelSpec, gpu: GpuSpec, traffic: Traffic, band: Band = Band.expected
-) -> tuple[int, int, float] | None:
-    """(tensor_parallel, batch, requests/s of one replica), or None if the model can't fit."""
-    c = load_constants()
-    weights = model.params * 2.0
-    context = traffic.input_tokens + traffic.output_tokens
-    kv_per_seq = 2.0 * model.layers * model.kv_dim * 2.0 * context
-    target_batch = int(c.get("serving_batch", band))
-    for tp in TENSOR_PARALLEL:
-        room = tp * gpu.memory_gib * 1024**3 * c.get("kv_cache_fraction", band) - weights
-        if room < kv_per_seq:
-            continue
-        batch = max(1, min(target_batch, int(room // kv_per_seq)))
-        bandwidth = (
-            tp * gpu.memory_bandwidth_gbs * 1e9 * c.get("serving_bandwidth_efficiency", band)
-        )
-        avg_kv = kv_per_seq * (traffic.input_tokens + traffic.output_tokens / 2) / context
-        step_s = (weights + batch * avg_kv) / bandwidth
-        flops = tp * gpu.bf16_dense_tflops * 1e12 * c.get("prefill_mfu", band)
-        prefill_s = traffic.input_tokens * 2.0 * model.params / flops
-        per_request_s = prefill_s + traffic.output_tokens * step_s / batch
-        return tp, batch, 1.0 / per_request_s
-    return None
-
-
-def seconds_per_month() -> float:
-    """The month the traffic is spread over: the same hours a self-hosted GPU is paid for."""
-    return load_constants().get("hours_per_month") * 3600
-
-
-@lru_cache(maxsize=1024)
-def self_host(model: ModelSpec, traffic: Traffic, copies: int, band: Band) -> ServingCost | None:
+def self_host(
+    model: ModelSpec, traffic: Traffic, copies: int, band: Band, adapters: int = 0
+) -> ServingCost | None:
     """The cheapest datacenter GPU fleet that carries the busy hour, always on."""
-    c = load_constants()
-    peak_rps = traffic.monthly_requests / seconds_per_month() * c.get("peak_to_average", band)
-    best: tuple[float, SelfHostPlan] | None = None
-    for gpu in load_catalogue().gpus_by_price:
-        if not gpu.datacenter:
-            continue
-        replica = replica_throughput(model, gpu, traffic, band)
-        if replica is None:
-            continue
-        tp, batch, rps = replica
-        replicas = max(copies, math.ceil(peak_rps / rps))
-        plan = SelfHostPlan(gpu.id, tp, replicas, batch, rps)
-        usd = plan.gpus * hourly_usd(gpu, band) * c.get("hours_per_month", band)
-        if best is None or usd < best[0]:
-            best = (usd, plan)
-    if best is None:
+    plan = cheapest_fleet(model, traffic, copies, band, adapters)
+    if plan is None:
         return None
-    usd, plan = best
     how = (
         f"self-hosted on {plan.gpus} x {plan.gpu} ({plan.replicas} replica(s) of "
         f"{plan.tensor_parallel} GPU(s), "
         f"{plan.requests_per_second_per_replica:.2f} requests/s each)"
     )
-    return ServingCost("self_host", Range.exact(usd), how, plan)
+    return ServingCost("self_host", Range.exact(plan.monthly_usd), how, plan)
 
 
-def _self_host_range(model: ModelSpec, traffic: Traffic, copies: int) -> ServingCost | None:
-    plans = {band: self_host(model, traffic, copies, band) for band in Band}
+def _self_host_range(
+    model: ModelSpec, traffic: Traffic, copies: int, adapters: int = 0
+) -> ServingCost | None:
+    plans = {band: self_host(model, traffic, copies, band, adapters) for band in Band}
     expected = plans[Band.expected]
     if expected is None:
         return None
@@ -222,15 +165,23 @@ def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
 
 
 def fine_tuned_monthly(
-    model: ModelSpec, traffic: Traffic, *, on_prem: bool, adapters: bool, copies: int = 1
+    model: ModelSpec,
+    traffic: Traffic,
+    *,
+    on_prem: bool,
+    adapters: bool,
+    copies: int = 1,
+    tenants: int = 1,
 ) -> ServingCost:
     """The cheaper of hosted and self-hosted serving.
 
     Providers serve LoRA adapters on their shared base model at its per-token price (plus the
     premium); a fully fine-tuned model needs its own deployment, so it is self-hosted, as is
-    everything on-prem.
+    everything on-prem. Self-hosted, one tenant's adapter is merged into the base (no cost, the
+    same weights as a full fine-tune; kept unmerged is the high end of its range), while several
+    tenants' adapters stay unmerged on one shared base and cost throughput in every band.
     """
-    own = _self_host_range(model, traffic, copies)
+    own = _self_host_range(model, traffic, copies, max(1, tenants) if adapters else 0)
     hosted = hosted_monthly(model, traffic) if adapters and not on_prem else None
     if own is None and hosted is None:
         raise ValueError(f"{model.id} fits no catalogue GPU for serving")

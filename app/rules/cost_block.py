@@ -102,6 +102,7 @@ def _serving_on(
             on_prem=on_prem,
             adapters=not full,
             copies=ctx.tenants if full else 1,
+            tenants=ctx.tenants,
         )
     refreshes = REFRESHES_PER_MONTH[freshness]
     if line == "base":
