@@ -26,6 +26,7 @@ from app.rules.counterfactuals import Counterfactual, find_counterfactuals
 from app.rules.engine import evaluate
 from app.rules.facts import build_facts
 from app.rules.plan import make_plan
+from app.rules.pricing import test_set_size as locked_test_set
 from app.rules.thresholds import Thresholds
 from tests.conftest import BASE_ANSWERS
 from tests.test_properties import answers as answer_strategy
@@ -170,10 +171,17 @@ def test_the_priced_facts_equal_the_full_estimates(a: dict[str, Any], c: dict[st
     plan = make_plan(evaluate(facts))
     lora = facts.method(Method.lora)
     for m in facts.methods:
-        # Full fine-tuning's programme is the LoRA comparison (LoRA's own programme, 001)
-        # followed by its own runs; every other method's is its own runs.
-        first = lora if m.method is Method.full else None
-        assert m.comparison == first
+        # Full fine-tuning's programme is the LoRA comparison (LoRA's own programme on the same
+        # examples, 001) followed by its own runs; every other method's is its own runs. Full
+        # fine-tuning is never curated, so its comparison is LoRA's plan when LoRA trains on
+        # every example too, and LoRA on every example when the budget curates LoRA's.
+        first = m.comparison if m.method is Method.full else None
+        assert (first is None) is (m.method is not Method.full)
+        if first is not None:
+            assert first.method is Method.lora
+            assert first.examples == m.examples == request.answers.labelled_examples
+            if not facts.curated(Method.lora):
+                assert first == lora
         before = 0.0 if first is None else first.programme_usd
         before_cheapest = 0.0 if first is None else first.cheapest_programme_usd
         own = m.estimate.total_expected_usd
@@ -184,9 +192,12 @@ def test_the_priced_facts_equal_the_full_estimates(a: dict[str, Any], c: dict[st
         own_cheapest = m.cheapest.total_expected_usd
         expected_cheapest = own_cheapest if first is None else before_cheapest + own_cheapest
         assert m.cheapest_programme_usd == expected_cheapest
-        # The plan locks the test set the cost model charges each run's evaluation for.
-        assert m.estimate.request.eval_examples == plan.test_set_examples
-        assert m.estimate.shape.eval_examples == plan.test_set_examples
+        # Each run's evaluation is charged for the test set carved out of the examples it
+        # trains on; the plan locks the planned method's.
+        assert m.estimate.request.eval_examples == locked_test_set(m.examples)
+        assert m.estimate.shape.eval_examples == locked_test_set(m.examples)
+        if plan.method is m:
+            assert plan.test_set_examples == locked_test_set(m.examples)
 
 
 def test_thin_data_is_costed_on_its_smaller_test_set() -> None:
