@@ -178,7 +178,8 @@ def test_each_constraint_decides_and_is_shown(
     shown = next(f for f in result["rules_fired"] if f["id"] == constraint_id)
     assert shown["effect"].startswith("makes rag the primary approach")
     assert "don't fine-tune" in shown["reason"]
-    assert "_" in shown["source"]
+    assert shown["source"]
+    assert ".txt" not in shown["source"]  # cited as a document, never a file name
     assert result["ranking"][0]["why"] == "Recommended: " + shown["reason"]
     assert shown["reason"] in result["summary"]
     assert result["confidence"]["level"] == "high"

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.vocabulary import numbers, words
+from app.vocabulary import numbers, sources, words
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -30,4 +30,5 @@ def templates() -> Jinja2Templates:
     t.env.filters["approach"] = words.approach
     t.env.filters["line"] = words.line
     t.env.filters["method"] = words.method
+    t.env.filters["cite"] = sources.cite
     return t

@@ -14,8 +14,10 @@ from app.assessments.store import StoredAssessment
 from app.rules.result import Recommendation
 from app.views import rows
 from app.views.chart import Chart, build_chart
+from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
-from app.vocabulary import numbers, words
+from app.views.summary import ExecutiveSummary, executive_summary
+from app.vocabulary import words
 
 SECTIONS = (
     ("recommendation", "The recommendation"),
@@ -53,7 +55,8 @@ class ReportContext:
     """The recommendation against the status quo: build cost, payback month, saving."""
     cost_assumptions: tuple[Row, ...]
     chart: Chart
-    risks: tuple[str, ...]
+    risks: tuple[Risk, ...]
+    brief: ExecutiveSummary
     answers: tuple[Row, ...]
     context: tuple[Row, ...]
     defaults: tuple[Row, ...]
@@ -78,38 +81,6 @@ def _cost_assumptions(r: Recommendation) -> tuple[Row, ...]:
     ]
     found.append(Row("Prices as of", r.prices_as_of, "API prices from the genai-prices dataset"))
     return tuple(found)
-
-
-def _risks(r: Recommendation) -> tuple[str, ...]:
-    risks: list[str] = []
-    confidence = r.confidence
-    if confidence.level in ("low", "medium"):
-        risks.append(f"Confidence is {confidence.level}: {confidence.explanation}")
-    for item in r.assumptions:
-        label = words.question_label(item.question)
-        risks.append(f"Assumed answer to \u201c{label}\u201d: {item.note}")
-    training = r.cost.training
-    budget = r.answers.budget_usd
-    if training and training.total_usd_range.high > budget:
-        risks.append(
-            f"At the high end of its range the experiment programme costs "
-            f"{numbers.usd(training.total_usd_range.high)}, above the "
-            f"{numbers.usd(budget)} budget: review the spend after the first experiments."
-        )
-    if training and training.gpu_count > 1:
-        risks.append(
-            f"Training needs {training.gpu_count} GPUs with sharded memory "
-            f"({numbers.gigabytes(training.peak_memory_gb)} at peak): plan for multi-GPU tooling."
-        )
-    approach, payback = r.approach, r.cost.payback
-    if approach.fine_tunes and payback is not None and payback.month is None:
-        versus = rows.line_labels(r)[payback.versus]
-        risks.append(
-            f"Over {r.cost.months} months {words.approach_in_sentence(approach.value)} does not "
-            f"become cheaper than {versus} at the assumed traffic: the case rests on "
-            "quality, latency or data control, not cost."
-        )
-    return tuple(risks)
 
 
 def _when(created_at: datetime) -> str:
@@ -139,7 +110,8 @@ def build_context(a: StoredAssessment) -> ReportContext:
         price_sources=rows.price_source_rows(r),
         cost_assumptions=_cost_assumptions(r),
         chart=build_chart(r.cost),
-        risks=_risks(r),
+        risks=risks(r),
+        brief=executive_summary(r),
         answers=rows.answer_rows(r),
         context=context_rows,
         defaults=tuple(Row(row.label, row.value) for row in context_rows if row.note == "default"),

@@ -14,6 +14,7 @@ from importlib import resources
 
 from app.rules.approaches import Approach
 from app.rules.thresholds import Threshold, Thresholds, fill, parse_thresholds
+from app.vocabulary.sources import cite
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _rule(row: dict[str, object], numbers: dict[str, str]) -> Rule:
     return Rule(
         id=str(row["id"]),
         reason=fill(str(row["reason"]), numbers),
-        source=str(row["source"]),
+        source=cite(str(row["source"])),
         score=tuple((Approach(k), int(v)) for k, v in score.items()),
         exclude=tuple(Approach(a) for a in exclude),
         not_primary=tuple(Approach(a) for a in not_primary),

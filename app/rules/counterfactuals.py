@@ -113,7 +113,7 @@ def _breaks(name: str, facts: Facts, lowest: float, highest: float) -> list[floa
 
 def _cents_up(value: float) -> float:
     """The smallest whole-cent amount at or above value."""
-    cents = math.ceil(value * 100)
+    cents = math.ceil(round(value * 100, 6))  # 4.4 * 100 is 440.00000000000006, not 441 cents
     while cents / 100 < value:
         cents += 1
     return cents / 100

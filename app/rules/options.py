@@ -128,14 +128,6 @@ def meaningful_crossovers(
     ]
 
 
-def _saving_words(low: float, high: float) -> str:
-    if low >= 0:
-        return f"range {numbers.usd(low)} to {numbers.usd(high)}"
-    if high <= 0:
-        return f"range {numbers.usd(-high)} to {numbers.usd(-low)} more"
-    return f"range: from {numbers.usd(-low)} more to {numbers.usd(high)} saved"
-
-
 def _model_or_method(base_label: str, base: ApproachCost, tuned: ApproachCost) -> str:
     """How much of the saving comes from changing model rather than from fine-tuning."""
     base_m, tuned_m = base.monthly_usd.expected, tuned.monthly_usd.expected
@@ -179,13 +171,13 @@ def payback(ev: Evaluation, block: CostBlock, found: tuple[CostOption, ...]) -> 
         sentence = (
             f"{label} costs {numbers.usd(build)} to build and pays back against {other} in "
             f"month {month}; over {months} months it saves {numbers.usd(saving)} "
-            f"({_saving_words(low, high)})."
+            f"({numbers.saving_range(low, high)})."
         )
     else:
         sentence = (
             f"{label} costs {numbers.usd(build)} to build and does not pay back against "
             f"{other} within {months} months: over {months} months it costs "
-            f"{numbers.usd(-saving)} more ({_saving_words(low, high)})."
+            f"{numbers.usd(-saving)} more ({numbers.saving_range(low, high)})."
         )
     base = by_line.get("base")
     if LINE_APPROACH[line].fine_tunes and base is not None and base.eligible and versus != "base":

@@ -58,9 +58,19 @@ def _evaluation(facts: Facts, approach: Approach, test_set: int) -> str:
     )
 
 
+def _review_questions(ev: Evaluation, tuning: Approach | None) -> tuple[str, ...]:
+    """The review questions that fit this result: adapter questions only when something is
+    trained, retrieval questions when retrieval is recommended or beside it, prompting
+    questions when nothing is trained."""
+    fits = {"all"}
+    fits.add("fine_tuning" if tuning is not None else "prompting")
+    if Approach.rag in (ev.primary, *ev.complements):
+        fits.add("retrieval")
+    return tuple(q.text for q in plan_settings().review_questions if q.applies in fits)
+
+
 def make_plan(ev: Evaluation) -> Plan:
     facts = ev.facts
-    settings = plan_settings()
     tuning = planned_fine_tuning(ev)
     method = facts.for_approach(tuning) if tuning is not None else None
     on_prem = facts.context.on_prem_required
@@ -81,5 +91,5 @@ def make_plan(ev: Evaluation) -> Plan:
         timeline=_timeline(facts, tuning) if tuning is not None else None,
         test_set_examples=test_set,
         evaluation=_evaluation(facts, tuning or ev.primary, test_set),
-        review_questions=settings.review_questions,
+        review_questions=_review_questions(ev, tuning),
     )

@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from app.vocabulary.sources import cite
+
 
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
@@ -41,7 +43,17 @@ class PlanSettings:
     test_set_min: int
     test_set_max: int
     evaluation_source: str
-    review_questions: tuple[str, ...]
+    review_questions: tuple[ReviewQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewQuestion:
+    """A question for the architecture review and the results it fits (plan.toml)."""
+
+    text: str
+    applies: str
+    """"all", "fine_tuning", "retrieval" or "prompting"."""
+    source: str
 
 
 def _timeline_row(r: dict[str, Any]) -> TimelineRow:
@@ -71,5 +83,8 @@ def plan_settings() -> PlanSettings:
         test_set_min=int(doc["evaluation"]["test_set_min"]),
         test_set_max=int(doc["evaluation"]["test_set_max"]),
         evaluation_source=str(doc["evaluation"]["source"]),
-        review_questions=tuple(str(q) for q in doc["review"]["questions"]),
+        review_questions=tuple(
+            ReviewQuestion(str(q["text"]), str(q["applies"]), cite(str(q["source"])))
+            for q in doc["review"]["questions"]
+        ),
     )

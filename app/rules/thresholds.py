@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from app.vocabulary.sources import cite
+
 
 @dataclass(frozen=True, slots=True)
 class Threshold:
@@ -65,7 +67,7 @@ def format_value(value: float) -> str:
 
 def parse_thresholds(table: dict[str, Any]) -> tuple[Thresholds, tuple[Threshold, ...]]:
     entries = tuple(
-        Threshold(name, float(row["value"]), str(row["unit"]), str(row["source"]))
+        Threshold(name, float(row["value"]), str(row["unit"]), cite(str(row["source"])))
         for name, row in table.items()
     )
     names = {f.name: f.type for f in fields(Thresholds)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from app.rules.result import Recommendation
 from app.views.rows import cost_line_rows, crossovers_sentence, payback_sentence
+from app.views.summary import deciding_reason
 from app.vocabulary import numbers, words
 
 
@@ -17,7 +18,7 @@ def bindings(r: Recommendation) -> dict[str, str]:
     """Every figure the assumptions panel can move, by the key the page binds it to."""
     found = {
         "approach": words.approach(r.approach.value),
-        "summary": r.summary,
+        "reason": deciding_reason(r),
         "confidence.level": words.CONFIDENCE[r.confidence.level],
         "confidence.explanation": r.confidence.explanation,
         "crossovers": crossovers_sentence(r),

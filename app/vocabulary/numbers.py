@@ -103,3 +103,13 @@ def ms_range(low: float, high: float) -> str:
     """'450 ms to 1.2 s'; one figure when the two read the same."""
     lo, hi = ms(low), ms(high)
     return lo if lo == hi else f"{lo} to {hi}"
+
+
+def saving_range(low: float, high: float) -> str:
+    """A saving's range in words, where a negative saving is money spent: "range $1,200 to
+    $5,400", "range $300 to $900 more", "range: from $300 more to $5,400 saved"."""
+    if low >= 0:
+        return f"range {usd(low)} to {usd(high)}"
+    if high <= 0:
+        return f"range {usd(-high)} to {usd(-low)} more"
+    return f"range: from {usd(-low)} more to {usd(high)} saved"

@@ -27,6 +27,7 @@ from app.services.assessments import ReportImportError, reopen_from_pdf
 from app.views import rows
 from app.views.chart import build_chart
 from app.views.results import bindings
+from app.views.summary import executive_summary
 from app.vocabulary import numbers, words
 from app.web.forms import parse_context
 from app.web.state import context_query, form_value, state_query
@@ -75,6 +76,7 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "cost_lines": rows.cost_line_rows(result),
         "line_labels": rows.line_labels(result),
         "price_sources": rows.price_source_rows(result),
+        "brief": executive_summary(result),
         "answer_rows": rows.answer_rows(result),
         "assumption_rows": rows.assumption_rows(result),
         "context_rows": rows.given_context_rows(result),
