@@ -77,6 +77,12 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "line_labels": rows.line_labels(result),
         "price_sources": rows.price_source_rows(result),
         "brief": executive_summary(result),
+        "change_answers": "/wizard/check?"
+        + state_query(
+            result.answers.model_dump(mode="json"),
+            tuple(result.unsure),
+            **context_query(result.context.model_dump(mode="json")),
+        ),
         "answer_rows": rows.answer_rows(result),
         "assumption_rows": rows.assumption_rows(result),
         "context_rows": rows.given_context_rows(result),
