@@ -43,6 +43,9 @@ the reader's sans-serif (DejaVu Sans where installed), never the browser's serif
 PT_PER_PX = 0.75
 """The model's widths are CSS pixels (plotly's unit); matplotlib's are points."""
 
+LABEL_INSET_PT = 6
+"""Crossover labels start this far right of the y axis, so none sits on it."""
+
 BAND_ALPHA = 0.12
 """Light enough that the primary's and the status quo's bands overlap without going brown."""
 
@@ -142,17 +145,24 @@ def _line(ax: Any, t: Trace) -> Any:
 
 def _label(ax: Any, c: Crossover) -> None:
     """A diamond on the crossover and its label at the model's own height (one height a
-    label, so labels never collide), joined by a thin leader."""
+    label, so labels never collide) at the left of the plot, joined by an L-shaped leader."""
     ax.plot([c.month], [c.y], marker="D", markersize=5, color=c.colour, zorder=5)
+    ax.plot(
+        [c.month, c.month, c.label_x],
+        [c.y, c.label_y, c.label_y],
+        color=c.colour,
+        lw=0.8,
+        zorder=4,
+    )
     ax.annotate(
         c.label,
-        xy=(c.month, c.y),
-        xytext=(c.month, c.label_y),
-        ha=c.anchor,
+        xy=(c.label_x, c.label_y),
+        xytext=(LABEL_INSET_PT, 0),
+        textcoords="offset points",
+        ha="left",
         va="center",
         fontsize=7.5,
         color="#222222",
         zorder=6,
-        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": c.colour, "lw": 0.6},
-        arrowprops={"arrowstyle": "-", "color": c.colour, "lw": 0.8, "shrinkA": 0},
+        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": c.colour, "lw": 0.6},
     )

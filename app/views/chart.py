@@ -95,7 +95,9 @@ class Crossover(_Frozen):
     colour: str
     labelled: bool = Field(default=False, description="marked and labelled on the chart")
     label_y: float | None = Field(None, description="the label's height, USD; one per label")
-    anchor: Literal["left", "right"] = Field("left", description="the side the label runs to")
+    label_x: float | None = Field(
+        None, description="where the label starts, month: the left of the plot, for every label"
+    )
 
 
 class Axis(_Frozen):
@@ -140,7 +142,10 @@ MAX_LABELS = 3
 """The primary against the status quo, and at most two more: more labels cover the lines."""
 LABEL_SLOTS = (0.95, 0.85, 0.75)
 """Heights of the crossover labels, as fractions of the axis: one label a slot, so no two share
-a height, all above the lines' usual reach in the upper part of the chart."""
+a height, all above the lines' usual reach. Every label starts at the left of the plot (a
+line's cumulative cost is lowest early, so the upper left is free, and a label there fits a
+phone's width) and an L-shaped leader runs from it along its own height and down to its
+point."""
 
 
 def y_axis(top: float) -> tuple[float, tuple[float, ...]]:
@@ -258,7 +263,7 @@ def _crossovers(cost: Costs, roles: dict[str, Role], top: float) -> tuple[Crosso
             label_y=top * LABEL_SLOTS[slots[c.approach, c.versus]]
             if (c.approach, c.versus) in slots
             else None,
-            anchor="left" if c.month <= cost.months / 2 else "right",
+            label_x=1.0 if (c.approach, c.versus) in slots else None,
         )
         for c in found
     )

@@ -47,21 +47,31 @@
         text: labelled.map(function (c) { return c.label; }),
         hovertemplate: "%{text}<extra></extra>" });
     }
-    // Each label sits at its own height from the server (never two at one height), joined to
-    // its point by a leader, and runs away from the nearer edge.
+    // Each label sits at its own height from the server (never two at one height), at the
+    // left of the plot, and an L-shaped leader runs along that height and down to its point.
     var annotations = labelled.map(function (c) {
-      return { x: c.month, y: c.y, ax: c.month, ay: c.label_y, axref: "x", ayref: "y",
-        text: c.label, showarrow: true, arrowhead: 0, arrowcolor: c.colour, xanchor: c.anchor,
-        font: { size: 12 }, bgcolor: "rgba(255,255,255,0.9)", bordercolor: c.colour };
+      return { x: c.label_x, y: c.label_y, xshift: 8, text: c.label, showarrow: false,
+        xanchor: "left", yanchor: "middle", font: { size: 12 }, bgcolor: "#ffffff",
+        bordercolor: c.colour, borderpad: 3 };
     });
+    var shapes = labelled.map(function (c) {
+      return { type: "path", path: "M " + c.month + "," + c.y + " L " + c.month + "," +
+        c.label_y + " L " + c.label_x + "," + c.label_y,
+        line: { color: c.colour, width: 1.5 }, layer: "above" };
+    });
+    var narrow = chartNode.clientWidth < 600;
     var layout = { margin: { l: 70, r: 20, t: 10, b: 50 }, hovermode: "closest",
-      xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2 },
+      xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2,
+        range: [1, Math.max(chart.months[chart.months.length - 1], 2)] },
       yaxis: { title: { text: chart.y_title }, range: [0, chart.y_max],
         tickvals: chart.y_ticks, ticktext: chart.y_tick_labels },
-      legend: { orientation: "h", y: -0.2 }, annotations: annotations };
+      legend: { orientation: "h", y: -0.2, font: { size: narrow ? 11 : 12 } },
+      annotations: annotations, shapes: shapes };
     // No mode bar: its per-chart styles would be inline <style> elements, which the CSP refuses;
-    // plotly's global rules go into the stylesheet linked with the id plotly looks for.
-    window.Plotly.react(chartNode, traces, layout, { displayModeBar: false, responsive: true });
+    // plotly's global rules go into the stylesheet linked with the id plotly looks for. No tips:
+    // the hint after a first legend click is a pop-up outside the page's landmarks.
+    window.Plotly.react(chartNode, traces, layout,
+      { displayModeBar: false, responsive: true, showTips: false });
     // A ruled-out line shown from the legend may run far above the default axis: switch to the
     // server's axis for every line while one is shown, and back when none is.
     if (chartNode.removeAllListeners) { chartNode.removeAllListeners("plotly_restyle"); }
