@@ -19,8 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.rules.result import CostLine, CostOption, Costs
-from app.views.chart_words import crossover_label, reading, ruled_out_note
-from app.vocabulary import words
+from app.views.chart_words import crossover_label, legend, reading, ruled_out_note
 from app.vocabulary.numbers import usd, usd_compact
 
 SERIES_ORDER = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning")
@@ -181,15 +180,6 @@ def _roles(cost: Costs) -> dict[str, Role]:
     return {s.approach: role(s.approach) for s in cost.series}
 
 
-def _legend(cost: Costs) -> dict[str, str]:
-    """Each line as the option it is ("Llama 3.1 8B + LoRA, hosted"), marked when ruled out;
-    a result stored before options existed keeps the generic names."""
-    named = {o.line: o.label + ("" if o.eligible else " (ruled out)") for o in cost.options}
-    return {
-        s.approach: named.get(s.approach) or words.line(s.approach, short=True) for s in cost.series
-    }
-
-
 def _order(line: str) -> int:
     return SERIES_ORDER.index(line) if line in SERIES_ORDER else len(SERIES_ORDER)
 
@@ -199,7 +189,7 @@ def _rank(role: Role, line: str) -> int:
 
 
 def _traces(cost: Costs, roles: dict[str, Role]) -> tuple[Trace, ...]:
-    labels = _legend(cost)
+    labels = legend(cost)
     months = tuple(range(1, cost.months + 1))
     draw_order = ("ruled_out", "option", "status_quo", "primary")
     series = sorted(
@@ -269,23 +259,23 @@ def _crossovers(cost: Costs, roles: dict[str, Role], top: float) -> tuple[Crosso
     )
 
 
-def _default_top(traces: tuple[Trace, ...]) -> tuple[float, bool]:
-    """The highest expected line shown by default, lifted by a shown band up to BAND_ROOM;
-    true when a band runs higher than that (and is cut at the top)."""
+def _default_top(traces: tuple[Trace, ...]) -> float:
+    """The highest expected line shown by default, lifted by a shown band up to BAND_ROOM
+    times that line (a band higher still is cut at the top of the chart)."""
     lines = max((max(t.y, default=0.0) for t in traces if t.shown), default=0.0)
     bands = max((max(t.band.high, default=0.0) for t in traces if t.banded), default=0.0)
-    room = lines * BAND_ROOM
-    if bands <= room or lines <= 0:
-        return max(lines, bands / HEADROOM), False
-    return room / HEADROOM, True
+    if lines <= 0:
+        return bands / HEADROOM
+    return max(lines, min(bands, lines * BAND_ROOM) / HEADROOM)
 
 
 def build_chart(cost: Costs) -> Chart:
     """The chart of a result's cost block (series, months and crossovers)."""
     roles = _roles(cost)
     traces = _traces(cost, roles)
-    top, clipped = _default_top(traces)
+    top = _default_top(traces)
     axis = _axis(top)
+    clipped = any(max(t.band.high, default=0.0) > axis.top for t in traces if t.banded)
     hidden = [t for t in traces if not t.shown]
     every = max((max(t.y, default=0.0) for t in traces), default=0.0)
     options: dict[str, CostOption] = {o.line: o for o in cost.options}

@@ -24,6 +24,15 @@ def crossover_label(approach: str, versus: str, month: int) -> str:
     return f"{short(approach, short=True)} beats {short(versus, short=True)} at month {month}"
 
 
+def legend(cost: Costs) -> dict[str, str]:
+    """Each line as the option it is ("Llama 3.1 8B + LoRA, hosted"), marked when ruled out;
+    a result stored before options existed keeps the generic names."""
+    named = {o.line: o.label + ("" if o.eligible else " (ruled out)") for o in cost.options}
+    return {
+        s.approach: named.get(s.approach) or words.line(s.approach, short=True) for s in cost.series
+    }
+
+
 def _primary(cost: Costs, options: Mapping[str, CostOption]) -> str | None:
     if cost.payback is not None:
         return cost.payback.line
