@@ -9,19 +9,23 @@ reads exactly like a freshly loaded one.
 from __future__ import annotations
 
 from app.rules.result import Recommendation
-from app.views.rows import cost_line_rows, crossovers_sentence, payback_sentence
+from app.views.chart import build_chart
+from app.views.rows import cost_line_rows, payback_sentence
 from app.views.summary import deciding_reason
 from app.vocabulary import numbers, words
 
 
 def bindings(r: Recommendation) -> dict[str, str]:
     """Every figure the assumptions panel can move, by the key the page binds it to."""
+    chart = build_chart(r.cost)
     found = {
         "approach": words.approach(r.approach.value),
         "reason": deciding_reason(r),
         "confidence.level": words.CONFIDENCE[r.confidence.level],
         "confidence.explanation": r.confidence.explanation,
-        "crossovers": crossovers_sentence(r),
+        "chart.reading": chart.reading,
+        "chart.ruled_out": chart.ruled_out,
+        "chart.band_note": chart.band_note,
         "payback": payback_sentence(r),
     }
     plan = r.plan

@@ -216,15 +216,3 @@ def assumption_rows(r: Recommendation) -> tuple[Row, ...]:
 def given_context_rows(r: Recommendation) -> tuple[Row, ...]:
     """The context a person set on the deployment step (defaults left out)."""
     return tuple(row for row in context_rows(r) if row.note == "given")
-
-
-def crossovers_sentence(r: Recommendation) -> str:
-    c = r.cost
-    if not c.crossovers:
-        return f"No option you could choose becomes cheaper than another within {c.months} months."
-    labels = line_labels(r)
-    parts = [
-        f"{labels[x.approach]} becomes cheaper than {labels[x.versus]} in month {x.month}"
-        for x in c.crossovers
-    ]
-    return "Crossovers: " + "; ".join(parts) + "."

@@ -20,6 +20,7 @@ from app.http.downloads import report_response, uploaded_file
 from app.http.errors import NOT_FOUND
 from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
+from app.report.chart import page_svg_uri
 from app.rules.catalogue import load_rules
 from app.rules.result import Recommendation
 from app.services import assessments as service
@@ -68,6 +69,7 @@ def _not_found(request: Request) -> HTMLResponse:
 
 
 def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, Any]:
+    chart = build_chart(result.cost)
     return {
         "assessment": stored,
         "result": result,
@@ -89,7 +91,8 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "gpus": list(load_catalogue().gpus.values()),
         "stale": stale_versions(stored),
         "request_body": stored.request_body,
-        "chart": build_chart(result.cost).model_dump(mode="json"),
+        "chart": chart.model_dump(mode="json"),
+        "chart_svg": page_svg_uri(chart),
         "assumption_values": {f: form_value(getattr(result.context, f)) for f in ASSUMPTION_FIELDS},
     }
 

@@ -11,43 +11,78 @@
   var FIELDS = ["monthly_requests", "input_tokens_per_request", "output_tokens_per_request",
     "gpu", "reference_api_model", "horizon_months"];
 
+  // The chart model decides everything drawn here (app/views/chart.py): emphasis, which lines
+  // show by default, the axis and where each crossover label sits; the script only maps it.
+  function axisOf(top, ticks, labels) {
+    return { "yaxis.range": [0, top], "yaxis.tickvals": ticks, "yaxis.ticktext": labels };
+  }
+
   function draw(chart) {
     if (!window.Plotly || !chartNode) { return; }
+    var fallback = chartNode.querySelector(".chart-static");
+    if (fallback) { fallback.remove(); }
     var traces = [];
+    var hidden = [];
     chart.traces.forEach(function (t) {
-      traces.push({ x: t.x, y: t.band.high, mode: "lines", line: { width: 0 }, hoverinfo: "skip",
-        showlegend: false, legendgroup: t.approach });
-      traces.push({ x: t.x, y: t.band.low, mode: "lines", line: { width: 0 }, fill: "tonexty",
-        fillcolor: t.colour + "22", hoverinfo: "skip", showlegend: false, legendgroup: t.approach });
+      var visible = t.shown ? true : "legendonly";
+      if (t.banded) {
+        traces.push({ x: t.x, y: t.band.high, mode: "lines", line: { width: 0 }, hoverinfo: "skip",
+          showlegend: false, legendgroup: t.approach, visible: visible });
+        traces.push({ x: t.x, y: t.band.low, mode: "lines", line: { width: 0 }, fill: "tonexty",
+          fillcolor: t.colour + "1f", hoverinfo: "skip", showlegend: false,
+          legendgroup: t.approach, visible: visible });
+      }
+      if (!t.shown) { hidden.push(traces.length); }
       traces.push({ x: t.x, y: t.y, mode: "lines", name: t.label, legendgroup: t.approach,
-        line: { color: t.colour, dash: t.dash, width: 2.5 }, text: t.hover,
+        legendrank: t.legend_rank, visible: visible, opacity: t.opacity,
+        line: { color: t.colour, dash: t.dash, width: t.width }, text: t.hover,
         hovertemplate: "%{text}<extra></extra>" });
     });
-    if (chart.crossovers.length) {
-      traces.push({ x: chart.crossovers.map(function (c) { return c.month; }),
-        y: chart.crossovers.map(function (c) { return c.y; }), mode: "markers", name: "Crossovers",
-        marker: { size: 11, symbol: "diamond", color: chart.crossovers.map(function (c) { return c.colour; }),
+    var labelled = chart.crossovers.filter(function (c) { return c.labelled; });
+    if (labelled.length) {
+      traces.push({ x: labelled.map(function (c) { return c.month; }),
+        y: labelled.map(function (c) { return c.y; }), mode: "markers", showlegend: false,
+        marker: { size: 11, symbol: "diamond", color: labelled.map(function (c) { return c.colour; }),
           line: { color: "#0b0c0c", width: 1 } },
-        text: chart.crossovers.map(function (c) { return c.label; }),
+        text: labelled.map(function (c) { return c.label; }),
         hovertemplate: "%{text}<extra></extra>" });
     }
-    // Label the crossovers against the frontier API (the comparison a budget request turns on);
-    // every crossover keeps its marker and hover text, and the caption lists them all.
-    var seen = {};
-    var annotations = chart.crossovers.filter(function (c) { return c.versus === "api"; })
-      .slice(0, 4).map(function (c) {
-        seen[c.month] = (seen[c.month] || 0) + 1;
-        return { x: c.month, y: c.y, text: c.label, showarrow: true, arrowhead: 0, ax: 40,
-          ay: -28 * seen[c.month], font: { size: 12 }, bgcolor: "rgba(255,255,255,0.9)" };
-      });
+    // Each label sits at its own height from the server (never two at one height), at the
+    // left of the plot, and an L-shaped leader runs along that height and down to its point.
+    var annotations = labelled.map(function (c) {
+      return { x: c.label_x, y: c.label_y, xshift: 8, text: c.label, showarrow: false,
+        xanchor: "left", yanchor: "middle", font: { size: 12 }, bgcolor: "#ffffff",
+        bordercolor: c.colour, borderpad: 3 };
+    });
+    var shapes = labelled.map(function (c) {
+      return { type: "path", path: "M " + c.month + "," + c.y + " L " + c.month + "," +
+        c.label_y + " L " + c.label_x + "," + c.label_y,
+        line: { color: c.colour, width: 1.5 }, layer: "above" };
+    });
+    var narrow = chartNode.clientWidth < 600;
     var layout = { margin: { l: 70, r: 20, t: 10, b: 50 }, hovermode: "closest",
-      xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2 },
+      xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2,
+        range: [1, Math.max(chart.months[chart.months.length - 1], 2)] },
       yaxis: { title: { text: chart.y_title }, range: [0, chart.y_max],
         tickvals: chart.y_ticks, ticktext: chart.y_tick_labels },
-      legend: { orientation: "h", y: -0.2 }, annotations: annotations };
+      legend: { orientation: "h", y: -0.2, font: { size: narrow ? 11 : 12 } },
+      annotations: annotations, shapes: shapes };
     // No mode bar: its per-chart styles would be inline <style> elements, which the CSP refuses;
-    // plotly's global rules go into the stylesheet linked with the id plotly looks for.
-    window.Plotly.react(chartNode, traces, layout, { displayModeBar: false, responsive: true });
+    // plotly's global rules go into the stylesheet linked with the id plotly looks for. No tips:
+    // the hint after a first legend click is a pop-up outside the page's landmarks.
+    window.Plotly.react(chartNode, traces, layout,
+      { displayModeBar: false, responsive: true, showTips: false });
+    // A ruled-out line shown from the legend may run far above the default axis: switch to the
+    // server's axis for every line while one is shown, and back when none is.
+    if (chartNode.removeAllListeners) { chartNode.removeAllListeners("plotly_restyle"); }
+    if (chart.y_axis_all && chartNode.on) {
+      var all = chart.y_axis_all;
+      chartNode.on("plotly_restyle", function () {
+        var any = hidden.some(function (i) { return chartNode.data[i].visible === true; });
+        window.Plotly.relayout(chartNode, any ? axisOf(all.top, all.ticks, all.tick_labels)
+          : axisOf(chart.y_max, chart.y_ticks, chart.y_tick_labels));
+      });
+    }
     chartNode.setAttribute("data-drawn", String(chart.months.length));
   }
 

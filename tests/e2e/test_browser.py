@@ -81,6 +81,23 @@ def test_walk_with_javascript(browser: Any, server: str) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
     page.wait_for_selector("#chart[data-drawn='24']")
     assert page.locator("#chart .main-svg").count() >= 1
+    assert page.locator("#chart .chart-static").count() == 0  # plotly took the SVG's place
+    legend_only = "Array.from(document.getElementById('chart').data).filter(t => t.name)"
+    visible = page.evaluate(f"{legend_only}.map(t => [t.name, t.visible])")
+    assert any(v == "legendonly" and "(ruled out)" in name for name, v in visible), visible
+    # shown from the legend, a ruled-out line brings the axis that fits every line
+    page.locator("#chart .legend .traces").filter(has_text="(ruled out)").first.locator(
+        ".legendtoggle"
+    ).click()
+    top = "document.getElementById('chart').layout.yaxis.range[1]"
+    every = "JSON.parse(document.getElementById('assessment-data').textContent).chart.y_axis_all"
+    shown = f"{legend_only}.filter(t => t.name.includes('(ruled out)'))[0].visible"
+    for _ in range(50):  # plotly waits out its double-click delay; the CSP forbids polling eval
+        if page.evaluate(shown) is True:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(shown) is True
+    assert page.evaluate(f"{top} === {every}.top")
     _no_axe_violations(page)
     assert plotly_files == [f"{server}/static/vendor/plotly-strict-4.1.1.min.js"]
 
@@ -109,6 +126,11 @@ def test_walk_without_javascript(browser: Any, server: str) -> None:
     page = context.new_page()
     _walk(page, server, check_axe=False)
     assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
+    chart = page.locator("#chart img.chart-static")
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["height"] > 200
+    assert page.evaluate("document.querySelector('#chart img').naturalWidth") > 0
     page.locator("#horizon_months").fill("12")
     page.get_by_role("button", name="Recalculate").click()
     page.wait_for_url(re.compile(r"horizon_months=12"))

@@ -1,0 +1,103 @@
+"""The chart's words: its crossover labels, the sentence under it and the note on what it
+leaves out.
+
+They live on the chart model (app/views/chart.py), so the results page, its no-JavaScript
+SVG and the PDF report print the same sentences, and the browser formats none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from app.rules.result import CostOption, Costs
+from app.vocabulary import words
+from app.vocabulary.numbers import usd
+
+REASON_CHARS = 90
+"""A ruled-out reason longer than this is cut at a word: the footnote names why, the
+alternatives table says it in full."""
+
+
+def crossover_label(approach: str, versus: str, month: int) -> str:
+    short = words.line
+    return f"{short(approach, short=True)} beats {short(versus, short=True)} at month {month}"
+
+
+def legend(cost: Costs) -> dict[str, str]:
+    """Each line as the option it is ("Llama 3.1 8B + LoRA, hosted"), marked when ruled out;
+    a result stored before options existed keeps the generic names."""
+    named = {o.line: o.label + ("" if o.eligible else " (ruled out)") for o in cost.options}
+    return {
+        s.approach: named.get(s.approach) or words.line(s.approach, short=True) for s in cost.series
+    }
+
+
+def _primary(cost: Costs, options: Mapping[str, CostOption]) -> str | None:
+    if cost.payback is not None:
+        return cost.payback.line
+    return next((o.line for o in options.values() if o.recommended), None)
+
+
+def reading(cost: Costs, options: Mapping[str, CostOption]) -> str:
+    """The chart in one sentence: where the recommended line goes against the status quo and
+    what that comes to by the last month. Empty for a result stored before options existed."""
+    primary, versus = _primary(cost, options), cost.status_quo
+    series = {s.approach: s.cumulative_usd for s in cost.series}
+    if primary is None or primary not in series or versus not in series:
+        return ""
+    name = options[primary].label if primary in options else words.line(primary)
+    other = options[versus].label if versus in options else words.line(versus)
+    mine, theirs, months = series[primary], series[versus], cost.months
+    if primary == versus:
+        return (
+            f"The recommended line, {name}, is the status quo: nothing to build, "
+            f"{usd(mine[-1])} by month {months}."
+        )
+    below = [m for m, (a, b) in enumerate(zip(mine, theirs, strict=True), 1) if a < b]
+    gap = theirs[-1] - mine[-1]
+    lead = f"The recommended line, {name},"
+    if not below:
+        return (
+            f"{lead} stays above {other} for all {months} months; by month {months} it has "
+            f"cost {usd(-gap)} more."
+        )
+    first = below[0]
+    stays = below == list(range(first, months + 1))
+    where = "is below" if first == 1 else "drops below"
+    when = "from month 1" if first == 1 else f"in month {first}"
+    if stays:
+        return (
+            f"{lead} {where} {other} {when} and stays below it; by month {months} it has "
+            f"saved {usd(gap)}."
+        )
+    if gap > 0:
+        return f"{lead} {where} {other} {when}; by month {months} it has saved {usd(gap)}."
+    return (
+        f"{lead} {where} {other} {when} but is above it again by month {months}, having cost "
+        f"{usd(-gap)} more."
+    )
+
+
+def short_reason(why: str) -> str:
+    """A ruled-out reason cut to its first clause ("Full fine-tuning needs documented evidence
+    that LoRA falls short"), and to REASON_CHARS at a word boundary."""
+    first = re.split(r"(?<=[a-z0-9)])\. ", why.strip(), maxsplit=1)[0]
+    clause = re.split(r"[;:]| \(", first, maxsplit=1)[0].strip().rstrip(".")
+    if len(clause) > REASON_CHARS:
+        clause = clause[:REASON_CHARS].rsplit(" ", 1)[0].rstrip(",;") + "…"
+    if len(clause) > 1 and clause[0].isupper() and clause[1].islower():
+        clause = clause[0].lower() + clause[1:]
+    return clause
+
+
+def ruled_out_note(options: Sequence[CostOption]) -> str:
+    """The options left off the chart by default, each with the short reason; options ruled
+    out for the same reason share it."""
+    grouped: dict[str, list[str]] = {}
+    for o in options:
+        grouped.setdefault(short_reason(o.why_not or "a rule rules it out"), []).append(o.label)
+    if not grouped:
+        return ""
+    parts = [" · ".join(labels) + f" ({reason})" for reason, labels in grouped.items()]
+    return "Ruled out, so not drawn by default: " + "; ".join(parts) + "."
