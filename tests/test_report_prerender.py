@@ -26,6 +26,7 @@ from app.report.render import render_pdf
 from app.report.worker import ReportBusyError, render_pdf_isolated, shutdown_workers
 from tests.conftest import BASE_ANSWERS
 from tests.test_report import logistics_assessment
+from tests.test_web import finish, walk
 
 REAL = render_pdf_isolated
 
@@ -59,7 +60,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> Renders:
 
 
 def _client(tmp_path: Path, **overrides: Any) -> TestClient:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", **overrides)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", report_prerender=True, **overrides
+    )
     return TestClient(create_app(settings))
 
 
@@ -96,6 +99,34 @@ def test_the_first_a4_download_after_a_save_is_served_from_the_cache(
         letter = client.get(f"/assessments/{assessment_id}/report.pdf?paper=letter")
         assert letter.status_code == 200
         assert renders.papers == ["letter"], "Letter renders on demand"
+
+
+def test_the_wizard_and_both_imports_render_ahead_too(tmp_path: Path, renders: Renders) -> None:
+    """Every way of saving goes through the service's one save, so none forgets the report.
+    An import keeps the report's title and date, so its report is the one already cached."""
+    with _client(tmp_path) as client:
+        location = finish(client, walk(client), title="From the wizard")
+        _idle(client)
+        assert renders.background == 1
+        pdf = client.get(f"{location}/report.pdf")
+        assert pdf.status_code == 200
+        assert renders.on_demand == 0
+        imported = client.post(
+            "/api/v1/assessments/import",
+            content=pdf.content,
+            headers={"content-type": "application/pdf"},
+        )
+        assert imported.status_code == 201
+        uploaded = client.post(
+            "/assessments/import",
+            files={"file": ("report.pdf", pdf.content, "application/pdf")},
+            follow_redirects=False,
+        )
+        assert uploaded.status_code == 303
+        _idle(client)
+        metrics = client.get("/metrics").text
+        assert 'tunewise_report_prerenders_total{outcome="cached"} 2.0' in metrics
+        assert renders.background == 1
 
 
 def test_saving_does_not_wait_and_a_download_meanwhile_waits_for_that_render(
