@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     report_workers: int = Field(
         2, description="PDF renders running at once in this instance, each in its own process"
     )
+    report_prerender: bool = Field(
+        default=True,
+        description=(
+            "render each saved assessment's A4 report in the background, so the first "
+            "download is a cache read (within report_workers and the report rate limit)"
+        ),
+    )
     db_pool_size: int = Field(5, description="PostgreSQL connections kept open per instance")
     db_max_overflow: int = Field(10, description="extra connections allowed under a burst")
     rate_limit_assessments: str = Field(

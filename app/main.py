@@ -27,6 +27,7 @@ from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
 from app.http.downloads import KnownReports
 from app.http.errors import document_errors, not_found_handler, validation_handler
+from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.worker import shutdown_workers
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if settings.prices_live_update:
                 stop_live_updates()
+            app.state.prerender.close()
             shutdown_workers()
             app.state.engine.dispose()
 
@@ -78,6 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.request_log = request_logger(settings.log_requests)
     app.state.answer_cache = answer_cache()
     app.state.known_reports = KnownReports()
+    app.state.prerender = ReportPrerenderer(
+        enabled=settings.report_prerender,
+        timeout_s=settings.report_timeout_s,
+        workers=settings.report_workers,
+        metrics=app.state.metrics,
+    )
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.include_router(health.router)

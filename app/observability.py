@@ -46,6 +46,13 @@ class Metrics:
             registry=self.registry,
             buckets=(0.25, 0.5, 1, 2, 4, 8, 16, 32),
         )
+        self.report_prerenders = Counter(
+            "tunewise_report_prerenders_total",
+            "Background A4 renders after a save, by outcome (rendered, cached, busy, "
+            "rate_limited, queue_full, taken_over, failed)",
+            ["outcome"],
+            registry=self.registry,
+        )
 
 
 def request_logger(enabled: bool) -> logging.Logger | None:

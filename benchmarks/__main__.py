@@ -21,7 +21,7 @@ from app.rules import facts, pricing
 from app.rules.cost_block import cost_block
 from app.rules.facts import build_facts
 from app.rules.recommend import recommend
-from benchmarks import report, throughput, web
+from benchmarks import prerender, report, throughput, web
 from benchmarks.common import FINTECH as BODY
 from benchmarks.common import timed
 
@@ -82,5 +82,7 @@ if __name__ == "__main__":
     web.main()
     print("\n== PDF report ==")
     report.main()
+    print("\n== first PDF download after a save, rendered ahead or on demand ==")
+    prerender.main()
     print("\n== throughput under wrk, against a bare FastAPI app (about 2.5 minutes) ==")
     throughput.main()

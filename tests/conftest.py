@@ -17,6 +17,9 @@ from app.config import Settings
 from app.main import create_app
 
 os.environ.setdefault("TUNEWISE_LOG_REQUESTS", "false")  # tests read logs through caplog
+# A saved assessment's report renders ahead in a worker (about a second of CPU each); most tests
+# save assessments they never download, so it is off here and on in test_report_prerender.py.
+os.environ.setdefault("TUNEWISE_REPORT_PRERENDER", "false")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
 POSTGRES_URL = os.environ.get(

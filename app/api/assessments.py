@@ -14,6 +14,7 @@ from app.assessments.store import StoredAssessment
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
+from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.result import Recommendation
@@ -113,7 +114,7 @@ _NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
 )
 def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    saved = create_assessment(store, body, body.title)
+    saved = create_assessment(store, body, body.title, saved=after_save(request, store))
     document = {
         "id": saved.id,
         "title": saved.title,

@@ -12,6 +12,7 @@ from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response, uploaded_file
 from app.http.errors import unprocessable
+from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.services.assessments import ReportImportError, reopen_from_pdf
 
@@ -47,7 +48,7 @@ async def import_assessment(request: Request, store: Store) -> Response:
     if not data:
         return unprocessable("file", "Choose a Tunewise PDF report to import.")
     try:
-        stored = reopen_from_pdf(data, store)
+        stored = reopen_from_pdf(data, store, saved=after_save(request, store))
     except ReportImportError as exc:
         return unprocessable("file", f"This is not a report we can reopen: {exc}.")
     body = describe(stored)

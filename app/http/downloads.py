@@ -1,7 +1,9 @@
 """The PDF download and the upload, answered the same way for the API and the pages.
 
 A saved assessment never changes, so its report key and file name are remembered per process:
-a repeat download is one read of the cached bytes, without loading the assessment.
+a repeat download is one read of the cached bytes, without loading the assessment. The A4
+report is usually in the cache before the first download too: app.http.prerender renders it
+when the assessment is saved.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections import OrderedDict
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-from app.assessments.store import AssessmentStore
+from app.assessments.store import AssessmentStore, StoredAssessment
+from app.http.disposition import content_disposition
 from app.http.errors import NOT_FOUND
+from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import limits_of
 from app.report.render import Paper, report_key
 from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_isolated
@@ -23,7 +27,7 @@ MAX_UPLOAD_BYTES = 20_000_000
 
 
 class KnownReports:
-    """Report key and file name per (assessment id, paper), newest kept: an app's own cache.
+    """Report key and Content-Disposition per (assessment id, paper), newest kept: the app's.
 
     Each app built by create_app() holds one (app.state.known_reports), so tests and several
     apps in one process never share it; a saved assessment never changes, so entries never go
@@ -49,11 +53,6 @@ def _etag(key: str) -> str:
     return f'"{key[:40]}"'
 
 
-def _filename(title: str) -> str:
-    safe = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60] or "assessment"
-    return f"tunewise-{safe}.pdf"
-
-
 def report_response(
     request: Request, assessment_id: str, store: AssessmentStore, paper: Paper
 ) -> Response:
@@ -70,40 +69,61 @@ def report_response(
         stored = store.get(assessment_id)
         if stored is None:
             return JSONResponse(NOT_FOUND, status_code=404)
-        known = (report_key(stored, paper), _filename(stored.title))
+        known = (report_key(stored, paper), content_disposition(stored.title, paper))
         cache.remember(assessment_id, paper, known)
-    key, filename = known
+    key, disposition = known
     headers = {
         "ETag": _etag(key),
         "Cache-Control": "private, max-age=3600",
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": disposition,
     }
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     pdf = store.cached_report(key)
     if pdf is None:
-        stored = stored or store.get(assessment_id)
-        if stored is None:
-            return JSONResponse(NOT_FOUND, status_code=404)
-        limits_of(request).check(request, limits_of(request).reports, "report renders")
-        settings = request.app.state.settings
-        started = time.perf_counter()
-        try:
-            pdf = render_pdf_isolated(
-                stored,
-                paper,
-                timeout_s=settings.report_timeout_s,
-                max_workers=settings.report_workers,
-            )
-        except (ReportBusyError, ReportTimeoutError) as exc:
-            return JSONResponse(
-                {"detail": [{"field": "report", "message": f"{exc}; try again shortly."}]},
-                status_code=503,
-                headers={"Retry-After": "10"},
-            )
-        request.app.state.metrics.report_render.observe(time.perf_counter() - started)
-        store.store_report(key, pdf)
+        pdf_or_error = _render(request, assessment_id, store, paper, key, stored)
+        if isinstance(pdf_or_error, Response):
+            return pdf_or_error
+        pdf = pdf_or_error
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+def _render(
+    request: Request,
+    assessment_id: str,
+    store: AssessmentStore,
+    paper: Paper,
+    key: str,
+    stored: StoredAssessment | None,
+) -> bytes | Response:
+    """A cache miss: wait for the background render of this report if one is running (and
+    read its result), else render it here, within the same deadline."""
+    settings = request.app.state.settings
+    started = time.monotonic()
+    prerender: ReportPrerenderer = request.app.state.prerender
+    if prerender.wait_for(key, settings.report_timeout_s):
+        pdf = store.cached_report(key)
+        if pdf is not None:
+            return pdf
+    stored = stored or store.get(assessment_id)
+    if stored is None:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    limits_of(request).check(request, limits_of(request).reports, "report renders")
+    remaining = settings.report_timeout_s - (time.monotonic() - started)
+    began = time.perf_counter()
+    try:
+        pdf = render_pdf_isolated(
+            stored, paper, timeout_s=remaining, max_workers=settings.report_workers
+        )
+    except (ReportBusyError, ReportTimeoutError) as exc:
+        return JSONResponse(
+            {"detail": [{"field": "report", "message": f"{exc}; try again shortly."}]},
+            status_code=503,
+            headers={"Retry-After": "10"},
+        )
+    request.app.state.metrics.report_render.observe(time.perf_counter() - began)
+    store.store_report(key, pdf)
+    return pdf
 
 
 async def uploaded_file(request: Request) -> bytes:

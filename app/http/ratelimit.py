@@ -40,15 +40,17 @@ class RateLimits:
             parse(settings.rate_limit_reports),
         )
 
+    def allow(self, request: Request, item: RateLimitItem, what: str) -> bool:
+        """Count one hit for this client; False when over the limit, without raising.
+
+        For work the client did not ask for in so many words (the report rendered in the
+        background after a save): over the limit, the work is skipped, not refused.
+        """
+        return self._hit(request, item, what)[0]
+
     def check(self, request: Request, item: RateLimitItem, what: str) -> None:
         """Count one hit for this client; 429 with Retry-After when over the limit."""
-        client = request.client.host if request.client else "unknown"
-        try:
-            allowed = self.limiter.hit(item, what, client)
-            reset = self.limiter.get_window_stats(item, what, client).reset_time
-        except Exception:  # any storage failure: fail open, loudly
-            log.warning("rate-limit storage unavailable; %s not limited", what, exc_info=True)
-            return
+        allowed, reset = self._hit(request, item, what)
         if not allowed:
             retry = max(1, int(reset - time.time()))
             raise HTTPException(
@@ -61,6 +63,17 @@ class RateLimits:
                 ],
                 headers={"Retry-After": str(retry)},
             )
+
+    def _hit(self, request: Request, item: RateLimitItem, what: str) -> tuple[bool, float]:
+        """(allowed, when the window resets); allowed when the counter store fails (logged)."""
+        client = request.client.host if request.client else "unknown"
+        try:
+            allowed = self.limiter.hit(item, what, client)
+            reset = self.limiter.get_window_stats(item, what, client).reset_time
+        except Exception:  # any storage failure: fail open, loudly
+            log.warning("rate-limit storage unavailable; %s not limited", what, exc_info=True)
+            return True, 0.0
+        return allowed, reset
 
 
 def limits_of(request: Request) -> RateLimits:

@@ -107,18 +107,25 @@ def render_pdf_isolated(
     timeout_s: float = 30.0,
     max_workers: int = DEFAULT_WORKERS,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
+    wait_for_slot: bool = True,
 ) -> bytes:
     """render_pdf in a worker process, within `timeout_s` including the wait for a slot.
 
     Blocking: call it from a thread (FastAPI runs sync endpoints in its thread pool).
-    Raises ReportBusyError when no slot frees up in time, ReportTimeoutError when the render
-    itself overruns.
+    Raises ReportBusyError when no slot frees up in time (at once, without `wait_for_slot`:
+    the background render after a save gives way to people's downloads), ReportTimeoutError
+    when the render itself overruns.
     """
+    if timeout_s <= 0:
+        raise ReportBusyError("no time was left in the deadline to render the report")
     deadline = time.monotonic() + timeout_s
     pool = _executor(max_workers, memory_mb)
     slots = _slots
     assert slots is not None
-    if not slots.acquire(timeout=timeout_s):
+    if not wait_for_slot:
+        if not slots.acquire(blocking=False):
+            raise ReportBusyError("every report render slot is taken")
+    elif not slots.acquire(timeout=timeout_s):
         raise ReportBusyError(f"no report render slot came free within {timeout_s:g} s")
     try:
         future: Future[bytes] = pool.submit(_render_in_worker, assessment, paper)

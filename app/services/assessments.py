@@ -2,13 +2,15 @@
 
 The wizard, the API and the report import all call these functions, so an assessment made in
 the browser, through the API or from a PDF is made the same way. Rate limits and the shape of
-an HTTP answer stay with the callers; what an assessment is stays here.
+an HTTP answer stay with the callers; what an assessment is stays here. So does the moment
+an assessment is saved: callers may pass `saved`, called with each new assessment (the web
+layer renders its report ahead there), so no way of saving one can forget it.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +21,9 @@ from app.questions import RecommendationRequest
 from app.report.attachment import read_attachment
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
+
+Saved = Callable[[StoredAssessment], None]
+"""Told of each new assessment once it is stored; it must return at once and never raise."""
 
 DEFAULT_TITLE = "Untitled assessment"
 TITLE_MAX = 200
@@ -42,9 +47,25 @@ def create_assessment(
     request: RecommendationRequest,
     title: str = DEFAULT_TITLE,
     created_at: datetime | None = None,
+    *,
+    saved: Saved | None = None,
 ) -> StoredAssessment:
     """Recommend for a validated request and keep it under a new unguessable id."""
-    return store.create(title=title, result=recommend(request), created_at=created_at)
+    return _save(store, recommend(request), title, created_at, saved)
+
+
+def _save(
+    store: AssessmentStore,
+    result: Recommendation,
+    title: str,
+    created_at: datetime | None,
+    saved: Saved | None,
+) -> StoredAssessment:
+    """The one place an assessment is stored, and `saved` told of it."""
+    stored = store.create(title=title, result=result, created_at=created_at)
+    if saved is not None:
+        saved(stored)
+    return stored
 
 
 def recalculate(stored: StoredAssessment, overrides: Mapping[str, Any]) -> Recommendation:
@@ -63,7 +84,9 @@ def rerun(stored: StoredAssessment) -> Recommendation:
     return recommend(RecommendationRequest.model_validate(stored.request_body))
 
 
-def reopen_from_pdf(pdf: bytes, store: AssessmentStore) -> StoredAssessment:
+def reopen_from_pdf(
+    pdf: bytes, store: AssessmentStore, *, saved: Saved | None = None
+) -> StoredAssessment:
     """A new assessment from a Tunewise report's embedded inputs, with its title and date.
 
     Raises ReportImportError with a message for people when the file is not a Tunewise report,
@@ -87,4 +110,4 @@ def reopen_from_pdf(pdf: bytes, store: AssessmentStore) -> StoredAssessment:
         message = "the report's inputs do not match its input hash: the file was altered"
         raise ReportImportError(message)
     created = datetime.strptime(document["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return store.create(title=document["title"], result=result, created_at=created)
+    return _save(store, result, document["title"], created, saved)

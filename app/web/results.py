@@ -18,6 +18,7 @@ from app.cost_model.prices import prices_as_of
 from app.http.deps import Store
 from app.http.downloads import report_response, uploaded_file
 from app.http.errors import NOT_FOUND
+from app.http.prerender import after_save
 from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
@@ -118,7 +119,7 @@ async def import_upload(request: Request, store: Store) -> Response:
     if not data:
         return _recent_page(request, store, "Choose a Tunewise PDF report to import")
     try:
-        stored = reopen_from_pdf(data, store)
+        stored = reopen_from_pdf(data, store, saved=after_save(request, store))
     except ReportImportError as exc:
         return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
     return RedirectResponse(f"/assessments/{stored.id}", status_code=303)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.cost_model.catalogue import load_catalogue
 from app.http.deps import Store
+from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.http.templating import templates
 from app.services import assessments as service
@@ -178,7 +179,12 @@ async def create_assessment(request: Request, store: Store) -> Response:
     if errors:
         return _deployment_page(request, answers, unsure, typed, errors)
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    stored = service.create_assessment(store, build_request(answers, context, unsure), title)
+    stored = service.create_assessment(
+        store,
+        build_request(answers, context, unsure),
+        title,
+        saved=after_save(request, store),
+    )
     return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
 
 
