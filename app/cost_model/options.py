@@ -11,28 +11,14 @@ from __future__ import annotations
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band
-from app.cost_model.prices import hosted_price
-from app.cost_model.ranges import Range
 from app.cost_model.serving import (
     ServingCost,
     Traffic,
     fine_tuned_monthly,
+    hosted_base_monthly,
     retrieval_overhead,
     retrieved_tokens,
 )
-
-
-def hosted_base_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
-    """A provider's per-token price for the model as it is (no fine-tuning premium), where a
-    provider in the price data sells it."""
-    price = hosted_price(model.id, traffic.input_tokens, traffic.output_tokens)
-    if price is None:
-        return None
-    per_request = (
-        traffic.input_tokens * price.input_usd_per_mtok
-        + traffic.output_tokens * price.output_usd_per_mtok
-    ) / 1e6
-    return Range.exact(per_request * traffic.monthly_requests)
 
 
 def prompted_monthly(model: ModelSpec, traffic: Traffic, *, on_prem: bool) -> ServingCost:

@@ -148,20 +148,27 @@ def rag_build(
     return Range.of(usd)
 
 
-def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
+def hosted_base_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
+    """A provider's per-token price for the model as it is (no fine-tuning premium), where a
+    provider in the price data sells it."""
     price = hosted_price(model.id, traffic.input_tokens, traffic.output_tokens)
     if price is None:
         return None
-    base = (
-        (
-            traffic.input_tokens * price.input_usd_per_mtok
-            + traffic.output_tokens * price.output_usd_per_mtok
-        )
-        / 1e6
-        * traffic.monthly_requests
-    )
+    per_request = (
+        traffic.input_tokens * price.input_usd_per_mtok
+        + traffic.output_tokens * price.output_usd_per_mtok
+    ) / 1e6
+    return Range.exact(per_request * traffic.monthly_requests)
+
+
+def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
+    """The same, plus the fine-tuned model's premium band (`fine_tuned_premium`)."""
+    base = hosted_base_monthly(model, traffic)
+    if base is None:
+        return None
     premium = fine_tuned_premium()
-    return Range(base * (1 + premium.low), base * (1 + premium.expected), base * (1 + premium.high))
+    usd = base.expected
+    return Range(usd * (1 + premium.low), usd * (1 + premium.expected), usd * (1 + premium.high))
 
 
 def fine_tuned_monthly(
