@@ -21,7 +21,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: help setup run-deps test-deps bench-deps run test lint typecheck unit bench soak clean
+.PHONY: help setup run-deps test-deps bench-deps run test lint typecheck unit bench screenshots soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,10 @@ test: lint typecheck unit ## everything CI runs
 
 bench: setup bench-deps ## benchmarks, each as a ratio against a baseline measured in the same run
 	$(UV) run --frozen --no-sync python -m benchmarks
+
+screenshots: setup test-deps ## the results page at 1,280 and 390 px and PDF page 1 into docs/screenshots/
+	$(call apt_install,poppler-utils)
+	$(UV) run --frozen --no-sync python -m benchmarks.screenshots
 
 soak: setup run-deps ## the 5-minute load test (wizard, API, PDFs): no 5xx, nothing lost, flat memory
 	$(UV) run --frozen --no-sync python -m tests.load.run --duration 300 --users 8

@@ -1,0 +1,89 @@
+"""`make screenshots`: the results page at 1,280 and 390 px and the PDF's first page, for three
+public scenarios, into docs/screenshots/ (what a reviewer looks at before calling a page done).
+
+The app runs in-process on a fresh SQLite file; Chromium is Debian's (as in the browser
+tests); PDF pages are rasterised with poppler's pdftoppm.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from app.config import Settings
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+SCENARIOS = ROOT.parent / "shared" / "spec" / "scenarios.json"
+WANTED = 3
+PORT = 8077
+PDFTOPPM = "/usr/bin/pdftoppm"  # poppler-utils, from Debian
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _serve(db: Path) -> uvicorn.Server:
+    app = create_app(Settings(database_url=f"sqlite:///{db}"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=PORT, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    for _ in range(100):
+        if server.started:
+            return server
+        time.sleep(0.1)
+    raise RuntimeError("the app did not start")
+
+
+def _save(png: bytes, path: Path) -> None:
+    """A screenshot in 256 colours: a tenth of the bytes, the same to a reader."""
+    Image.open(io.BytesIO(png)).convert("RGB").quantize(256).save(path, optimize=True)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    scenarios = json.loads(SCENARIOS.read_text("utf-8"))["scenarios"][:WANTED]
+    with tempfile.TemporaryDirectory() as tmp:
+        server = _serve(Path(tmp) / "shots.db")
+        base = f"http://127.0.0.1:{PORT}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for s in scenarios:
+                body = {"answers": s["answers"], "context": s["context"], "title": s["id"]}
+                aid = httpx.post(f"{base}/api/v1/assessments", json=body).json()["id"]
+                for width, height in ((1280, 1500), (390, 2200)):
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page.goto(f"{base}/assessments/{aid}")
+                    page.wait_for_timeout(500)
+                    _save(page.screenshot(), OUT / f"{s['id']}-{width}.png")
+                    chart = page.locator("figure.chart")
+                    if width == 1280 and chart.count():
+                        _save(chart.first.screenshot(), OUT / f"{s['id']}-chart.png")
+                    page.close()
+                pdf = Path(tmp) / f"{s['id']}.pdf"
+                pdf.write_bytes(
+                    httpx.get(f"{base}/assessments/{aid}/report.pdf", timeout=60).content
+                )
+                prefix = OUT / f"{s['id']}-pdf"
+                subprocess.run(  # noqa: S603  # our own file names, a fixed tool
+                    [PDFTOPPM, "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(prefix)],
+                    check=True,
+                )
+                first = OUT / f"{s['id']}-pdf-1.png"
+                next(OUT.glob(f"{s['id']}-pdf-*1.png")).rename(first)
+                _save(first.read_bytes(), first)
+            browser.close()
+        server.should_exit = True
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
