@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.rules.catalogue import load_rules
@@ -111,6 +112,39 @@ def test_thousands_separators_and_dollar_signs_are_accepted(client: TestClient) 
     )
     assert posted.status_code == 303
     assert "budget_usd=12500" in posted.headers["location"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "field", "typed", "stored"),
+    [
+        ("labelled-examples", "labelled_examples", "10k", "10000"),
+        ("budget-usd", "budget_usd", "$5k", "5000"),
+        ("budget-usd", "budget_usd", "1.5m", "1500000"),
+    ],
+)
+def test_thousands_and_millions_may_be_typed_as_k_and_m(
+    client: TestClient, slug: str, field: str, typed: str, stored: str
+) -> None:
+    posted = client.post(f"/wizard/{slug}", data={field: typed}, follow_redirects=False)
+    assert posted.status_code == 303
+    assert f"{field}={stored}" in posted.headers["location"]
+
+
+@pytest.mark.parametrize("typed", ["NaN", "nan", "inf", "-Infinity", "1.5k5"])
+def test_not_a_number_is_refused_beside_the_field(client: TestClient, typed: str) -> None:
+    response = client.post("/wizard/budget-usd", data={"budget_usd": typed})
+    assert response.status_code == 422
+    assert "There is a problem" in response.text
+    assert f'value="{typed}"' in response.text
+
+
+def test_a_number_and_not_sure_together_ask_for_one_or_the_other(client: TestClient) -> None:
+    response = client.post(
+        "/wizard/budget-usd", data={"budget_usd": "20000", "unsure": "budget_usd"}
+    )
+    assert response.status_code == 422
+    assert "not both" in response.text
+    assert 'value="20000"' in response.text
 
 
 def test_not_sure_uses_the_conservative_default_and_is_flagged(client: TestClient) -> None:

@@ -6,6 +6,7 @@ instance can serve any step and nothing is lost when a page is reloaded.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,11 +17,32 @@ from app.questions.catalogue import question_catalogue
 from app.questions.models import UNSURE_DEFAULTS
 from app.web.steps import QUESTION_IDS
 
+BOTH_ANSWERS = "Enter a number or tick \u201cI\u2019m not sure\u201d, not both"
+
 CONTEXT_FIELDS = tuple(c["id"] for c in question_catalogue()["context"])
+
+
+SCALES = {"k": 1_000, "m": 1_000_000}
+"""Shorthand a PM types: "10k" examples, a "$1.5m" budget."""
 
 
 def _number_text(raw: str) -> str:
     return raw.strip().replace(",", "").replace("$", "").replace("_", "").replace(" ", "")
+
+
+def _scaled(cleaned: str, whole: bool) -> float:
+    """The number in `cleaned`, with a k or m suffix multiplied out; ValueError otherwise,
+    and for NaN or an infinity, which no question can take."""
+    scale = SCALES.get(cleaned[-1:].lower(), 1)
+    digits = cleaned[:-1] if scale != 1 else cleaned
+    value = float(digits) * scale
+    if not math.isfinite(value):
+        raise ValueError(cleaned)
+    if whole:
+        if value != int(value):
+            raise ValueError(cleaned)
+        return int(value)
+    return value
 
 
 def _bounds_message(entry: dict[str, Any], whole: bool) -> str:
@@ -38,7 +60,7 @@ def _parse_number(entry: dict[str, Any], text: str) -> tuple[Any, str | None]:
     if not cleaned:
         return None, f"Enter {entry['label'].rstrip('?').lower()}"
     try:
-        value: float = int(cleaned) if whole else float(cleaned)
+        value = _scaled(cleaned, whole)
     except ValueError:
         return None, _bounds_message(entry, whole)
     too_low = ("minimum" in entry and value < entry["minimum"]) or (
@@ -80,6 +102,8 @@ def parse_answer(
     qid: str, form: Mapping[str, str], unsure: tuple[str, ...]
 ) -> tuple[Any, str | None]:
     if qid in unsure:
+        if str(form.get(qid) or "").strip():
+            return None, BOTH_ANSWERS
         return UNSURE_DEFAULTS[qid], None
     raw = form.get(qid)
     if raw is None or not str(raw).strip():
