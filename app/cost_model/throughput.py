@@ -6,10 +6,12 @@ full fine-tuning runs the forward, the backward for activations and for weights 
 forward, the 6N of Kaplan et al. 2020); LoRA and QLoRA skip the weight gradients of frozen
 layers (2x); gradient checkpointing runs the forward once more.
 
-QLoRA runs the same 16-bit matmuls as LoRA (bitsandbytes dequantises each 4-bit weight to
-bf16 and hands it to cuBLAS), so its matmuls run only a little below LoRA's utilisation
-(mfu_qlora). What it pays on top is the dequantisation itself: every quantised weight is
-unpacked once per pass of every micro-batch, whatever the number of tokens in it. That cost
+The matmuls reach a share of peak that grows with the model's width (achieved_mfu): the
+memory-bound work around them grows with h, the matmuls with h^2. QLoRA runs the same 16-bit
+matmuls as LoRA (bitsandbytes dequantises each 4-bit weight to bf16 and hands it to cuBLAS),
+so on one GPU its matmuls run only a little below LoRA's utilisation (mfu_qlora). What it
+pays on top is the dequantisation itself: every quantised weight is unpacked once per pass
+of every micro-batch, whatever the number of tokens in it. That cost
 grows with the weights, not with the tokens, so it dominates short micro-batches and fades on
 long ones; the flat 1.75x slowdown it replaces could not say that, and put published
 standard-stack runs 43-64% too slow (measured_runs.toml, the Qwen and fms-acceleration rows).
@@ -81,6 +83,38 @@ class RunShape:
     eval_examples: int = 200
 
 
+def achieved_mfu(shape: RunShape, band: Band = Band.expected) -> float:
+    """The share of peak a run's matmuls reach, rising with the model's width and saturating.
+
+    A block's matmuls cost about 12 h^2 FLOPs a token while its norms, residual adds, rotary
+    embedding, gated activation and adapters move memory in proportion to h, so the time they
+    add per matmul FLOP falls as 1/h: ceiling * h / (h + mfu_half_hidden). A 70B model runs
+    its matmuls nearer the ceiling than a 7B one; a flat MFU put large models 30-54% too slow.
+
+    QLoRA sharded over GPUs runs at LoRA's utilisation: TRL skips
+    prepare_model_for_kbit_training (its fp32 copies of norms, embeddings and head) when the
+    4-bit weights are sharded, and fms-acceleration measured QLoRA on 2 GPUs as fast as LoRA.
+    """
+    c = load_constants()
+    method = shape.method
+    if method is Method.qlora and shape.gpu_count > 1:
+        method = Method.lora
+    h = shape.model.hidden_size
+    return _mfu(method, band) * h / (h + c.get("mfu_half_hidden", band))
+
+
+def fsdp_scaling(shape: RunShape, band: Band = Band.expected) -> float:
+    """Per-GPU throughput under FSDP relative to one GPU: the loss is the weight all-gathers
+    not hidden behind compute, so it shrinks with the bytes gathered (4-bit for QLoRA)."""
+    if shape.gpu_count == 1:
+        return 1.0
+    c = load_constants()
+    loss = 1.0 - c.get("multi_gpu_scaling", band)
+    if shape.method is Method.qlora:
+        loss *= c.get("nf4_bits_per_param", band) / 8 / c.get("frozen_bytes_per_param", band)
+    return 1.0 - loss
+
+
 @dataclass(frozen=True, slots=True)
 class RunRates:
     """Seconds per processed token for each busy part, and the fixed hours of one run."""
@@ -111,8 +145,8 @@ def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     gpu, method, gpus = shape.gpu, shape.method, shape.gpu_count
     n_passes = passes(method, shape.gradient_checkpointing)
     flops = forward_flops_per_token(shape.model, shape.seq_len) * n_passes
-    mfu = _mfu(method, band)
-    scaling = c.get("multi_gpu_scaling", band) if gpus > 1 else 1.0
+    mfu = achieved_mfu(shape, band)
+    scaling = fsdp_scaling(shape, band)
     compute = flops / (gpu.bf16_dense_tflops * 1e12 * mfu * scaling * gpus)
     steps_per_token = 1.0 / (shape.seq_len * shape.micro_batch * gpus)
     bandwidth = gpu.memory_bandwidth_gbs * 1e9 * c.get("memory_bandwidth_efficiency", band)
