@@ -19,6 +19,7 @@ from app.rules.recommend import recommend
 from app.rules.result import Costs, CrossoverPoint
 from app.views.chart import MAX_LABELS, Chart, build_chart
 from app.views.chart_words import short_reason
+from app.vocabulary.numbers import usd
 from tests.test_cost_over_time import LOGISTICS
 
 LEGAL: dict[str, Any] = {
@@ -151,9 +152,15 @@ def test_the_pdf_legend_sits_below_the_plot() -> None:
 
 
 def test_a_sentence_reads_the_chart() -> None:
+    # The month and the saving follow the cost model; the sentence is built around them.
+    payback = _costs("legal").payback
+    assert payback is not None
+    assert payback.month is not None
+    assert payback.month > 1
     assert _legal().reading == (
         "The recommended line, Llama 3.1 70B + QLoRA, hosted, drops below GPT-5.2 API in month "
-        "14 and stays below it; by month 24 it has saved $666."
+        f"{payback.month} and stays below it; by month 24 it has saved "
+        f"{usd(payback.saving_usd.expected)}."
     )
     assert build_chart(_costs("logistics")).reading.startswith(
         "The recommended line, Qwen 2.5 32B + QLoRA, self-hosted, is below GPT-5.2 API from "
