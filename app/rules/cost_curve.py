@@ -71,15 +71,19 @@ class Shape:
             thresholds=self.thresholds,
         )
 
+    def comparison_experiments(self, examples: int) -> int:
+        """The experiments of the comparison that comes first (full fine-tuning's LoRA), else 0."""
+        first = COMPARISON.get(self.method)
+        return 0 if first is None else self.experiments(first, examples)
+
     def cost(self, examples: int) -> float:
         """The programme on `examples` (test set included), as the facts price it."""
-        first = COMPARISON.get(self.method)
         return programme_usd(
             self.method,
             self.model,
             examples,
             self.experiments(self.method, examples),
-            0 if first is None else self.experiments(first, examples),
+            self.comparison_experiments(examples),
             self.tokens_per_example,
             self.tenants,
             self.gpu,

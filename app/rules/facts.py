@@ -234,7 +234,6 @@ def shape_of(
 
 def _method_facts(shape: Shape, examples: int) -> MethodFacts:
     """The method's facts trained on `examples`, with the experiments planned for that many."""
-    first = COMPARISON.get(shape.method)
     return method_facts(
         shape.method,
         shape.model,
@@ -243,7 +242,7 @@ def _method_facts(shape: Shape, examples: int) -> MethodFacts:
         shape.tokens_per_example,
         shape.tenants,
         shape.gpu,
-        0 if first is None else shape.experiments(first, examples),
+        shape.comparison_experiments(examples),
     )
 
 
