@@ -178,5 +178,5 @@ def test_without_javascript_the_page_shows_the_chart_as_svg(client: TestClient) 
     assert svg.startswith("<svg")
     assert "Llama 3.1 70B + QLoRA, hosted" in svg
     assert "Tunewise Sans" not in svg  # an image loads no fonts: a font the reader has
-    assert 'data-bind="chart.reading">The recommended line, Llama 3.1 70B + QLoRA' in page
+    assert 'class="chart-reading">The recommended line, Llama 3.1 70B + QLoRA' in page
     assert "Ruled out, so not drawn by default" in page

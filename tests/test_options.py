@@ -12,7 +12,7 @@ from app.cost_model.prices import fine_tuned_premium
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
-from app.views.results import bindings
+from app.views import rows
 from app.vocabulary.numbers import usd
 from tests.conftest import BASE_ANSWERS
 from tests.test_cost_over_time import LOGISTICS
@@ -150,4 +150,4 @@ def test_an_option_that_never_pays_back_says_so() -> None:
 def test_the_page_and_the_report_carry_the_payback_sentence() -> None:
     r = _run({})
     assert r.cost.payback is not None
-    assert bindings(r)["payback"] == r.cost.payback.sentence
+    assert rows.payback_sentence(r) == r.cost.payback.sentence

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from app.rules.catalogue import load_rules
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
 
 FORM_VALUES = {
     **{k: v for k, v in BASE_ANSWERS.items() if k != "citations_required"},
@@ -198,24 +206,58 @@ def test_assumptions_recalculate_without_javascript(client: TestClient) -> None:
     changed = client.get(f"/assessments/{assessment}?monthly_requests=9000000&horizon_months=12")
     assert changed.status_code == 200
     check_page(changed.text)
-    assert "Recalculated with the assumptions you changed" in changed.text
+    assert "Recalculated with other assumptions" in changed.text
     assert changed.text != saved
     bad = client.get(f"/assessments/{assessment}?monthly_requests=lots")
     assert bad.status_code == 422
     assert 'value="lots"' in bad.text
 
 
-def test_the_page_binds_exactly_the_figures_the_recalculation_sends(client: TestClient) -> None:
-    """Every data-bind on the page has a formatted figure in the recalculation's JSON, and the
-    JSON's figure is the one a page loaded with the same assumptions prints."""
+def test_a_recalculated_view_is_whole_and_shareable(client: TestClient) -> None:
+    """Every figure, heading and table follows the assumptions in the URL, and the view's share
+    link and both PDF links carry them; the saved page keeps the saved figures."""
     assessment = _create(client)
+    saved = client.get(f"/assessments/{assessment}").text
     query = "monthly_requests=9000000&horizon_months=12"
     page = client.get(f"/assessments/{assessment}?{query}").text
-    printed = dict(re.findall(r'data-bind="([^"]+)"[^>]*>([^<]*)<', page))
-    sent = client.get(f"/assessments/{assessment}/recalculate.json?{query}").json()["bind"]
-    assert set(re.findall(r'data-bind="([^"]+)"', page)) == set(sent)
-    for key, text in printed.items():
-        assert html.unescape(text) == sent[key], key
+    assert "Cumulative cost over 24 months" in saved
+    assert "Cumulative cost over 12 months" in page
+    series = page[page.index('id="series-table"') :]
+    series = series[: series.index("</table>")]
+    assert '<th scope="col">Month 12</th>' in series
+    assert "Month 24" not in series
+    assert "Requests per month: 9,000,000 requests" in page
+    assert "(saved: " in page
+    assert f'/assessments/{assessment}?{html.escape(query)}"' in page  # the share link
+    assert f'href="/assessments/{assessment}/report.pdf?{html.escape(query)}"' in page
+    letter = f"/assessments/{assessment}/report.pdf?{html.escape(query)}&amp;paper=letter"
+    assert f'href="{letter}"' in page
+    assert "Recalculated with other assumptions" not in saved
+    assert 'href="/assessments/' + assessment + '/report.pdf"' in saved
+
+
+def test_the_saved_assumptions_typed_again_are_not_a_recalculation(client: TestClient) -> None:
+    assessment = _create(client)
+    saved = client.get(f"/assessments/{assessment}?horizon_months=24")
+    assert saved.status_code == 200
+    assert "Recalculated with other assumptions" not in saved.text
+
+
+def test_a_recalculated_view_downloads_as_its_own_pdf(client: TestClient) -> None:
+    """The PDF of a shared recalculated link has the view's figures and says what moved."""
+    assessment = _create(client, title="Support bot")
+    query = "monthly_requests=9000000&horizon_months=12"
+    pdf = client.get(f"/assessments/{assessment}/report.pdf?{query}")
+    assert pdf.status_code == 200
+    assert "tunewise-support-bot-recalculated-a4.pdf" in pdf.headers["content-disposition"]
+    text = pdf_text(pdf.content)
+    assert "Recalculated with other assumptions" in text
+    assert "9,000,000 requests" in text
+    saved = client.get(f"/assessments/{assessment}/report.pdf")
+    assert "Recalculated" not in pdf_text(saved.content)
+    assert saved.content != pdf.content
+    bad = client.get(f"/assessments/{assessment}/report.pdf?horizon_months=0")
+    assert bad.status_code == 422
 
 
 def test_chart_data_travels_as_json_not_inline_script(client: TestClient) -> None:

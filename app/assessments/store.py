@@ -36,10 +36,19 @@ class StoredAssessment:
     rules_version: str
     cost_model_version: str
     prices_as_of: str
+    recalculated_from: dict[str, Any] | None = None
+    """Only on a view recalculated with other assumptions, which is never stored: the saved
+    assessment's context it departs from (the results page and the report say what moved)."""
 
     @classmethod
     def of(
-        cls, result: Recommendation, *, assessment_id: str, title: str, created_at: datetime
+        cls,
+        result: Recommendation,
+        *,
+        assessment_id: str,
+        title: str,
+        created_at: datetime,
+        recalculated_from: dict[str, Any] | None = None,
     ) -> StoredAssessment:
         """An assessment as the store would keep it, from its recommendation."""
         stored = cls(
@@ -54,6 +63,7 @@ class StoredAssessment:
             rules_version=result.rules_version,
             cost_model_version=result.cost_model_version,
             prices_as_of=result.prices_as_of,
+            recalculated_from=recalculated_from,
         )
         stored.__dict__["result"] = result  # already typed: spare the first read a parse
         return stored

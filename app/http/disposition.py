@@ -35,14 +35,17 @@ def _slug(title: str, *, ascii_only: bool) -> str:
     return slug or FALLBACK_SLUG
 
 
-def report_filename(title: str, paper: str, *, ascii_only: bool = False) -> str:
+def report_filename(
+    title: str, paper: str, *, ascii_only: bool = False, recalculated: bool = False
+) -> str:
     """`tunewise-<title>-<paper>.pdf`, so the A4 and Letter downloads do not overwrite each
-    other in a downloads folder."""
-    return f"tunewise-{_slug(title, ascii_only=ascii_only)}-{paper}.pdf"
+    other in a downloads folder; a recalculated view's report says so before the paper size."""
+    variant = "-recalculated" if recalculated else ""
+    return f"tunewise-{_slug(title, ascii_only=ascii_only)}{variant}-{paper}.pdf"
 
 
-def content_disposition(title: str, paper: str) -> str:
+def content_disposition(title: str, paper: str, *, recalculated: bool = False) -> str:
     """`attachment` with an ASCII `filename` and the UTF-8 `filename*` (RFC 6266, 5987)."""
-    fallback = report_filename(title, paper, ascii_only=True)
-    encoded = quote(report_filename(title, paper), safe="")
+    fallback = report_filename(title, paper, ascii_only=True, recalculated=recalculated)
+    encoded = quote(report_filename(title, paper, recalculated=recalculated), safe="")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

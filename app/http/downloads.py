@@ -72,6 +72,29 @@ def report_response(
         known = (report_key(stored, paper), content_disposition(stored.title, paper))
         cache.remember(assessment_id, paper, known)
     key, disposition = known
+    return _answer(request, assessment_id, store, paper, key, disposition, stored)
+
+
+def view_report_response(
+    request: Request, view: StoredAssessment, store: AssessmentStore, paper: Paper
+) -> Response:
+    """The report of a recalculated view (a shared link's "Download PDF report"): rendered on
+    demand within the same limits, and cached by its own key, which covers the assumptions."""
+    key = report_key(view, paper)
+    disposition = content_disposition(view.title, paper, recalculated=True)
+    return _answer(request, view.id, store, paper, key, disposition, view)
+
+
+def _answer(
+    request: Request,
+    assessment_id: str,
+    store: AssessmentStore,
+    paper: Paper,
+    key: str,
+    disposition: str,
+    stored: StoredAssessment | None,
+) -> Response:
+    """The PDF for a known key: 304 for the browser's copy, the cache, or a render."""
     headers = {
         "ETag": _etag(key),
         "Cache-Control": "private, max-age=3600",

@@ -14,6 +14,7 @@ from app.assessments.store import StoredAssessment
 from app.rules.result import Recommendation
 from app.views import rows
 from app.views.chart import Chart, build_chart
+from app.views.recalculation import recalculation_rows
 from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
 from app.views.summary import ExecutiveSummary, executive_summary
@@ -61,6 +62,9 @@ class ReportContext:
     context: tuple[Row, ...]
     defaults: tuple[Row, ...]
     assumptions: tuple[Row, ...]
+    recalculation: tuple[Row, ...]
+    """What a recalculated view moved (label, this view's value, the saved one as the note);
+    empty for the saved assessment's own report."""
 
 
 def _running_title(title: str, limit: int = 70) -> str:
@@ -116,4 +120,7 @@ def build_context(a: StoredAssessment) -> ReportContext:
         context=context_rows,
         defaults=tuple(Row(row.label, row.value) for row in context_rows if row.note == "default"),
         assumptions=rows.assumption_rows(r),
+        recalculation=(
+            recalculation_rows(a.recalculated_from, r) if a.recalculated_from is not None else ()
+        ),
     )

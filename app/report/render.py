@@ -74,8 +74,14 @@ def environment() -> Environment:
 
 def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
     """The cache key of a report: what its bytes depend on, hashed."""
+    recalculated = (
+        {"recalculated_from": assessment.recalculated_from}
+        if assessment.recalculated_from is not None
+        else {}
+    )
     return sha256_hex(
         {
+            **recalculated,
             "input_hash": assessment.input_hash,
             "rules_version": assessment.rules_version,
             "cost_model_version": assessment.cost_model_version,

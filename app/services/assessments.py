@@ -79,6 +79,18 @@ def recalculate(stored: StoredAssessment, overrides: Mapping[str, Any]) -> Recom
     return recommend(RecommendationRequest.model_validate(body))
 
 
+def recalculated_view(stored: StoredAssessment, overrides: Mapping[str, Any]) -> StoredAssessment:
+    """The saved assessment seen with other assumptions: what a shared recalculated link and its
+    PDF show. Same id, title and date; never stored, and it remembers the saved context."""
+    return StoredAssessment.of(
+        recalculate(stored, overrides),
+        assessment_id=stored.id,
+        title=stored.title,
+        created_at=stored.created_at,
+        recalculated_from=stored.context,
+    )
+
+
 def rerun(stored: StoredAssessment) -> Recommendation:
     """The saved answers and context with today's rules, cost model and prices."""
     return recommend(RecommendationRequest.model_validate(stored.request_body))

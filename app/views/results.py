@@ -1,56 +1,37 @@
-"""The results page's view: the rows it prints and the figures its script updates in place.
+"""The results page's training table: the planned method's figures, already in words.
 
-`bindings()` is the one table of what the page shows for each `data-bind` key, already
-formatted. The page prints it; the assumptions panel's JSON carries it; the script copies its
-strings into the page. So the browser never formats a figure itself, and a recalculated page
-reads exactly like a freshly loaded one.
+The rest of the page reads rows shared with the report (app/views/rows.py) and the summary
+(app/views/summary.py). A recalculated view is the same page rendered with other assumptions,
+so nothing here, or in the page's script, formats a figure twice.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.rules.result import Recommendation
-from app.views.chart import build_chart
-from app.views.rows import cost_line_rows, payback_sentence
-from app.views.summary import deciding_reason
 from app.vocabulary import numbers, words
 
 
-def bindings(r: Recommendation) -> dict[str, str]:
-    """Every figure the assumptions panel can move, by the key the page binds it to."""
-    chart = build_chart(r.cost)
-    found = {
-        "approach": words.approach(r.approach.value),
-        "reason": deciding_reason(r),
-        "confidence.level": words.CONFIDENCE[r.confidence.level],
-        "confidence.explanation": r.confidence.explanation,
-        "chart.reading": chart.reading,
-        "chart.ruled_out": chart.ruled_out,
-        "chart.band_note": chart.band_note,
-        "payback": payback_sentence(r),
-    }
-    plan = r.plan
-    if plan.gpu and plan.gpu_count:
-        found["plan.gpus"] = words.gpus(plan.gpu, plan.gpu_count)
-    if plan.per_experiment_usd is not None:
-        found["plan.per_experiment_usd"] = numbers.usd(plan.per_experiment_usd)
+@dataclass(frozen=True, slots=True)
+class PlannedTraining:
+    per_experiment: str
+    total: str
+    total_range: str
+    gpu_hours_per_experiment: str
+    peak_memory: str
+
+
+def planned_training(r: Recommendation) -> PlannedTraining | None:
+    """The planned training programme's figures, or None when nothing is trained."""
     t = r.cost.training
-    if t is not None:
-        found |= {
-            "training.per_experiment_usd": numbers.usd(t.per_experiment_usd),
-            "training.total_usd": numbers.usd(t.total_usd),
-            "training.total_usd_range": numbers.usd_range(
-                t.total_usd_range.low, t.total_usd_range.high
-            ),
-            "training.gpu_hours_per_experiment": numbers.hours(t.gpu_hours_per_experiment),
-            "training.peak_memory": f"{numbers.gigabytes(t.peak_memory_gb)} per GPU on "
-            + words.gpus(t.gpu, t.gpu_count),
-        }
-    for row in cost_line_rows(r):
-        found |= {
-            f"line.{row.name}.build": row.build,
-            f"line.{row.name}.serving": row.serving,
-            f"line.{row.name}.reserve": row.reserve,
-            f"line.{row.name}.how": row.how,
-            f"line.{row.name}.latency": row.latency,
-        }
-    return found
+    if t is None:
+        return None
+    return PlannedTraining(
+        per_experiment=numbers.usd(t.per_experiment_usd),
+        total=numbers.usd(t.total_usd),
+        total_range=numbers.usd_range(t.total_usd_range.low, t.total_usd_range.high),
+        gpu_hours_per_experiment=numbers.hours(t.gpu_hours_per_experiment),
+        peak_memory=f"{numbers.gigabytes(t.peak_memory_gb)} per GPU on "
+        + words.gpus(t.gpu, t.gpu_count),
+    )

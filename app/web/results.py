@@ -5,45 +5,37 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.assessments.store import StoredAssessment
-from app.canonical import json_bytes
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of
 from app.http.deps import Store
-from app.http.downloads import report_response, uploaded_file
-from app.http.errors import NOT_FOUND
+from app.http.downloads import report_response, uploaded_file, view_report_response
 from app.http.prerender import after_save
 from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
+from app.report.render import Paper
 from app.rules.catalogue import load_rules
 from app.rules.result import Recommendation
 from app.services import assessments as service
 from app.services.assessments import ReportImportError, reopen_from_pdf
 from app.views import rows
 from app.views.chart import build_chart
-from app.views.results import bindings
-from app.views.summary import executive_summary
+from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
+from app.views.results import planned_training
+from app.views.summary import deciding_reason, executive_summary
 from app.vocabulary import numbers, words
 from app.web.forms import parse_context
 from app.web.state import context_query, form_value, state_query
 
 router = APIRouter(include_in_schema=False)
-
-ASSUMPTION_FIELDS = (
-    "monthly_requests",
-    "input_tokens_per_request",
-    "output_tokens_per_request",
-    "gpu",
-    "reference_api_model",
-    "horizon_months",
-)
 
 
 def current_versions() -> dict[str, str]:
@@ -74,7 +66,9 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
     return {
         "assessment": stored,
         "result": result,
-        "bind": bindings(result),
+        "reason": deciding_reason(result),
+        "payback": rows.payback_sentence(result),
+        "training": planned_training(result),
         "plan_rows": rows.plan_rows(result),
         "cost_lines": rows.cost_line_rows(result),
         "line_labels": rows.line_labels(result),
@@ -125,24 +119,38 @@ async def import_upload(request: Request, store: Store) -> Response:
     return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
 
 
+def _assumption_changes(request: Request) -> dict[str, str]:
+    """The assumptions a recalculated view's URL carries, as typed (empty ones mean "saved")."""
+    return {k: v for k, v in request.query_params.items() if k in ASSUMPTION_FIELDS and v}
+
+
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
 def results(request: Request, assessment_id: str, store: Store) -> Response:
+    """The saved assessment, or a view of it with other assumptions when the URL carries them:
+    the whole page, its links and its PDF follow them, so the URL can be shared as it is. The
+    page's script fetches this same page to recalculate in place (one source of truth)."""
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
-    changes = {k: v for k, v in request.query_params.items() if k in ASSUMPTION_FIELDS and v}
-    result = stored.result
+    changes = _assumption_changes(request)
+    view = stored
     errors: dict[str, str] = {}
-    recalculated = False
     if changes:
         overrides, errors = parse_context(changes)
         if not errors:
-            result = service.recalculate(stored, overrides)
-            recalculated = True
-    context = page_context(stored, result)
+            moved = service.recalculated_view(stored, overrides)
+            view = stored if moved.context == stored.context else moved
+    context = page_context(view, view.result)
+    recalculated = view.recalculated_from is not None
+    query = urlencode(changes) if recalculated else ""
     context.update(
         {
+            "stale": stale_versions(stored),
             "recalculated": recalculated,
+            "recalculation": recalculation_rows(stored.context, view.result)
+            if recalculated
+            else (),
+            "view_query": f"?{query}" if query else "",
             "errors": errors,
             "assumption_values": {
                 f: changes.get(f, context["assumption_values"][f]) for f in ASSUMPTION_FIELDS
@@ -215,31 +223,21 @@ def _rerun_rows(then: Recommendation, now: Recommendation) -> list[tuple[str, st
 def report_download(
     request: Request, assessment_id: str, store: Store, paper: str = "a4"
 ) -> Response:
-    """The results page's download link: the API's report, without needing an API key."""
+    """The results page's download link: the API's report, without needing an API key. With
+    assumptions in the query, the report of that recalculated view, rendered on demand."""
     if paper not in ("a4", "letter"):
         return _not_found(request)
-    return report_response(request, assessment_id, store, "letter" if paper == "letter" else "a4")
-
-
-@router.get("/assessments/{assessment_id}/recalculate.json")
-def recalculate(request: Request, assessment_id: str, store: Store) -> Response:
-    """The assumptions panel's JSON: the page's figures already formatted (`bind`), the chart
-    model (as POST /api/v1/recommendations?include=chart gives it) and the recommendation."""
+    size: Paper = "letter" if paper == "letter" else "a4"
+    changes = _assumption_changes(request)
+    if not changes:
+        return report_response(request, assessment_id, store, size)
     stored = store.get(assessment_id)
     if stored is None:
-        return JSONResponse(NOT_FOUND, status_code=404)
-    changes = {k: v for k, v in request.query_params.items() if k in ASSUMPTION_FIELDS and v}
+        return _not_found(request)
     overrides, errors = parse_context(changes)
     if errors:
-        detail = [{"field": f"context.{k}", "message": m} for k, m in errors.items()]
-        return JSONResponse({"detail": detail}, status_code=422)
-    result = service.recalculate(stored, overrides)
-    document = {
-        "bind": bindings(result),
-        "chart": build_chart(result.cost).model_dump(mode="json"),
-        "result": result.model_dump(mode="json"),
-    }
-    return Response(json_bytes(document), media_type="application/json")
+        return results(request, assessment_id, store)
+    return view_report_response(request, service.recalculated_view(stored, overrides), store, size)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -1,13 +1,9 @@
-// Results page: draws the crossover chart and recalculates it in place through the JSON API.
-// Without JavaScript the page shows the same figures as tables and the form posts as a GET.
+// Results page: draws the crossover chart and recalculates the page in place.
+// Without JavaScript the server's SVG chart stays, and the form loads the same page as a GET.
 (function () {
   "use strict";
-  var dataNode = document.getElementById("assessment-data");
-  if (!dataNode) { return; }
-  var data = JSON.parse(dataNode.textContent);
-  var chartNode = document.getElementById("chart");
-  var form = document.getElementById("assumptions-form");
-  var status = document.getElementById("recalc-status");
+  if (!document.getElementById("assessment-data")) { return; }
+  var chartNode = null;
   var FIELDS = ["monthly_requests", "input_tokens_per_request", "output_tokens_per_request",
     "gpu", "reference_api_model", "horizon_months"];
 
@@ -86,57 +82,62 @@
     chartNode.setAttribute("data-drawn", String(chart.months.length));
   }
 
-  // The server sends every figure already formatted (app/views/results.py), keyed by the
-  // page's data-bind names: the script never formats a number itself.
-  function bind(figures) {
-    document.querySelectorAll("[data-bind]").forEach(function (node) {
-      var value = figures[node.getAttribute("data-bind")];
-      if (typeof value === "string") { node.textContent = value; }
-    });
-  }
-
-  function showErrors(detail) {
-    form.querySelectorAll(".js-error").forEach(function (n) { n.remove(); });
-    detail.forEach(function (err) {
-      var field = err.field.split(".").pop();
-      var input = document.getElementById(field);
-      if (!input) { return; }
-      var p = document.createElement("p");
-      p.className = "error-message js-error";
-      p.id = field + "-js-error";
-      p.textContent = err.message;
-      input.parentNode.insertBefore(p, input);
-      input.setAttribute("aria-describedby", p.id);
+  // Recalculating fetches this same page with the assumptions in its URL and puts the server's
+  // page in place of this one: every figure, heading, table, link and the chart come from the
+  // one render a shared link or a reload gives (app/web/results.py), and the address bar holds
+  // that link, so the view can be shared, reloaded and downloaded as a PDF.
+  function load(url, push, focusStatus) {
+    var status = document.getElementById("recalc-status");
+    if (status) { status.textContent = "Recalculating…"; }
+    return fetch(url, { headers: { accept: "text/html" } }).then(function (response) {
+      return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+    }).then(function (reply) {
+      var next = new DOMParser().parseFromString(reply.text, "text/html");
+      var main = next.getElementById("main");
+      if (!main) { throw new Error("not a results page"); }
+      if (window.Plotly && chartNode) { window.Plotly.purge(chartNode); }
+      document.getElementById("main").replaceChildren.apply(
+        document.getElementById("main"), Array.from(main.childNodes).map(function (n) {
+          return document.importNode(n, true);
+        }));
+      document.title = next.title;
+      if (push && reply.ok) { history.pushState({ tunewise: true }, "", url); }
+      init();
+      var summary = document.querySelector("#assumptions-form .error-summary");
+      var fresh = document.getElementById("recalc-status");
+      if (summary) {
+        summary.focus();
+      } else if (fresh && focusStatus) {
+        fresh.textContent = "Recalculated: every figure on this page, its link and its PDF now use these assumptions (the saved assessment is unchanged).";
+        fresh.setAttribute("tabindex", "-1");
+        fresh.focus();
+      }
+    }).catch(function () {
+      var now = document.getElementById("recalc-status");
+      if (now) { now.textContent = "Could not recalculate; submit again to reload the page with these assumptions."; }
     });
   }
 
   function recalculate(event) {
     event.preventDefault();
+    var form = event.target;
     var query = new URLSearchParams();
     FIELDS.forEach(function (name) {
       var raw = form.elements[name].value.trim();
       if (raw !== "") { query.set(name, raw); }
     });
-    status.textContent = "Recalculating…";
-    fetch(data.recalculate + "?" + query.toString(), { headers: { accept: "application/json" } })
-      .then(function (response) {
-      return response.json().then(function (json) { return { ok: response.ok, json: json }; });
-    }).then(function (reply) {
-      if (!reply.ok) {
-        showErrors(reply.json.detail || []);
-        status.textContent = "Some assumptions need fixing.";
-        return;
-      }
-      showErrors([]);
-      data.chart = reply.json.chart;
-      bind(reply.json.bind);
-      draw(reply.json.chart);
-      status.textContent = "Recalculated: the figures and the chart show your assumptions (the saved assessment is unchanged).";
-    }).catch(function () {
-      status.textContent = "Could not recalculate; submit again to reload the page with these assumptions.";
-    });
+    var text = query.toString();
+    load(form.getAttribute("action") + (text ? "?" + text : ""), true, true);
   }
 
-  if (form) { form.addEventListener("submit", recalculate); }
-  draw(data.chart);
+  function init() {
+    var node = document.getElementById("assessment-data");
+    chartNode = document.getElementById("chart");
+    var form = document.getElementById("assumptions-form");
+    if (form) { form.addEventListener("submit", recalculate); }
+    if (node) { draw(JSON.parse(node.textContent).chart); }
+  }
+
+  window.addEventListener("popstate", function () { load(window.location.href, false, false); });
+  init();
 })();

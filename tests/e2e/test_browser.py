@@ -106,16 +106,29 @@ def test_walk_with_javascript(browser: Any, server: str) -> None:
     page.get_by_role("button", name="Recalculate").click()
     page.wait_for_selector("#chart[data-drawn='12']")
     assert "Recalculated" in page.locator("#recalc-status").inner_text()
+    # the whole page follows, and its address is the view's: shareable and downloadable
+    assert "horizon_months=12" in page.url
+    assert "monthly_requests=5000000" in page.url
+    assert page.locator("#chart-title").inner_text() == "Cumulative cost over 12 months"
+    assert page.locator("#series-table thead").inner_text().split()[-2:] == ["Month", "12"]
+    assert page.locator("#share-link").input_value().endswith(page.url.split("/", 3)[3])
+    assert page.get_by_role("heading", name="Recalculated with other assumptions").is_visible()
+    _no_axe_violations(page)
 
     url = page.url
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF report").click()
+    assert "recalculated" in download_info.value.suggested_filename
     pdf = download_info.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
 
     shared = browser.new_context().new_page()
     shared.goto(url)
     assert shared.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
+    assert shared.locator("#chart-title").inner_text() == "Cumulative cost over 12 months"
+    page.go_back()
+    page.wait_for_selector("#chart[data-drawn='24']")
+    assert page.locator("#chart-title").inner_text() == "Cumulative cost over 24 months"
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems
     context.close()
@@ -134,7 +147,7 @@ def test_walk_without_javascript(browser: Any, server: str) -> None:
     page.locator("#horizon_months").fill("12")
     page.get_by_role("button", name="Recalculate").click()
     page.wait_for_url(re.compile(r"horizon_months=12"))
-    assert page.get_by_text("Recalculated with the assumptions you changed").is_visible()
+    assert page.get_by_text("Recalculated with other assumptions").is_visible()
     context.close()
 
 
