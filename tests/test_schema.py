@@ -33,3 +33,54 @@ def test_the_api_honours_its_schema(case: Any) -> None:
         response,
         checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
     )
+
+
+def _valid_body(**answers: Any) -> dict[str, Any]:
+    from tests.conftest import BASE_ANSWERS  # noqa: PLC0415
+
+    return {"answers": {**BASE_ANSWERS, **answers}}
+
+
+def test_a_boolean_is_not_an_amount() -> None:
+    """pydantic's lax floats read `false` as 0.0: a budget of `false` was a $0 budget."""
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    client = TestClient(APP)
+    refused = client.post("/api/v1/recommendations", json=_valid_body(budget_usd=False))
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "answers.budget_usd"
+    estimate = {"method": "lora", "model_size_b": True}
+    assert client.post("/api/v1/estimates/training", json=estimate).status_code == 422
+
+
+def test_a_whole_number_written_with_a_point_is_an_integer() -> None:
+    """JSON Schema's integer includes 2.0; strings, booleans and 2.5 stay refused."""
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    client = TestClient(APP)
+    assert client.post("/api/v1/recommendations", json=_valid_body(ml_capability=2.0)).is_success
+    for wrong in ("2", True, 2.5):
+        body = _valid_body(ml_capability=wrong)
+        assert client.post("/api/v1/recommendations", json=body).status_code == 422
+
+
+def test_the_schema_says_what_the_validators_check() -> None:
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    from app.cost_model.catalogue import load_catalogue  # noqa: PLC0415
+    from app.questions.models import UNSURE_DEFAULTS  # noqa: PLC0415
+
+    schemas = TestClient(APP).get("/openapi.json").json()["components"]["schemas"]
+    context = schemas["Context"]
+    gpu = next(o for o in context["properties"]["gpu"]["anyOf"] if o.get("type") == "string")
+    assert gpu["enum"] == list(load_catalogue().gpus)
+    assert context["not"]["required"] == ["base_model", "model_size_b"]
+    size = schemas["TrainingEstimateInput"]["properties"]["model_size_b"]["anyOf"][0]
+    assert size["exclusiveMinimum"] == 0.1  # a bound the schema states, not a stray "gt"
+    assert schemas["Answers"]["properties"]["budget_usd"]["maximum"] == 100_000_000
+    assert len(schemas["TrainingEstimateInput"]["anyOf"]) == 2  # a model id or a size
+    request = schemas["RecommendationRequest"]
+    assert {
+        rule["if"]["properties"]["unsure"]["contains"]["const"] for rule in request["allOf"]
+    } == (set(UNSURE_DEFAULTS))
+    assert not set(UNSURE_DEFAULTS) & set(schemas["Answers"]["required"])

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import check_gpu_id, check_model_id, load_catalogue
+from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
 from app.cost_model.methods import Method
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
@@ -18,35 +26,60 @@ from app.cost_model.training import (
 
 DEFAULT_GPU = "a100-80gb"
 
+EXACTLY_ONE_MODEL: dict[str, Any] = {
+    **ONE_MODEL_SOURCE,
+    "anyOf": [
+        {"required": ["base_model"], "properties": {"base_model": {"type": "string"}}},
+        {"required": ["model_size_b"], "properties": {"model_size_b": {"type": "number"}}},
+    ],
+}
+"""The body's schema says what the validator checks: a catalogue id or a size, not both."""
+
 
 class TrainingEstimateInput(BaseModel):
     """One training run and its programme. Only the method and the model are required."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=EXACTLY_ONE_MODEL)
 
     method: Method = Field(description="full, lora or qlora")
-    base_model: str | None = Field(None, description="a model id from GET /api/v1/models")
-    model_size_b: Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False)] | None = Field(
+    base_model: str | None = Field(
+        None, description="a model id from GET /api/v1/models", json_schema_extra=model_ids
+    )
+    model_size_b: (
+        Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)]
+        | None
+    ) = Field(
         None, description="model size in billions of parameters, when no catalogue id is given"
     )
-    gpu: str = Field(DEFAULT_GPU, description="a GPU id from GET /api/v1/gpus")
-    gpu_count: Annotated[int, Field(ge=1, le=512, strict=True)] | None = Field(
-        None, description="GPUs per run; default: the fewest that hold the run"
+    gpu: str = Field(
+        DEFAULT_GPU, description="a GPU id from GET /api/v1/gpus", json_schema_extra=gpu_ids
     )
-    seq_len: Annotated[int, Field(ge=16, le=131_072, strict=True)] = Field(
-        DEFAULT_SEQ_LEN, description="tokens per packed training sequence"
+    gpu_count: (
+        Annotated[int, Field(ge=1, le=512, strict=True), BeforeValidator(integral)] | None
+    ) = Field(None, description="GPUs per run; default: the fewest that hold the run")
+    seq_len: Annotated[int, Field(ge=16, le=131_072, strict=True), BeforeValidator(integral)] = (
+        Field(DEFAULT_SEQ_LEN, description="tokens per packed training sequence")
     )
-    micro_batch: Annotated[int, Field(ge=1, le=256, strict=True)] | None = Field(
-        None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit"
-    )
+    micro_batch: (
+        Annotated[int, Field(ge=1, le=256, strict=True), BeforeValidator(integral)] | None
+    ) = Field(None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit")
     gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
-    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True)] = DEFAULT_LORA_RANK
-    examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True)] = 1000
-    tokens_per_example: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 1000
-    epochs: Annotated[float, Field(ge=0.1, le=100, allow_inf_nan=False)] | None = Field(
-        None, description="passes over the data; default 3"
+    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] = (
+        DEFAULT_LORA_RANK
     )
-    experiments: Annotated[int, Field(ge=1, le=1000, strict=True)] = DEFAULT_EXPERIMENTS
+    examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True), BeforeValidator(integral)] = (
+        1000
+    )
+    tokens_per_example: Annotated[
+        int, Field(ge=1, le=1_000_000, strict=True), BeforeValidator(integral)
+    ] = 1000
+    epochs: (
+        Annotated[float, Field(ge=0.1, le=100, allow_inf_nan=False), BeforeValidator(refuse_bool)]
+        | None
+    ) = Field(None, description="passes over the data; default 3")
+    experiments: Annotated[int, Field(ge=1, le=1000, strict=True), BeforeValidator(integral)] = (
+        DEFAULT_EXPERIMENTS
+    )
 
     @field_validator("base_model")
     @classmethod

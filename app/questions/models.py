@@ -12,9 +12,17 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.cost_model.catalogue import check_gpu_id, check_model_id
+from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 
 
@@ -55,20 +63,32 @@ class QualityEvidence(StrEnum):
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+def _answers_schema(schema: dict[str, Any]) -> None:
+    """The answers an "I'm not sure" may stand for are required by the request's schema
+    (`_unsure_schema`), unless marked unsure; the others always are."""
+    schema["required"] = [q for q in schema.get("required", []) if q not in UNSURE_DEFAULTS]
+
+
 class Answers(BaseModel):
     """The nine answers. All are required: the engine never guesses an answer silently."""
 
-    model_config = _STRICT
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=_answers_schema
+    )
 
     objective: Objective
     domain_vocabulary: DomainVocabulary
     output_consistency: OutputConsistency
-    labelled_examples: Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+    labelled_examples: Annotated[
+        int, Field(ge=0, le=10_000_000, strict=True), BeforeValidator(integral)
+    ]
     data_freshness: DataFreshness
     citations_required: Annotated[bool, Field(strict=True)]
-    latency_p99_ms: Annotated[int, Field(ge=10, le=600_000, strict=True)]
-    ml_capability: Annotated[int, Field(ge=1, le=5, strict=True)]
-    budget_usd: Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
+    latency_p99_ms: Annotated[int, Field(ge=10, le=600_000, strict=True), BeforeValidator(integral)]
+    ml_capability: Annotated[int, Field(ge=1, le=5, strict=True), BeforeValidator(integral)]
+    budget_usd: Annotated[
+        float, Field(ge=0, le=100_000_000, allow_inf_nan=False), BeforeValidator(refuse_bool)
+    ]
 
 
 def answer_bounds(name: str) -> tuple[float, float]:
@@ -85,21 +105,34 @@ def answer_bounds(name: str) -> tuple[float, float]:
 class Context(BaseModel):
     """The optional deployment context; every default is documented and shown in the report."""
 
-    model_config = _STRICT
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=ONE_MODEL_SOURCE
+    )
 
-    base_model: str | None = None
-    model_size_b: Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False)] | None = None
-    gpu: str | None = None
-    monthly_requests: Annotated[int, Field(ge=0, le=10_000_000_000, strict=True)] = 50_000
-    input_tokens_per_request: Annotated[int, Field(ge=1, le=2_000_000, strict=True)] = 1_000
-    output_tokens_per_request: Annotated[int, Field(ge=1, le=200_000, strict=True)] = 250
-    tokens_per_example: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 1_000
-    tenants: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 1
+    base_model: str | None = Field(None, json_schema_extra=model_ids)
+    model_size_b: (
+        Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)]
+        | None
+    ) = None
+    gpu: str | None = Field(None, json_schema_extra=gpu_ids)
+    monthly_requests: Annotated[
+        int, Field(ge=0, le=10_000_000_000, strict=True), BeforeValidator(integral)
+    ] = 50_000
+    input_tokens_per_request: Annotated[
+        int, Field(ge=1, le=2_000_000, strict=True), BeforeValidator(integral)
+    ] = 1_000
+    output_tokens_per_request: Annotated[
+        int, Field(ge=1, le=200_000, strict=True), BeforeValidator(integral)
+    ] = 250
+    tokens_per_example: Annotated[
+        int, Field(ge=1, le=1_000_000, strict=True), BeforeValidator(integral)
+    ] = 1_000
+    tenants: Annotated[int, Field(ge=1, le=10_000, strict=True), BeforeValidator(integral)] = 1
     on_prem_required: Annotated[bool, Field(strict=True)] = False
     multilingual: Annotated[bool, Field(strict=True)] = False
     quality_evidence: QualityEvidence = QualityEvidence.none
     reference_api_model: str = DEFAULT_REFERENCE_API_MODEL
-    horizon_months: Annotated[int, Field(ge=1, le=120, strict=True)] = 24
+    horizon_months: Annotated[int, Field(ge=1, le=120, strict=True), BeforeValidator(integral)] = 24
 
     @field_validator("base_model")
     @classmethod
@@ -137,13 +170,29 @@ floor of data fine-tuning can try, an ordinary interactive latency, a team that 
 its own training, and the budget under which the pattern card (000) warns a run may not fit."""
 
 
+def _unsure_schema(schema: dict[str, Any]) -> None:
+    """What `_fill_unsure` and `_unsure_means_default` accept, said in the schema: a question
+    marked unsure may leave its answer out or give the default; one not marked must answer."""
+    schema["allOf"] = [
+        {
+            "if": {"required": ["unsure"], "properties": {"unsure": {"contains": {"const": q}}}},
+            "then": {"properties": {"answers": {"properties": {q: {"const": default}}}}},
+            "else": {"properties": {"answers": {"required": [q]}}},
+        }
+        for q, default in UNSURE_DEFAULTS.items()
+    ]
+
+
 class RecommendationRequest(BaseModel):
-    model_config = _STRICT
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=_unsure_schema
+    )
 
     answers: Answers
     context: Context = Field(default_factory=Context)
     unsure: tuple[UnsureQuestion, ...] = Field(
         default=(),
+        json_schema_extra={"uniqueItems": True},
         description=(
             'questions answered "I\'m not sure": their answer is the documented conservative '
             "default (it may be left out), flagged as an assumption, and lowers the confidence"
