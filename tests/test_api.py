@@ -126,7 +126,7 @@ def test_a_reference_model_missing_from_the_price_data_is_a_422(client: TestClie
         json={"answers": BASE_ANSWERS, "context": {"reference_api_model": "no-such-model-x"}},
     )
     assert response.status_code == 422
-    assert "not in the price dataset" in response.json()["detail"][0]["message"]
+    assert "unknown API model" in response.json()["detail"][0]["message"]
 
 
 @pytest.mark.parametrize("payload", [b"{not json", b"[]", b"", b"null", b'{"answers": 3}'])

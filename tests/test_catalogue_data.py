@@ -95,3 +95,32 @@ def test_plan_model_proposals_exist() -> None:
         assert models[model_id].in_plan_catalogue
     limit = load_rules().thresholds.small_model_max_b
     assert models[settings.under_100ms_model].params_b <= limit
+
+
+def test_every_question_has_its_own_written_messages() -> None:
+    """No message is built from the question's text ("Enter what is the compute budget…"), and
+    none is the generic "Select one option"."""
+    from app.questions.catalogue import question_catalogue  # noqa: PLC0415
+    from app.web.forms import parse_answer, parse_value  # noqa: PLC0415
+
+    catalogue = question_catalogue()
+    for entry in [*catalogue["questions"], *catalogue["context"]]:
+        assert entry["name"], entry["id"]
+        label = entry["label"].rstrip("?").lower()
+        assert entry["missing"].lower() not in (f"enter {label}", "select one option"), entry["id"]
+        if entry["type"] in ("choice", "boolean", "string"):
+            assert parse_value(entry, "")[1] == entry["missing"]
+    for question in catalogue["questions"]:
+        _, message = parse_answer(question["id"], {}, ())
+        assert message == question["missing"]
+        assert message != "Select one option"
+
+
+def test_the_offered_reference_models_are_all_priced() -> None:
+    from app.cost_model.prices import reference_api_choices, resolve_api_model  # noqa: PLC0415
+
+    choices = reference_api_choices()
+    assert choices[0].id == "gpt-5.2"
+    assert len({c.id for c in choices}) == len(choices)
+    for choice in choices:
+        assert resolve_api_model(choice.id).model == choice.id

@@ -111,7 +111,7 @@ def test_a_bad_answer_is_shown_beside_the_field_and_kept(client: TestClient) -> 
     check_page(response.text)
     assert "There is a problem" in response.text
     assert 'value="lots"' in response.text
-    assert "Enter a whole number between 0 and 10,000,000" in response.text
+    assert "The number of examples must be a whole number from 0 to 10,000,000" in response.text
 
 
 def test_thousands_separators_and_dollar_signs_are_accepted(client: TestClient) -> None:
@@ -177,6 +177,47 @@ def test_deployment_errors_are_shown_and_typed_values_kept(client: TestClient) -
     check_page(response.text)
     assert 'value="0"' in response.text
     assert "200 characters or fewer" in response.text
+
+
+def test_every_deployment_error_comes_in_one_round_naming_its_field(client: TestClient) -> None:
+    """A number out of range, a GPU and an API model not on the lists: all three at once, each
+    message naming its field and the summary linking to it."""
+    check_url = walk(client)
+    page = client.get("/wizard/deployment?" + urlsplit(check_url).query)
+    typed = [("monthly_requests", "lots"), ("gpu", "tpu-v9"), ("reference_api_model", "gpt-0")]
+    response = client.post("/wizard/deployment", data=_form([*_hidden(page.text), *typed]))
+    assert response.status_code == 422
+    check_page(response.text)
+    summary = response.text[response.text.index("error-summary") :]
+    summary = summary[: summary.index("</ul>")]
+    assert '<a href="#monthly_requests">Requests per month must be a whole number' in summary
+    assert '<a href="#gpu">Choose the GPU from the list</a>' in summary
+    assert '<a href="#reference_api_model">Choose the reference API model from the list</a>' in (
+        summary
+    )
+    assert "genai-prices" not in response.text
+    assert 'value="lots"' in response.text
+
+
+def test_the_reference_api_model_is_chosen_from_a_list(client: TestClient) -> None:
+    from app.cost_model.prices import reference_api_choices  # noqa: PLC0415
+
+    check_url = walk(client)
+    page = client.get("/wizard/deployment?" + urlsplit(check_url).query).text
+    assert '<select class="select" name="reference_api_model" id="reference_api_model"' in page
+    assert '<option value="">GPT-5.2 (the default)</option>' in page
+    assert '<option value="claude-sonnet-4-5">Claude Sonnet 4.5 (Anthropic)</option>' in page
+    results = client.get(f"/assessments/{_create(client)}").text
+    for choice in reference_api_choices():
+        assert f'<option value="{choice.id}"' in results
+
+
+def test_the_api_names_no_library_version_for_an_unknown_api_model(client: TestClient) -> None:
+    body = {"answers": BASE_ANSWERS, "context": {"reference_api_model": "gpt-0"}}
+    detail = client.post("/api/v1/recommendations", json=body).json()["detail"][0]
+    assert detail["field"] == "context.reference_api_model"
+    assert "GET /api/v1/questions" in detail["message"]
+    assert not re.search(r"genai-prices \d", detail["message"])
 
 
 def test_cross_site_form_posts_are_refused(client: TestClient) -> None:

@@ -83,6 +83,28 @@ def _as_of_timestamp() -> datetime | None:
 DEFAULT_REFERENCE_API_MODEL: str = str(_section("reference_api")["default_model"])
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceChoice:
+    """A reference API model offered in the wizard and on the results page."""
+
+    id: str
+    name: str
+    """As people call it: "GPT-5.2", "Claude Sonnet 4.5"."""
+    provider: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.provider})"
+
+
+@cache
+def reference_api_choices() -> tuple[ReferenceChoice, ...]:
+    """The reference models offered (data/prices.toml), the default first."""
+    rows = _section("reference_api")["choices"]
+    assert isinstance(rows, list)
+    return tuple(ReferenceChoice(str(r["id"]), str(r["name"]), str(r["provider"])) for r in rows)
+
+
 @lru_cache(maxsize=256)
 def _lookup(
     model_ref: str, provider: str | None, input_tokens: int, output_tokens: int
@@ -96,9 +118,9 @@ def _lookup(
         )
     except LookupError as exc:
         raise ValueError(
-            f"the API model {model_ref!r} is not in the price dataset (genai-prices "
-            f"{_section('genai_prices')['version']}); use a model id such as "
-            f"{DEFAULT_REFERENCE_API_MODEL!r}"
+            f"unknown API model {model_ref!r}: use one of the reference models GET "
+            "/api/v1/questions lists for reference_api_model (such as "
+            f"{DEFAULT_REFERENCE_API_MODEL!r}), or another model id of the genai-prices dataset"
         ) from exc
     inp = float(calc.input_price) / input_tokens * 1e6 if input_tokens else 0.0
     out = float(calc.output_price) / output_tokens * 1e6 if output_tokens else 0.0

@@ -31,4 +31,5 @@ def templates() -> Jinja2Templates:
     t.env.filters["line"] = words.line
     t.env.filters["method"] = words.method
     t.env.filters["cite"] = sources.cite
+    t.env.filters["api_model"] = words.api_model_name
     return t

@@ -12,6 +12,7 @@ from typing import Any
 import annotated_types
 from pydantic.fields import FieldInfo
 
+from app.cost_model.prices import reference_api_choices
 from app.questions.models import UNSURE_DEFAULTS, Answers, Context
 from app.questions.text import QuestionText, catalogue_text
 
@@ -47,7 +48,13 @@ def _bounds(info: FieldInfo) -> dict[str, float]:
 
 def _entry(text: QuestionText, info: FieldInfo, *, with_default: bool) -> dict[str, Any]:
     base = _base_type(info.annotation)
-    entry: dict[str, Any] = {"id": text.id, "label": text.label, "help": text.help}
+    entry: dict[str, Any] = {
+        "id": text.id,
+        "label": text.label,
+        "help": text.help,
+        "name": text.name,
+        "missing": text.missing,
+    }
     if isinstance(base, type) and issubclass(base, enum.Enum):
         entry["type"] = "choice"
         entry["options"] = [
@@ -61,6 +68,8 @@ def _entry(text: QuestionText, info: FieldInfo, *, with_default: bool) -> dict[s
         entry["type"] = "number"
     else:
         entry["type"] = "string"
+    if text.id == "reference_api_model":
+        entry["suggestions"] = [{"value": c.id, "label": c.label} for c in reference_api_choices()]
     if text.options and entry["type"] == "integer":
         entry["options"] = [{"value": int(k), "label": v} for k, v in text.options.items()]
     entry.update(_bounds(info))

@@ -16,6 +16,10 @@ class QuestionText:
     help: str
     unit: str | None
     options: dict[str, str]
+    name: str
+    """What error messages call it: "The compute budget", "Requests per month"."""
+    missing: str
+    """The message when it is left unanswered, written for this question."""
     unsure: str | None = None
     """Why the conservative default stands in when a person answers "I'm not sure"."""
 
@@ -38,6 +42,8 @@ def _rows(rows: list[dict[str, Any]]) -> tuple[QuestionText, ...]:
             help=str(r["help"]),
             unit=r.get("unit"),
             options={str(k): str(v) for k, v in r.get("options", {}).items()},
+            name=str(r["name"]),
+            missing=str(r["missing"]),
             unsure=r.get("unsure"),
         )
         for r in rows

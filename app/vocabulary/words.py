@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.cost_model.catalogue import load_catalogue
-from app.cost_model.prices import resolve_api_model
+from app.cost_model.prices import reference_api_choices, resolve_api_model
 from app.questions.text import catalogue_text
 from app.vocabulary.numbers import count, per_second, plural, usd
 
@@ -113,7 +113,11 @@ def provider(provider_id: str) -> str:
 
 
 def api_model_name(model_ref: str) -> str:
-    """The reference API model as its provider names it (the price dataset's name)."""
+    """The reference API model by the name people use: the offered choices' own name, else the
+    price dataset's."""
+    for choice in reference_api_choices():
+        if choice.id == model_ref:
+            return choice.name
     try:
         return resolve_api_model(model_ref).model_name
     except ValueError:

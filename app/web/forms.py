@@ -17,6 +17,7 @@ from app.questions.catalogue import question_catalogue
 from app.questions.models import UNSURE_DEFAULTS
 from app.web.steps import QUESTION_IDS
 
+MODEL_OR_SIZE = "Choose a base model or enter a model size, not both"
 BOTH_ANSWERS = "Enter a number or tick \u201cI\u2019m not sure\u201d, not both"
 
 CONTEXT_FIELDS = tuple(c["id"] for c in question_catalogue()["context"])
@@ -46,19 +47,21 @@ def _scaled(cleaned: str, whole: bool) -> float:
 
 
 def _bounds_message(entry: dict[str, Any], whole: bool) -> str:
+    """Names the field, so the deployment page's error summary says which one is wrong."""
     low = entry.get("minimum", entry.get("exclusive_minimum"))
     high = entry.get("maximum")
     kind = "a whole number" if whole else "a number"
     if low is not None and high is not None:
-        return f"Enter {kind} between {low:,.0f} and {high:,.0f}"
-    return f"Enter {kind}"
+        above = "above" if "exclusive_minimum" in entry else "from"
+        return f"{entry['name']} must be {kind} {above} {low:,.10g} to {high:,.0f}"
+    return f"{entry['name']} must be {kind}"
 
 
 def _parse_number(entry: dict[str, Any], text: str) -> tuple[Any, str | None]:
     whole = entry["type"] == "integer"
     cleaned = _number_text(text)
     if not cleaned:
-        return None, f"Enter {entry['label'].rstrip('?').lower()}"
+        return None, str(entry["missing"])
     try:
         value = _scaled(cleaned, whole)
     except ValueError:
@@ -76,12 +79,12 @@ def parse_value(entry: dict[str, Any], raw: str) -> tuple[Any, str | None]:
     text = raw.strip()
     if kind == "choice":
         values = [str(o["value"]) for o in entry["options"]]
-        return (text, None) if text in values else (None, "Select one option")
+        return (text, None) if text in values else (None, str(entry["missing"]))
     if kind == "boolean":
-        return (text == "yes", None) if text in ("yes", "no") else (None, "Select yes or no")
+        return (text == "yes", None) if text in ("yes", "no") else (None, str(entry["missing"]))
     if kind in ("integer", "number"):
         return _parse_number(entry, text)
-    return (text, None) if text else (None, f"Enter {entry['label'].rstrip('?').lower()}")
+    return (text, None) if text else (None, str(entry["missing"]))
 
 
 def question_entry(qid: str) -> dict[str, Any]:
@@ -107,10 +110,7 @@ def parse_answer(
         return UNSURE_DEFAULTS[qid], None
     raw = form.get(qid)
     if raw is None or not str(raw).strip():
-        entry = question_entry(qid)
-        if entry["type"] in ("choice", "boolean"):
-            return None, "Select one option" if entry["type"] == "choice" else "Select yes or no"
-        return None, f"Enter {entry['label'].rstrip('?').lower()}"
+        return None, str(question_entry(qid)["missing"])
     return parse_value(question_entry(qid), str(raw))
 
 
@@ -125,8 +125,13 @@ def known_answers(form: Mapping[str, str], unsure: tuple[str, ...]) -> dict[str,
     return out
 
 
+CHOSEN_FROM_A_LIST = ("base_model", "gpu", "reference_api_model")
+"""Fields a person picks from a list: a value not on it gets the field's own message."""
+
+
 def parse_context(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Blank context fields keep their documented defaults."""
+    """Blank context fields keep their documented defaults. Every field is checked in one
+    round: the ones that parse are validated together, so a person fixes everything at once."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for cid in CONTEXT_FIELDS:
@@ -139,13 +144,20 @@ def parse_context(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
             errors[cid] = error
         else:
             values[cid] = value
-    if not errors:
-        try:
-            Context.model_validate(values)
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = str(err["loc"][0]) if err["loc"] else "base_model"
-                errors[field] = str(err["msg"]).removeprefix("Value error, ")
+    try:
+        Context.model_validate(values)
+    except ValidationError as exc:
+        for err in exc.errors():
+            if not err["loc"]:  # the one check across fields
+                errors.setdefault("model_size_b", MODEL_OR_SIZE)
+                continue
+            field = str(err["loc"][0])
+            if field in CHOSEN_FROM_A_LIST:
+                name = str(context_entry(field)["name"])
+                message = f"Choose {name[:1].lower() + name[1:]} from the list"
+            else:
+                message = str(err["msg"]).removeprefix("Value error, ")
+            errors.setdefault(field, message)
     return values, errors
 
 

@@ -14,7 +14,7 @@ from app.assessments.store import StoredAssessment
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
-from app.cost_model.prices import prices_as_of
+from app.cost_model.prices import prices_as_of, reference_api_choices
 from app.http.deps import Store
 from app.http.downloads import report_response, uploaded_file, view_report_response
 from app.http.prerender import after_save
@@ -84,6 +84,7 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "assumption_rows": rows.assumption_rows(result),
         "context_rows": rows.given_context_rows(result),
         "gpus": list(load_catalogue().gpus.values()),
+        "api_choices": reference_api_choices(),
         "stale": stale_versions(stored),
         "request_body": stored.request_body,
         "chart": chart.model_dump(mode="json"),

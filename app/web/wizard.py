@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.cost_model.catalogue import load_catalogue
+from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, reference_api_choices
 from app.http.deps import Store
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
@@ -126,6 +127,14 @@ def context_choices() -> dict[str, tuple[str, list[tuple[str, str]]]]:
             [(m.id, f"{m.name} ({m.params_b:g}B)") for m in cat.plan_models],
         ),
         "gpu": ("The cheapest GPU that fits", [(g.id, g.name) for g in cat.gpus_by_price]),
+        "reference_api_model": (
+            f"{words.api_model_name(DEFAULT_REFERENCE_API_MODEL)} (the default)",
+            [
+                (c.id, c.label)
+                for c in reference_api_choices()
+                if c.id != DEFAULT_REFERENCE_API_MODEL
+            ],
+        ),
     }
 
 

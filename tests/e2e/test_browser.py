@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -206,4 +207,37 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, server: str) -> None:
     for url in (page.url, f"{server}/method"):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    _no_axe_violations(page)
+
+
+def test_the_deployment_page_lists_every_error_at_once(browser: Any, server: str) -> None:
+    """Three mistakes, one round: the summary names each field and takes the keyboard to it;
+    the reference API model is a list, and what was typed stays."""
+    page = browser.new_context().new_page()
+    answers = {
+        "objective": "behaviour",
+        "domain_vocabulary": "specialised",
+        "output_consistency": "consistent_tone",
+        "labelled_examples": "5000",
+        "data_freshness": "monthly",
+        "citations_required": "no",
+        "latency_p99_ms": "2000",
+        "ml_capability": "4",
+        "budget_usd": "10000",
+    }
+    query = urlencode(answers)
+    page.goto(f"{server}/wizard/deployment?{query}")
+    assert page.locator("select#reference_api_model option").count() > 5
+    page.locator("#monthly_requests").fill("lots")
+    page.locator("#tenants").fill("0")
+    page.locator("#title").fill("x" * 201)
+    page.get_by_role("button", name="Get my recommendation").click()
+    page.wait_for_selector(".error-summary")
+    links = page.locator(".error-summary a").all_inner_texts()
+    assert len(links) == 3, links
+    assert any(text.startswith("Requests per month must be") for text in links), links
+    assert any(text.startswith("The number of tenants must be") for text in links), links
+    assert page.locator("#monthly_requests").input_value() == "lots"
+    page.locator(".error-summary a", has_text="Requests per month").click()
+    assert page.evaluate("document.activeElement.id") == "monthly_requests"
     _no_axe_violations(page)
