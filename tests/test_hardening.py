@@ -191,3 +191,44 @@ def test_importing_the_app_module_builds_no_app() -> None:
     import app.main  # noqa: PLC0415
 
     assert app.main._default_app.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("title", ["a\u202eexe.fdp", "tab\there", "c1\u0085x", "x\u2066y"])
+def test_a_title_with_control_or_direction_characters_is_refused(
+    client: TestClient, title: str
+) -> None:
+    """A right-to-left override (U+202E) before "exe.fdp" makes a title read "pdf.exe" in a list."""
+    body = {"answers": BASE_ANSWERS, "title": title}
+    response = client.post("/api/v1/assessments", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "title"
+
+
+def test_unreadable_bodies_and_wrong_methods_name_what_is_wrong(client: TestClient) -> None:
+    bad_json = client.post(
+        "/api/v1/recommendations",
+        content=b'{"answers": ',
+        headers={"content-type": "application/json"},
+    )
+    assert bad_json.status_code == 422
+    detail = bad_json.json()["detail"][0]
+    assert detail["field"] == "body"  # not the character offset
+    assert detail["message"].startswith("The body is not valid JSON")
+    assert "at character" in detail["message"]
+    garbled = client.post(
+        "/api/v1/recommendations", content=b"\xe9\x1d", headers={"content-type": "application/json"}
+    )
+    assert garbled.status_code == 400
+    assert garbled.json()["detail"][0]["field"] == "body"
+    wrong = client.delete("/api/v1/recommendations")
+    assert wrong.status_code == 405
+    assert wrong.json()["detail"][0] == {
+        "field": "method",
+        "message": "/api/v1/recommendations does not take DELETE.",
+    }
+
+
+def test_the_import_documents_its_body_and_its_errors(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/assessments/import"]["post"]
+    assert set(operation["requestBody"]["content"]) == {"application/pdf", "multipart/form-data"}
+    assert {"201", "400", "413", "422", "429"} <= set(operation["responses"])

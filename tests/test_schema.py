@@ -11,13 +11,10 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-)
+from schemathesis.checks import positive_data_acceptance
 
 from app.config import Settings
+from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 from app.main import create_app
 
 _DB = Path(tempfile.mkdtemp(prefix="tunewise-schema-")) / "tunewise.sqlite3"
@@ -25,14 +22,35 @@ APP = create_app(Settings(database_url=f"sqlite:///{_DB}", log_requests=False))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
+@schemathesis.serializer("application/pdf")
+def _pdf_bytes(ctx: Any, value: Any) -> bytes:  # the serializer signature
+    """The import's raw PDF body: what was generated for a binary string, as bytes."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def _priced_reference_model(case: Any) -> None:
+    """The schema can't list the 2,330 model ids of the price dataset that reference_api_model
+    accepts (it says so and points at GET /api/v1/questions): a string the dataset does not know
+    becomes the default. A non-string stays, so the negative cases keep their mutation."""
+    context = case.body.get("context") if isinstance(case.body, dict) else None
+    if isinstance(context, dict) and isinstance(context.get("reference_api_model"), str):
+        try:
+            resolve_api_model(context["reference_api_model"])
+        except ValueError:
+            context["reference_api_model"] = DEFAULT_REFERENCE_API_MODEL
+
+
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_honours_its_schema(case: Any) -> None:
-    response = case.call()
-    case.validate_response(
-        response,
-        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
-    )
+    """Every schemathesis check (`--checks all`): no server error, the documented status codes,
+    headers, content types and bodies, schema-valid requests accepted, invalid ones refused."""
+    _priced_reference_model(case)
+    excluded = []
+    if case.operation.path == "/api/v1/assessments/import":
+        # Any bytes fit a binary upload's schema, and only a Tunewise report is accepted.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)
 
 
 def _valid_body(**answers: Any) -> dict[str, Any]:

@@ -18,7 +18,13 @@ from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.result import Recommendation
-from app.services.assessments import DEFAULT_TITLE, TITLE_MAX, create_assessment, title_problem
+from app.services.assessments import (
+    DEFAULT_TITLE,
+    TITLE_MAX,
+    TITLE_PATTERN,
+    create_assessment,
+    title_problem,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -33,7 +39,12 @@ class AssessmentRequest(RecommendationRequest):
     """The recommendation request plus a title for people to find it by."""
 
     title: Title = Field(
-        default=DEFAULT_TITLE, description="1 to 200 characters after trimming; kept as plain text"
+        default=DEFAULT_TITLE,
+        description=(
+            "1 to 200 characters after trimming; kept as plain text, without control characters "
+            "or bidi direction overrides"
+        ),
+        json_schema_extra={"pattern": TITLE_PATTERN},
     )
 
     @field_validator("title")

@@ -11,12 +11,28 @@ from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response, uploaded_file
-from app.http.errors import unprocessable
+from app.http.errors import ErrorBody, unprocessable
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.services.assessments import ReportImportError, reopen_from_pdf
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+IMPORT_BODY = {
+    "required": True,
+    "description": "A Tunewise PDF report: the PDF itself, or a form upload in the field `file`.",
+    "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+    },
+}
+"""The import's body: FastAPI can't see it, as the route reads the request itself."""
 
 
 @router.get(
@@ -40,7 +56,13 @@ def report_pdf(
     status_code=201,
     response_class=CanonicalJSON,
     response_model=Assessment,
-    responses={201: {"description": "The reopened assessment"}},
+    responses={
+        201: {"description": "The reopened assessment"},
+        413: {"description": "The upload is larger than the limit", "model": ErrorBody},
+        422: {"description": "Not a Tunewise report that can be reopened", "model": ErrorBody},
+        429: {"description": "Too many assessments from this client", "model": ErrorBody},
+    },
+    openapi_extra={"requestBody": IMPORT_BODY},
 )
 async def import_assessment(request: Request, store: Store) -> Response:
     limits_of(request).check(request, limits_of(request).assessments, "assessments")

@@ -33,10 +33,23 @@ def field_errors(errors: Any) -> list[dict[str, str]]:
             message = "This field is required."
         elif err.get("type") == "extra_forbidden":
             message = "This field is not recognised; check its spelling against the catalogue."
-        elif err.get("type") == "json_invalid":
-            message = "The body is not valid JSON: " + str(err.get("ctx", {}).get("error", ""))
+        elif err.get("type") == "json_invalid":  # its loc is the character offset, not a field
+            offset = f" at character {loc[-1]}" if loc else ""
+            error = str(err.get("ctx", {}).get("error", "")).lower()
+            message = f"The body is not valid JSON ({error}{offset})."
+            loc = []
         out.append({"field": ".".join(loc) or "body", "message": message, "type": str(err["type"])})
     return out
+
+
+def _what_failed(request: Request, status: int, detail: Any) -> tuple[str, str]:
+    """The field an HTTP error is about, and its message: the body for 400 (Starlette's "There
+    was an error parsing the body"), the method for 405, the path otherwise."""
+    if status == 400:
+        return "body", "The body could not be read: send JSON, or a form upload where one is asked."
+    if status == 405:
+        return "method", f"{request.url.path} does not take {request.method}."
+    return "path", detail if isinstance(detail, str) else "Not found."
 
 
 async def not_found_handler(request: Request, exc: Exception) -> Response:
@@ -47,9 +60,9 @@ async def not_found_handler(request: Request, exc: Exception) -> Response:
     if isinstance(detail, list):  # already in our shape: [{field, message}]
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     if request.url.path.startswith("/api/") or status != 404:
-        message = detail if isinstance(detail, str) else "Not found."
+        field, message = _what_failed(request, status, detail)
         return JSONResponse(
-            {"detail": [{"field": "path", "message": message}]}, status_code=status, headers=headers
+            {"detail": [{"field": field, "message": message}]}, status_code=status, headers=headers
         )
     return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
 
@@ -75,6 +88,20 @@ class ErrorBody(BaseModel):
     message: str | None = None
 
 
+def _document_unreadable_bodies(schema: dict[str, Any]) -> None:
+    """Every operation that reads a body may answer 400 when it can't be parsed at all."""
+    unreadable = {
+        "description": "The body could not be read",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+        },
+    }
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("400", unreadable)
+
+
 def document_errors(app: FastAPI) -> None:
     """OpenAPI describes our error shape, not FastAPI's default validation error."""
 
@@ -89,6 +116,7 @@ def document_errors(app: FastAPI) -> None:
                 components[name] = definition
             components["HTTPValidationError"] = body
             components.pop("ValidationError", None)
+            _document_unreadable_bodies(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
