@@ -42,6 +42,7 @@ something else. (Lone surrogates, which no UTF-8 text holds, are refused by cate
 TITLE_PATTERN = rf"^[^{TITLE_REFUSED}]*[^\s{TITLE_REFUSED}][^{TITLE_REFUSED}]*$"
 """The JSON Schema pattern of a title: some visible text, none of TITLE_REFUSED."""
 
+NOT_PLAIN_TEXT = "the title must be one line of plain text, without control characters or marks"
 _REFUSED = re.compile(f"[{TITLE_REFUSED}]")
 
 
@@ -50,7 +51,7 @@ def title_problem(title: str) -> str | None:
     if len(title) > TITLE_MAX:
         return f"Enter a title of {TITLE_MAX} characters or fewer"
     if _REFUSED.search(title) or any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in title):
-        return "the title must be one line of plain text, without control or direction characters"
+        return NOT_PLAIN_TEXT
     return None
 
 
