@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     report_workers: int = Field(
         2, description="PDF renders running at once in this instance, each in its own process"
     )
+    report_queue: int = Field(
+        16,
+        ge=0,
+        description=(
+            "downloads that may wait for a PDF render slot in this instance (waiting holds no "
+            "thread); one more is answered 503 with Retry-After at once"
+        ),
+    )
     report_prerender: bool = Field(
         default=True,
         description=(

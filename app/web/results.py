@@ -212,13 +212,15 @@ def _rerun_rows(then: Recommendation, now: Recommendation) -> list[tuple[str, st
 
 
 @router.get("/assessments/{assessment_id}/report.pdf")
-def report_download(
+async def report_download(
     request: Request, assessment_id: str, store: Store, paper: str = "a4"
 ) -> Response:
     """The results page's download link: the API's report, without needing an API key."""
     if paper not in ("a4", "letter"):
         return _not_found(request)
-    return report_response(request, assessment_id, store, "letter" if paper == "letter" else "a4")
+    return await report_response(
+        request, assessment_id, store, "letter" if paper == "letter" else "a4"
+    )
 
 
 @router.get("/assessments/{assessment_id}/recalculate.json")
