@@ -32,6 +32,7 @@ from app.views.results import bindings
 from app.views.summary import executive_summary
 from app.vocabulary import numbers, words
 from app.web.forms import parse_context
+from app.web.recent import recent_of
 from app.web.state import context_query, form_value, state_query
 
 router = APIRouter(include_in_schema=False)
@@ -104,10 +105,12 @@ def recent(request: Request, store: Store) -> HTMLResponse:
 
 
 def _recent_page(request: Request, store: Store, error: str | None) -> HTMLResponse:
+    """This browser's own recent assessments (or everyone's, where the listing is shared)."""
+    recent = recent_of(request)
     return templates().TemplateResponse(
         request,
         "assessments.html",
-        {"recent": store.recent(50), "error": error},
+        {"recent": recent.listing(request, store, 50), "shared": recent.shared, "error": error},
         status_code=422 if error else 200,
     )
 
@@ -122,7 +125,9 @@ async def import_upload(request: Request, store: Store) -> Response:
         stored = reopen_from_pdf(data, store, saved=after_save(request, store))
     except ReportImportError as exc:
         return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
-    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    recent_of(request).remember(request, response, stored.id)
+    return response
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
@@ -149,9 +154,11 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
             },
         }
     )
-    return templates().TemplateResponse(
+    response = templates().TemplateResponse(
         request, "results.html", context, status_code=422 if errors else 200
     )
+    recent_of(request).remember(request, response, stored.id)
+    return response
 
 
 @router.get("/assessments/{assessment_id}/rerun", response_class=HTMLResponse)
