@@ -31,5 +31,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
 # Behind a load balancer set FORWARDED_ALLOW_IPS to its address: uvicorn then takes the client
-# address from X-Forwarded-For for rate limits, and from nobody else.
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]
+# address from X-Forwarded-For for rate limits, and from nobody else. `python -m app serve` is
+# uvicorn with the keep-alive, concurrency and shutdown limits of TUNEWISE_SERVER_*.
+CMD ["python", "-m", "app", "serve", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]

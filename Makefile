@@ -43,7 +43,7 @@ bench-deps: ## those, plus wrk for the throughput benchmark
 	$(call apt_install,$(BENCH_DEBS))
 
 run: setup run-deps ## serve the app at http://127.0.0.1:8000 (SQLite file in ./var by default)
-	$(UV) run --frozen --no-sync uvicorn app.main:app --host 127.0.0.1 --port 8000
+	$(UV) run --frozen --no-sync python -m app serve --host 127.0.0.1 --port 8000
 
 lint: setup ## ruff
 	$(UV) run --frozen --no-sync ruff check .

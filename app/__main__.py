@@ -1,7 +1,8 @@
-"""Command line: `python -m app recommend FILE` (or `-` for standard input).
+"""Command line: `python -m app recommend FILE` (or `-` for standard input), and
+`python -m app serve` (the web app under uvicorn, as `make run` and the image start it).
 
-Prints the same canonical JSON as POST /api/v1/recommendations; on bad input prints one line
-per field, as the API's 422 does, and exits with status 2.
+`recommend` prints the same canonical JSON as POST /api/v1/recommendations; on bad input it
+prints one line per field, as the API's 422 does, and exits with status 2.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.canonical import json_bytes
+from app.config import get_settings
 from app.http.errors import field_errors
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
@@ -29,7 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("recommend", help="recommend an approach for a JSON request")
     rec.add_argument("file", help='a JSON file {"answers": {...}, "context": {...}}, or -')
+    web = sub.add_parser("serve", help="serve the web app (settings: TUNEWISE_SERVER_*)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on")
+    web.add_argument("--no-access-log", action="store_true", help="the app logs requests")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from app.server import serve  # noqa: PLC0415  # uvicorn only for this command
+
+        serve(get_settings(), host=args.host, port=args.port, access_log=not args.no_access_log)
+        return 0
     try:
         raw = _read(args.file)
     except OSError as exc:

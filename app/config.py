@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +25,14 @@ class Settings(BaseSettings):
     )
     report_workers: int = Field(
         2, description="PDF renders running at once in this instance, each in its own process"
+    )
+    report_queue: int = Field(
+        16,
+        ge=0,
+        description=(
+            "downloads that may wait for a PDF render slot in this instance (waiting holds no "
+            "thread); one more is answered 503 with Retry-After at once"
+        ),
     )
     report_prerender: bool = Field(
         default=True,
@@ -67,6 +76,53 @@ class Settings(BaseSettings):
     )
     log_requests: bool = Field(
         default=True, description="one JSON line per request on stderr, with its request id"
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "signs the cookie in which a browser keeps its own recent assessments; set the same "
+            "long random value on every instance; unset, one is generated once into "
+            "secret_key_file"
+        ),
+    )
+    secret_key_file: Path = Field(
+        Path("./var/secret_key"),
+        description=(
+            "where the generated signing key is kept when secret_key is unset (created with "
+            "mode 0600 on first start; keep it on the same persistent volume as the database)"
+        ),
+    )
+    shared_listing: bool = Field(
+        default=False,
+        description=(
+            "show everyone's newest assessments on the start page and /assessments (a team's "
+            "shared instance); off by default, so a browser lists only the assessments made or "
+            "opened in it"
+        ),
+    )
+    server_keep_alive_s: int = Field(
+        5,
+        ge=1,
+        description=(
+            "python -m app serve (make run, the image): an idle keep-alive connection is closed "
+            "after this many seconds"
+        ),
+    )
+    server_max_concurrency: int = Field(
+        1000,
+        ge=2,
+        description=(
+            "python -m app serve: open connections and requests at once; past it a new request "
+            "gets 503 at once, which bounds what slow or idle clients can hold"
+        ),
+    )
+    server_shutdown_s: int = Field(
+        40,
+        ge=1,
+        description=(
+            "python -m app serve: on SIGTERM, how long requests in flight may finish (a PDF "
+            "render's deadline fits) before they are cut"
+        ),
     )
     prices_live_update: bool = Field(
         default=False,

@@ -33,6 +33,7 @@ from app.observability import Metrics, RequestObserver, request_logger
 from app.report.worker import shutdown_workers
 from app.web import results, wizard
 from app.web.csrf import CrossSiteFormGuard
+from app.web.recent import RecentAssessments, signing_key
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.request_log = request_logger(settings.log_requests)
     app.state.answer_cache = answer_cache()
     app.state.known_reports = KnownReports()
+    app.state.recent = RecentAssessments(signing_key(settings), shared=settings.shared_listing)
     app.state.prerender = ReportPrerenderer(
         enabled=settings.report_prerender,
         timeout_s=settings.report_timeout_s,
@@ -88,14 +90,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
-    app.include_router(health.router)
-    app.include_router(catalogues.router)
-    app.include_router(recommendations.router)
-    app.include_router(reports.router)
-    app.include_router(assessments.router)
-    app.include_router(wizard.router)
-    app.include_router(results.router)
-    app.include_router(health.metrics_router)
+    for router in (
+        health.router,
+        catalogues.router,
+        recommendations.router,
+        reports.router,
+        assessments.router,
+        wizard.router,
+        results.router,
+        health.metrics_router,
+    ):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Added innermost first: a request meets Security, then the observer, then host, CORS,
     # API-key and cross-site checks, and compression last.

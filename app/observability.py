@@ -53,6 +53,13 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.report_refusals = Counter(
+            "tunewise_report_refusals_total",
+            "Downloads answered 503 for want of a render, by reason (queue_full: as many "
+            "already waited for a slot; deadline: no slot or no render within the deadline)",
+            ["reason"],
+            registry=self.registry,
+        )
 
 
 def request_logger(enabled: bool) -> logging.Logger | None:

@@ -20,6 +20,9 @@ os.environ.setdefault("TUNEWISE_LOG_REQUESTS", "false")  # tests read logs throu
 # A saved assessment's report renders ahead in a worker (about a second of CPU each); most tests
 # save assessments they never download, so it is off here and on in test_report_prerender.py.
 os.environ.setdefault("TUNEWISE_REPORT_PRERENDER", "false")
+# Apps built here sign the recent-assessments cookie with this, rather than generating a key
+# file under ./var; test_recent_assessments.py checks the generated key on its own file.
+os.environ.setdefault("TUNEWISE_SECRET_KEY", "tests-only-signing-key")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
 POSTGRES_URL = os.environ.get(

@@ -114,8 +114,8 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def descendants_rss_bytes(pid: int) -> int:
-    """Resident memory of a process's descendants (the PDF render workers and their helpers)."""
+def descendant_pids(pid: int) -> set[int]:
+    """The process ids below `pid` now (its PDF render workers and their helpers)."""
     parents: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -132,8 +132,24 @@ def descendants_rss_bytes(pid: int) -> int:
         found = {child for child, parent in parents.items() if parent in family} - family
         family |= found
         grew = bool(found)
+    return family - {pid}
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (an exited child nobody has reaped yet)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return not any(
+        line.startswith("State:") and "Z" in line.split()[1:2] for line in text.splitlines()
+    )
+
+
+def descendants_rss_bytes(pid: int) -> int:
+    """Resident memory of a process's descendants (the PDF render workers and their helpers)."""
     total = 0
-    for member in family - {pid}:
+    for member in descendant_pids(pid):
         try:
             total += rss_bytes(member)
         except OSError:

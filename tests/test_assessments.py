@@ -274,6 +274,14 @@ def test_recent_is_newest_first_with_ties_in_id_order(store: SqlAssessmentStore)
     assert [a.id for a in store.recent(limit=2)] == ["m", "a"]
 
 
+def test_many_reads_the_ids_asked_in_the_order_asked(store: SqlAssessmentStore) -> None:
+    """A browser's own list: only its ids, its order, unknown or repeated ids skipped."""
+    for assessment_id in ("a", "b", "c"):
+        store.create(title=assessment_id, result=a_result(), assessment_id=assessment_id)
+    assert [a.id for a in store.many(["c", "gone", "a", "c"])] == ["c", "a"]
+    assert store.many([]) == []
+
+
 def test_report_cache_put_get_replace(store: SqlAssessmentStore) -> None:
     assert store.cached_report("k1") is None
     pdf = b"%PDF-1.7\n\x00\xff" + bytes(range(256)) * 100

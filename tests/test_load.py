@@ -4,6 +4,8 @@ memory flat. Locust runs in its own process (see tests/load/run.py)."""
 
 from __future__ import annotations
 
+from app.config import Settings
+from tests.load.render_storm import render_storm
 from tests.load.run import main
 
 
@@ -17,3 +19,16 @@ def test_load_run_holds() -> None:
     assert result.created >= result.created_by_stats, summary  # stats close at the stop
     assert result.lost == [], summary
     assert result.memory_flat, summary
+
+
+def test_healthz_stays_fast_while_80_uncached_renders_run() -> None:
+    """Issue 15: waiting renders hold no thread, so liveness and pages never queue behind
+    them; downloads past the queue get 503 with Retry-After, and none outlives the deadline."""
+    storm = render_storm(80)
+    summary = storm.summary()
+    assert storm.health_failures == 0, summary
+    assert storm.health_p99_s < 0.25, summary
+    assert set(storm.statuses) <= {200, 503}, summary
+    assert storm.statuses[200] > 0, summary
+    assert storm.refused_without_retry_after == 0, summary
+    assert storm.slowest_download_s < Settings().report_timeout_s + 5, summary

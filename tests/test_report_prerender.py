@@ -1,7 +1,8 @@
 """The A4 report is rendered when an assessment is saved, so the first download is a cache read.
 
-Renders are counted by wrapping `render_pdf_isolated` where each path calls it: the download's
-own render (app.http.downloads) and the background one (app.http.prerender).
+Renders are counted by wrapping the render where each path calls it: the download's own
+(`render_pdf_async`, app.http.downloads) and the background one (`render_pdf_isolated`,
+app.http.prerender).
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from app.http.prerender import ReportPrerenderer
 from app.main import create_app
 from app.report import worker
 from app.report.render import render_pdf
-from app.report.worker import ReportBusyError, render_pdf_isolated, shutdown_workers
+from app.report.worker import (
+    ReportBusyError,
+    render_pdf_async,
+    render_pdf_isolated,
+    shutdown_workers,
+)
 from tests.conftest import BASE_ANSWERS
 from tests.test_report import logistics_assessment
 from tests.test_web import finish, walk
 
 REAL = render_pdf_isolated
+REAL_ASYNC = render_pdf_async
 
 
 @dataclass
@@ -40,10 +47,10 @@ class Renders:
     before_background: Callable[[], None] = lambda: None
     papers: list[str] = field(default_factory=list)
 
-    def download(self, *args: Any, **kwargs: Any) -> bytes:
+    async def download(self, *args: Any, **kwargs: Any) -> bytes:
         self.on_demand += 1
         self.papers.append(args[1])
-        return REAL(*args, **kwargs)
+        return await REAL_ASYNC(*args, **kwargs)
 
     def ahead(self, *args: Any, **kwargs: Any) -> bytes:
         self.background += 1
@@ -54,7 +61,7 @@ class Renders:
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> Renders:
     counted = Renders()
-    monkeypatch.setattr(downloads, "render_pdf_isolated", counted.download)
+    monkeypatch.setattr(downloads, "render_pdf_async", counted.download)
     monkeypatch.setattr(prerender, "render_pdf_isolated", counted.ahead)
     return counted
 
@@ -215,9 +222,9 @@ def test_a_render_ahead_never_waits_for_a_slot() -> None:
     """With every slot taken, the background render gives way at once: it never queues in
     front of a person's download, and never makes more renders run than `report_workers`."""
     worker._executor(1, None)  # the pool and its slots, no process started yet
-    slots = worker._slots  # the pool's own semaphore, held as a download would
+    slots = worker._slots  # the pool's own slots, held as a download would
     assert slots is not None
-    assert slots.acquire(blocking=False)
+    assert slots.try_acquire()
     try:
         began = time.monotonic()
         with pytest.raises(ReportBusyError):

@@ -334,7 +334,7 @@ def test_rerun_shows_what_changed(client: TestClient) -> None:
 
 
 def test_recent_assessments_and_the_method_page(client: TestClient) -> None:
-    _create(client, title="Listed one")
+    client.get(f"/assessments/{_create(client, title='Listed one')}")  # opened: listed
     listing = client.get("/assessments")
     check_page(listing.text)
     assert "Listed one" in listing.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.api.recommendations import CanonicalJSON
-from app.assessments.store import StoredAssessment
+from app.assessments.store import ID_PATTERN, StoredAssessment
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
@@ -27,10 +26,6 @@ from app.services.assessments import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
-
-ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-"""What an id can look like (token_urlsafe's alphabet, the column's length); anything else is
-answered 404 without asking the database."""
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 

@@ -14,7 +14,8 @@ metrics_router = APIRouter(include_in_schema=False)
 
 
 @router.get("/healthz", summary="The process is up")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
+    """Async: answered on the event loop, never queued behind the thread pool."""
     return {"status": "ok"}
 
 

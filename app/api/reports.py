@@ -41,13 +41,13 @@ IMPORT_BODY = {
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
 )
-def report_pdf(
+async def report_pdf(
     request: Request,
     assessment_id: str,
     store: Store,
     paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
 ) -> Response:
-    return report_response(request, assessment_id, store, paper)
+    return await report_response(request, assessment_id, store, paper)
 
 
 @router.post(

@@ -7,6 +7,7 @@ the two on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,8 +137,19 @@ class SqlAssessmentStore:
             row = session.get(AssessmentRow, assessment_id)
             return None if row is None else row.to_stored()
 
+    def many(self, assessment_ids: Sequence[str]) -> list[StoredAssessment]:
+        """Those of `assessment_ids` that exist, in the order asked (a browser's own list)."""
+        wanted = list(dict.fromkeys(assessment_ids))
+        if not wanted:
+            return []
+        query = select(AssessmentRow).where(AssessmentRow.id.in_(wanted))
+        with self._sessions() as session:
+            found = {row.id: row.to_stored() for row in session.scalars(query)}
+        return [found[i] for i in wanted if i in found]
+
     def recent(self, limit: int = 20) -> list[StoredAssessment]:
-        """Newest first; assessments created in the same second in id order."""
+        """Newest first, everyone's; assessments created in the same second in id order.
+        Only for the opt-in shared listing (TUNEWISE_SHARED_LISTING)."""
         query = (
             select(AssessmentRow)
             .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id)

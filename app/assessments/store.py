@@ -5,7 +5,9 @@ The SQL implementation is in app/assessments/sql.py; tests may use it on SQLite 
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -15,6 +17,9 @@ from app.rules.result import Recommendation
 
 ID_BYTES = 32
 """secrets.token_urlsafe(32): 256 random bits, URL-safe, unguessable."""
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What an id can look like (token_urlsafe's alphabet, the column's length); anything else is
+answered 404 without asking the database, and dropped from a browser's list."""
 
 
 def new_assessment_id() -> str:
@@ -94,7 +99,13 @@ class AssessmentStore(Protocol):
 
     def get(self, assessment_id: str) -> StoredAssessment | None: ...
 
-    def recent(self, limit: int = 20) -> list[StoredAssessment]: ...
+    def many(self, assessment_ids: Sequence[str]) -> list[StoredAssessment]:
+        """The ones of these ids that exist, in the order given."""
+        ...
+
+    def recent(self, limit: int = 20) -> list[StoredAssessment]:
+        """Everyone's newest: only the opt-in shared listing may show it."""
+        ...
 
     def cached_report(self, key: str) -> bytes | None: ...
 

@@ -14,6 +14,7 @@ from collections import OrderedDict
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.http.disposition import content_disposition
@@ -21,9 +22,17 @@ from app.http.errors import NOT_FOUND
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import limits_of
 from app.report.render import Paper, report_key
-from app.report.worker import ReportBusyError, ReportTimeoutError, render_pdf_isolated
+from app.report.worker import (
+    ReportBusyError,
+    ReportQueueFullError,
+    ReportTimeoutError,
+    render_pdf_async,
+)
 
 MAX_UPLOAD_BYTES = 20_000_000
+RETRY_AFTER_S = 10
+"""What a 503 for a busy renderer asks a client to wait: about what a queue of renders takes
+to clear on two workers."""
 
 
 class KnownReports:
@@ -53,7 +62,7 @@ def _etag(key: str) -> str:
     return f'"{key[:40]}"'
 
 
-def report_response(
+async def report_response(
     request: Request, assessment_id: str, store: AssessmentStore, paper: Paper
 ) -> Response:
     """The report's bytes: from the shared cache, or rendered once (rate-limited) and cached.
@@ -61,31 +70,34 @@ def report_response(
 
     A saved assessment never changes, so its report key and file name are remembered per
     process: a repeat download is one read of the cached bytes, without loading the assessment.
+    The route is async and the database reads run in the thread pool for their few
+    milliseconds only; a render is awaited (app.report.slots), so renders waiting for a slot
+    hold no thread and `/healthz` and the pages stay fast under a storm of downloads.
     """
     cache: KnownReports = request.app.state.known_reports
     known = cache.get(assessment_id, paper)
     stored = None
     if known is None:
-        stored = store.get(assessment_id)
+        stored = await run_in_threadpool(store.get, assessment_id)
         if stored is None:
             return JSONResponse(NOT_FOUND, status_code=404)
         known = (report_key(stored, paper), content_disposition(stored.title, paper))
         cache.remember(assessment_id, paper, known)
     key, disposition = known
-    return _answer(request, assessment_id, store, paper, key, disposition, stored)
+    return await _answer(request, assessment_id, store, paper, key, disposition, stored)
 
 
-def view_report_response(
+async def view_report_response(
     request: Request, view: StoredAssessment, store: AssessmentStore, paper: Paper
 ) -> Response:
     """The report of a recalculated view (a shared link's "Download PDF report"): rendered on
     demand within the same limits, and cached by its own key, which covers the assumptions."""
     key = report_key(view, paper)
     disposition = content_disposition(view.title, paper, recalculated=True)
-    return _answer(request, view.id, store, paper, key, disposition, view)
+    return await _answer(request, view.id, store, paper, key, disposition, view)
 
 
-def _answer(
+async def _answer(
     request: Request,
     assessment_id: str,
     store: AssessmentStore,
@@ -102,16 +114,26 @@ def _answer(
     }
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
-    pdf = store.cached_report(key)
+    pdf = await run_in_threadpool(store.cached_report, key)
     if pdf is None:
-        pdf_or_error = _render(request, assessment_id, store, paper, key, stored)
+        pdf_or_error = await _render(request, assessment_id, store, paper, key, stored)
         if isinstance(pdf_or_error, Response):
             return pdf_or_error
         pdf = pdf_or_error
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-def _render(
+def busy(message: str) -> JSONResponse:
+    """503 for a render that cannot happen now: every slot and queue place taken, or the
+    deadline passed. Retry-After says when a retry is worth it."""
+    return JSONResponse(
+        {"detail": [{"field": "report", "message": f"{message}; try again shortly."}]},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+async def _render(
     request: Request,
     assessment_id: str,
     store: AssessmentStore,
@@ -124,28 +146,33 @@ def _render(
     settings = request.app.state.settings
     started = time.monotonic()
     prerender: ReportPrerenderer = request.app.state.prerender
-    if prerender.wait_for(key, settings.report_timeout_s):
-        pdf = store.cached_report(key)
+    if await prerender.wait_for_async(key, settings.report_timeout_s):
+        pdf = await run_in_threadpool(store.cached_report, key)
         if pdf is not None:
             return pdf
-    stored = stored or store.get(assessment_id)
+    stored = stored or await run_in_threadpool(store.get, assessment_id)
     if stored is None:
         return JSONResponse(NOT_FOUND, status_code=404)
-    limits_of(request).check(request, limits_of(request).reports, "report renders")
+    limits = limits_of(request)
+    await run_in_threadpool(limits.check, request, limits.reports, "report renders")
     remaining = settings.report_timeout_s - (time.monotonic() - started)
     began = time.perf_counter()
     try:
-        pdf = render_pdf_isolated(
-            stored, paper, timeout_s=remaining, max_workers=settings.report_workers
+        pdf = await render_pdf_async(
+            stored,
+            paper,
+            timeout_s=remaining,
+            max_workers=settings.report_workers,
+            max_waiting=settings.report_queue,
         )
+    except ReportQueueFullError as exc:
+        request.app.state.metrics.report_refusals.labels(reason="queue_full").inc()
+        return busy(str(exc))
     except (ReportBusyError, ReportTimeoutError) as exc:
-        return JSONResponse(
-            {"detail": [{"field": "report", "message": f"{exc}; try again shortly."}]},
-            status_code=503,
-            headers={"Retry-After": "10"},
-        )
+        request.app.state.metrics.report_refusals.labels(reason="deadline").inc()
+        return busy(str(exc))
     request.app.state.metrics.report_render.observe(time.perf_counter() - began)
-    store.store_report(key, pdf)
+    await run_in_threadpool(store.store_report, key, pdf)
     return pdf
 
 

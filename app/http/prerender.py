@@ -24,13 +24,12 @@ Letter and recalculated views are not rendered ahead: they are rarer and render 
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Final
 
 from fastapi import Request
@@ -130,10 +129,11 @@ class ReportPrerenderer:
             with self._lock:
                 self._jobs.pop(key, None)
 
-    def wait_for(self, key: str, timeout_s: float) -> bool:
+    async def wait_for_async(self, key: str, timeout_s: float) -> bool:
         """Before a download renders `key` itself: take over a job still queued (it is
-        cancelled, the download renders now), or wait up to `timeout_s` for the one running.
-        True when it waited, so the cache is worth reading again."""
+        cancelled, the download renders now), or wait up to `timeout_s` for the one running,
+        as a coroutine (no thread held). True when it waited, so the cache is worth reading
+        again."""
         with self._lock:
             job = self._jobs.get(key)
             if job is None:
@@ -142,8 +142,8 @@ class ReportPrerenderer:
                 del self._jobs[key]
                 self._count("taken_over")
                 return False
-        with contextlib.suppress(FutureTimeout, CancelledError):
-            job.result(timeout=max(0.0, timeout_s))
+        # asyncio.wait never cancels what it waits on: the background job runs to its end.
+        await asyncio.wait({asyncio.wrap_future(job)}, timeout=max(0.0, timeout_s))
         return True
 
     def idle(self, timeout_s: float) -> bool:

@@ -9,6 +9,7 @@ killed and the pool replaced, so the next request starts clean.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from app.assessments.store import StoredAssessment
+from app.report.slots import RenderSlots, ReportBusyError, ReportQueueFullError
 
 if TYPE_CHECKING:
     from app.report.render import Paper
@@ -27,28 +29,65 @@ if TYPE_CHECKING:
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 2048
 """Address space per worker: a render peaks at about 550 MB of it (150 MB resident)."""
+PARENT_CHECK_S = 0.5
+"""How often a worker looks whether its server still lives."""
 
-
-class ReportBusyError(TimeoutError):
-    """Every render slot stayed taken for the whole deadline: try again later (503)."""
+__all__ = [
+    "ReportBusyError",
+    "ReportQueueFullError",
+    "ReportTimeoutError",
+    "render_pdf_async",
+    "render_pdf_isolated",
+    "shutdown_workers",
+]
 
 
 class ReportTimeoutError(TimeoutError):
     """The render ran past its deadline and its worker was stopped."""
 
 
+class ReportWorkerLostError(ReportBusyError):
+    """The render's worker process died under it (its memory cap, or the pool being stopped for
+    another render's overrun): nothing is wrong with the report, so it is a 503 to retry, not a
+    500."""
+
+
+WORKER_LOST = "the report's worker stopped before it finished"
+
+
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
-_slots: threading.BoundedSemaphore | None = None
+_slots: RenderSlots | None = None
 
 
-def _start_worker(memory_mb: int | None) -> None:
-    """Worker initializer: one BLAS thread, a capped address space, then the heavy imports.
+def _exit_with_parent(parent: int) -> None:
+    """Worker side: exit as soon as the server that started this worker is gone.
+
+    A worker killed with its server would otherwise live on (and, holding the resource
+    tracker's pipe open, keep that alive too) after a kill -9 of the server. PR_SET_PDEATHSIG
+    is no answer here: it fires when the *thread* that spawned the worker ends, and the pool
+    spawns workers from whichever request thread submits first. Reparenting is what a dead
+    parent looks like on POSIX, so a daemon thread compares the parent id.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(memory_mb: int | None, parent: int | None = None) -> None:
+    """Worker initializer: watch the parent, one BLAS thread, a capped address space, then the
+    heavy imports.
 
     This module imports nothing heavy itself, so numpy (under matplotlib) starts after the
     limits are set; a runaway render then fails with MemoryError instead of taking the host.
     """
+    if parent is not None:
+        _exit_with_parent(parent)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     if memory_mb is not None:
@@ -71,6 +110,7 @@ def _render_in_worker(assessment: StoredAssessment, paper: Paper) -> bytes:
 
 
 def _executor(max_workers: int, memory_mb: int | None) -> ProcessPoolExecutor:
+    """The process's one pool (made on first use, remade after a render overran)."""
     global _pool, _pool_size, _slots  # noqa: PLW0603  # the process's one lazily made pool
     with _lock:
         if _pool is None or _pool_size != max_workers:
@@ -80,11 +120,21 @@ def _executor(max_workers: int, memory_mb: int | None) -> ProcessPoolExecutor:
                 max_workers=max_workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(memory_mb,),
+                initargs=(memory_mb, os.getpid()),
             )
+            if _slots is None or _pool_size != max_workers:
+                # Kept when a discarded pool is replaced: renders still finishing on the old
+                # pool hold slots of these, so the cap holds across the replacement.
+                _slots = RenderSlots(max_workers)
             _pool_size = max_workers
-            _slots = threading.BoundedSemaphore(max_workers)
         return _pool
+
+
+def _slots_of(max_workers: int, memory_mb: int | None) -> RenderSlots:
+    _executor(max_workers, memory_mb)
+    slots = _slots
+    assert slots is not None
+    return slots
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -100,6 +150,11 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _overran(pool: ProcessPoolExecutor, timeout_s: float) -> ReportTimeoutError:
+    _discard(pool)
+    return ReportTimeoutError(f"the report took longer than {timeout_s:g} s")
+
+
 def render_pdf_isolated(
     assessment: StoredAssessment,
     paper: Paper = "a4",
@@ -111,7 +166,8 @@ def render_pdf_isolated(
 ) -> bytes:
     """render_pdf in a worker process, within `timeout_s` including the wait for a slot.
 
-    Blocking: call it from a thread (FastAPI runs sync endpoints in its thread pool).
+    Blocking: for threads (the background render after a save, benchmarks, scripts); the
+    server's downloads await `render_pdf_async`, which holds no thread while it waits.
     Raises ReportBusyError when no slot frees up in time (at once, without `wait_for_slot`:
     the background render after a save gives way to people's downloads), ReportTimeoutError
     when the render itself overruns.
@@ -119,24 +175,57 @@ def render_pdf_isolated(
     if timeout_s <= 0:
         raise ReportBusyError("no time was left in the deadline to render the report")
     deadline = time.monotonic() + timeout_s
-    pool = _executor(max_workers, memory_mb)
-    slots = _slots
-    assert slots is not None
+    slots = _slots_of(max_workers, memory_mb)
     if not wait_for_slot:
-        if not slots.acquire(blocking=False):
+        if not slots.try_acquire():
             raise ReportBusyError("every report render slot is taken")
-    elif not slots.acquire(timeout=timeout_s):
-        raise ReportBusyError(f"no report render slot came free within {timeout_s:g} s")
+    else:
+        slots.acquire_blocking(timeout_s)
     try:
+        pool = _executor(max_workers, memory_mb)
         future: Future[bytes] = pool.submit(_render_in_worker, assessment, paper)
         try:
             return future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout as exc:
+            raise _overran(pool, timeout_s) from exc
+        except BrokenProcessPool as exc:
             _discard(pool)
-            raise ReportTimeoutError(f"the report took longer than {timeout_s:g} s") from exc
-        except BrokenProcessPool:
+            raise ReportWorkerLostError(WORKER_LOST) from exc
+    finally:
+        slots.release()
+
+
+async def render_pdf_async(
+    assessment: StoredAssessment,
+    paper: Paper = "a4",
+    *,
+    timeout_s: float = 30.0,
+    max_workers: int = DEFAULT_WORKERS,
+    max_waiting: int | None = None,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+) -> bytes:
+    """render_pdf in a worker process, awaited on the event loop: neither the wait for a slot
+    nor the render holds a thread, and both fit in `timeout_s`.
+
+    Raises ReportQueueFullError at once when `max_waiting` downloads already wait for a slot,
+    ReportBusyError when no slot frees up in time, ReportTimeoutError when the render overruns.
+    """
+    if timeout_s <= 0:
+        raise ReportBusyError("no time was left in the deadline to render the report")
+    deadline = time.monotonic() + timeout_s
+    slots = _slots_of(max_workers, memory_mb)
+    await slots.acquire(timeout_s, max_waiting)
+    try:
+        pool = _executor(max_workers, memory_mb)
+        future: Future[bytes] = pool.submit(_render_in_worker, assessment, paper)
+        rendering = asyncio.wrap_future(future)
+        try:
+            return await asyncio.wait_for(rendering, max(0.0, deadline - time.monotonic()))
+        except TimeoutError as exc:
+            raise _overran(pool, timeout_s) from exc
+        except BrokenProcessPool as exc:
             _discard(pool)
-            raise
+            raise ReportWorkerLostError(WORKER_LOST) from exc
     finally:
         slots.release()
 

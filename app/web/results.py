@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.assessments.store import StoredAssessment
 from app.cost_model import COST_MODEL_VERSION
@@ -33,6 +34,7 @@ from app.views.results import planned_training
 from app.views.summary import deciding_reason, executive_summary
 from app.vocabulary import numbers, words
 from app.web.forms import parse_context
+from app.web.recent import recent_of
 from app.web.state import context_query, form_value, state_query
 
 router = APIRouter(include_in_schema=False)
@@ -99,10 +101,12 @@ def recent(request: Request, store: Store) -> HTMLResponse:
 
 
 def _recent_page(request: Request, store: Store, error: str | None) -> HTMLResponse:
+    """This browser's own recent assessments (or everyone's, where the listing is shared)."""
+    recent = recent_of(request)
     return templates().TemplateResponse(
         request,
         "assessments.html",
-        {"recent": store.recent(50), "error": error},
+        {"recent": recent.listing(request, store, 50), "shared": recent.shared, "error": error},
         status_code=422 if error else 200,
     )
 
@@ -117,7 +121,9 @@ async def import_upload(request: Request, store: Store) -> Response:
         stored = reopen_from_pdf(data, store, saved=after_save(request, store))
     except ReportImportError as exc:
         return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
-    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    recent_of(request).remember(request, response, stored.id)
+    return response
 
 
 def _assumption_changes(request: Request) -> dict[str, str]:
@@ -158,9 +164,11 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
             },
         }
     )
-    return templates().TemplateResponse(
+    response = templates().TemplateResponse(
         request, "results.html", context, status_code=422 if errors else 200
     )
+    recent_of(request).remember(request, response, stored.id)
+    return response
 
 
 @router.get("/assessments/{assessment_id}/rerun", response_class=HTMLResponse)
@@ -221,7 +229,7 @@ def _rerun_rows(then: Recommendation, now: Recommendation) -> list[tuple[str, st
 
 
 @router.get("/assessments/{assessment_id}/report.pdf")
-def report_download(
+async def report_download(
     request: Request, assessment_id: str, store: Store, paper: str = "a4"
 ) -> Response:
     """The results page's download link: the API's report, without needing an API key. With
@@ -231,14 +239,25 @@ def report_download(
     size: Paper = "letter" if paper == "letter" else "a4"
     changes = _assumption_changes(request)
     if not changes:
-        return report_response(request, assessment_id, store, size)
+        return await report_response(request, assessment_id, store, size)
+    view = await run_in_threadpool(_view_or_page, request, assessment_id, store, changes)
+    if isinstance(view, Response):
+        return view
+    return await view_report_response(request, view, store, size)
+
+
+def _view_or_page(
+    request: Request, assessment_id: str, store: Store, changes: dict[str, str]
+) -> StoredAssessment | Response:
+    """The recalculated view a PDF link asks for, or the page that says what is wrong with its
+    assumptions (404 for an unknown id); a recalculation is CPU work, so it runs in a thread."""
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
     overrides, errors = parse_context(changes)
     if errors:
         return results(request, assessment_id, store)
-    return view_report_response(request, service.recalculated_view(stored, overrides), store, size)
+    return service.recalculated_view(stored, overrides)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -25,6 +25,7 @@ from app.web.forms import (
     parse_context,
     unsure_ids,
 )
+from app.web.recent import recent_of
 from app.web.state import form_value, state_pairs, state_query
 from app.web.steps import QUESTION_IDS, Step, next_slug, previous_slug, step_by_slug, steps
 
@@ -74,8 +75,15 @@ def _question_page(
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, store: Store) -> HTMLResponse:
+    recent = recent_of(request)
     return templates().TemplateResponse(
-        request, "start.html", {"recent": store.recent(5), "first": steps()[0].slug}
+        request,
+        "start.html",
+        {
+            "recent": recent.listing(request, store, 5),
+            "shared": recent.shared,
+            "first": steps()[0].slug,
+        },
     )
 
 
@@ -194,7 +202,9 @@ async def create_assessment(request: Request, store: Store) -> Response:
         title,
         saved=after_save(request, store),
     )
-    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+    recent_of(request).remember(request, response, stored.id)
+    return response
 
 
 @router.get("/wizard/{slug}", response_class=HTMLResponse)

@@ -1,0 +1,109 @@
+"""A browser's own recent assessments, kept in a signed cookie, never a list of everyone's.
+
+Assessment ids are unguessable, so a listing of everyone's newest assessments (titles, links)
+would undo them: budgets and project names are sensitive on an intranet. Instead each browser
+keeps, in one cookie, the ids of the assessments it made, opened or imported, newest first,
+at most KEEP of them; the pages read the store for those ids only. It works without
+JavaScript. The cookie is signed (itsdangerous, with the app's secret key) so a tampered one
+is ignored; it holds nothing but ids the browser already had, and is HttpOnly.
+
+A team that wants a shared listing turns it on (TUNEWISE_SHARED_LISTING=true); then the pages
+show the store's newest assessments, as before issue 15.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import Request, Response
+from itsdangerous import BadData, URLSafeSerializer
+
+from app.assessments.store import ID_PATTERN, AssessmentStore, StoredAssessment
+from app.config import Settings
+
+COOKIE = "tunewise_recent"
+KEEP = 20
+"""Ids kept per browser: about 1 KB of cookie, well under the 4 KB browsers allow."""
+MAX_AGE_S = 365 * 24 * 3600
+SALT = "tunewise.recent-assessments"
+"""Keeps these signatures from being valid for any other use of the same key."""
+
+
+def signing_key(settings: Settings) -> str:
+    """The configured key, or one generated once into `secret_key_file` and read back.
+
+    A key generated per process would make every restart (and every other instance) reject
+    the cookies, so the generated key is written to a file next to the database: right for
+    `make run` and one container with a volume. Several instances must share TUNEWISE_SECRET_KEY.
+    """
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = settings.secret_key_file
+    if not path.exists():
+        _write_once(path, secrets.token_urlsafe(32))
+    return path.read_text(encoding="ascii").strip()
+
+
+def _write_once(path: Path, key: str) -> None:
+    """Write the key to a private temporary file, then link it into place: two processes
+    starting at once both end up reading the same, complete key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key + "\n")
+        with contextlib.suppress(FileExistsError):  # another process won: its key is the one
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+class RecentAssessments:
+    """Reads and writes one app's recent-assessments cookie, and lists what it holds."""
+
+    def __init__(self, key: str, *, shared: bool) -> None:
+        self._serializer = URLSafeSerializer(key, salt=SALT)
+        self.shared = shared
+
+    def ids(self, request: Request) -> list[str]:
+        """The ids in the request's cookie, newest first; none when absent or tampered with."""
+        raw = request.cookies.get(COOKIE)
+        if not raw:
+            return []
+        try:
+            found = self._serializer.loads(raw)
+        except BadData:
+            return []
+        if not isinstance(found, list):
+            return []
+        return [i for i in found if isinstance(i, str) and ID_PATTERN.fullmatch(i)][:KEEP]
+
+    def remember(self, request: Request, response: Response, assessment_id: str) -> None:
+        """Put `assessment_id` first in the browser's list (made, opened or imported)."""
+        ids = [assessment_id, *(i for i in self.ids(request) if i != assessment_id)][:KEEP]
+        response.set_cookie(
+            COOKIE,
+            self._serializer.dumps(ids),
+            max_age=MAX_AGE_S,
+            path="/",
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="lax",
+        )
+
+    def listing(
+        self, request: Request, store: AssessmentStore, limit: int
+    ) -> list[StoredAssessment]:
+        """What a page lists: this browser's own, or everyone's newest when shared."""
+        if self.shared:
+            return store.recent(limit)
+        return store.many(self.ids(request)[:limit])
+
+
+def recent_of(request: Request) -> RecentAssessments:
+    found: RecentAssessments = request.app.state.recent
+    return found

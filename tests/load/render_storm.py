@@ -1,0 +1,123 @@
+"""A render storm: many uncached PDF downloads at once, and `/healthz` polled meanwhile.
+
+Before issue 15, downloads waiting for a render slot held thread pool threads: with 60 at
+once `/healthz` took up to 8.6 s, and with 80 the slowest download took 39 s, past the
+documented 30 s deadline. Here `renders` assessments are created (nothing rendered ahead, so
+every download is a cache miss), then all their downloads start at once against a real
+uvicorn server while `/healthz` is asked every 50 ms until the last download is answered.
+
+Checks (tests/test_load.py): `/healthz` p99 under 250 ms; every download answered 200, or 503
+with Retry-After (the queue is full, or no slot came free within the deadline); none slower
+than the deadline plus a margin. `python -m tests.load.render_storm` prints the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.servers import GENEROUS_LIMITS, serving
+
+BODY = {
+    "answers": {
+        "objective": "behaviour",
+        "domain_vocabulary": "specialised",
+        "output_consistency": "consistent_tone",
+        "labelled_examples": 5000,
+        "data_freshness": "monthly",
+        "citations_required": False,
+        "latency_p99_ms": 2000,
+        "ml_capability": 4,
+        "budget_usd": 1000,
+    }
+}
+HEALTH_EVERY_S = 0.05
+
+
+@dataclass
+class StormResult:
+    renders: int
+    health_s: list[float] = field(default_factory=list)
+    health_failures: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    refused_without_retry_after: int = 0
+    slowest_download_s: float = 0.0
+
+    @property
+    def health_p99_s(self) -> float:
+        if len(self.health_s) < 2:  # quantiles needs two samples
+            return max(self.health_s, default=float("inf"))
+        return statistics.quantiles(self.health_s, n=100, method="inclusive")[98]
+
+    def summary(self) -> str:
+        return (
+            f"{self.renders} uncached downloads at once: {dict(self.statuses)}, slowest "
+            f"{self.slowest_download_s:.1f} s, {self.refused_without_retry_after} 503 without "
+            f"Retry-After; /healthz {len(self.health_s)} times, p99 "
+            f"{self.health_p99_s * 1000:.0f} ms, max {max(self.health_s, default=0) * 1000:.0f}"
+            f" ms, {self.health_failures} failed"
+        )
+
+
+async def _download(client: httpx.AsyncClient, url: str, result: StormResult) -> None:
+    began = time.perf_counter()
+    response = await client.get(url)
+    result.slowest_download_s = max(result.slowest_download_s, time.perf_counter() - began)
+    result.statuses[response.status_code] += 1
+    if response.status_code == 503 and "retry-after" not in response.headers:
+        result.refused_without_retry_after += 1
+
+
+async def _poll_health(base: str, done: asyncio.Event, result: StormResult) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        while not done.is_set():
+            began = time.perf_counter()
+            response = await client.get("/healthz")
+            result.health_s.append(time.perf_counter() - began)
+            if response.status_code != 200:
+                result.health_failures += 1
+            await asyncio.sleep(HEALTH_EVERY_S)
+
+
+async def _storm(base: str, reports: list[str], result: StormResult) -> None:
+    done = asyncio.Event()
+    poller = asyncio.create_task(_poll_health(base, done, result))
+    limits = httpx.Limits(max_connections=len(reports) + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        await asyncio.sleep(0.5)  # a few quiet samples first
+        await asyncio.gather(*(_download(client, url, result) for url in reports))
+    done.set()
+    await poller
+
+
+def render_storm(renders: int = 80) -> StormResult:
+    result = StormResult(renders=renders)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'storm.sqlite3'}",
+            "TUNEWISE_REPORT_PRERENDER": "false",
+            **GENEROUS_LIMITS,
+        }
+        with serving("app.main:app", env) as app, httpx.Client(base_url=app.base) as client:
+            reports = []
+            for n in range(renders):
+                made = client.post("/api/v1/assessments", json={**BODY, "title": f"storm {n}"})
+                made.raise_for_status()
+                reports.append(made.json()["links"]["report"])
+            asyncio.run(_storm(app.base, reports, result))
+    return result
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 80
+    outcome = render_storm(count)
+    sys.stdout.write(f"{outcome.summary()}\n")
+    sys.exit(0 if outcome.health_p99_s < 0.25 else 1)
