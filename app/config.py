@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,6 +56,14 @@ class Settings(BaseSettings):
             "empty (the default) leaves the API open; the browser pages never need one"
         ),
     )
+    metrics: Literal["off", "api_keys", "public"] = Field(
+        "off",
+        description=(
+            "who may read /metrics (Prometheus): off (the default: not served), api_keys "
+            "(a bearer key from api_keys, which must then be set), or public (anyone who "
+            "reaches the port: only behind a proxy or network that keeps outsiders away)"
+        ),
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="origins allowed to call the API from a browser"
     )
@@ -75,6 +84,12 @@ class Settings(BaseSettings):
             "only); off by default so results stay reproducible and intranets stay offline"
         ),
     )
+
+    @model_validator(mode="after")
+    def _metrics_need_keys(self) -> Self:
+        if self.metrics == "api_keys" and not self.api_keys:
+            raise ValueError("TUNEWISE_METRICS=api_keys needs TUNEWISE_API_KEYS to name a key")
+        return self
 
 
 @cache
