@@ -75,6 +75,20 @@ def test_invalid_json_says_where_in_the_body(client: TestClient) -> None:
     assert error["message"].startswith("The body is not valid JSON (line 2, column 14)")
 
 
+def test_a_json_body_that_is_not_utf8_says_so(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        content=b"\x04\xff\xfe{",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == [
+        {"field": "body", "message": "The body is not UTF-8 text, so it cannot be JSON."}
+    ]
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "400" in paths["/api/v1/recommendations"]["post"]["responses"]
+
+
 @pytest.mark.parametrize(
     ("content_type", "said"),
     [

@@ -120,12 +120,16 @@ def error_page(
     )
 
 
-def _message(request: Request, status: int, detail: object, headers: dict[str, str]) -> str:
+def _message(
+    request: Request, status: int, detail: object, headers: dict[str, str], cause: object
+) -> str:
     if status == 405:
         allowed = headers.get("Allow") or headers.get("allow") or ""
         accepts = f"; it accepts {allowed}" if allowed else ""
         return f"This address does not accept {request.method}{accepts}."
     text = detail if isinstance(detail, str) and detail else "Something is wrong with the request."
+    if status == 400 and isinstance(cause, UnicodeDecodeError):
+        return "The body is not UTF-8 text, so it cannot be JSON."
     return PLAIN_MESSAGES.get(text, text)
 
 
@@ -138,7 +142,9 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
         entries = detail
     else:
         field = FIELD_BY_STATUS.get(status, "request")
-        entries = [{"field": field, "message": _message(request, status, detail, headers)}]
+        entries = [
+            {"field": field, "message": _message(request, status, detail, headers, exc.__cause__)}
+        ]
     if wants_page(request.url.path):
         return error_page(request, status, [str(e["message"]) for e in entries], headers)
     return JSONResponse({"detail": entries}, status_code=status, headers=headers or None)

@@ -48,6 +48,7 @@ JSON_ONLY = Depends(require_json)
 """For a JSON route's `dependencies`."""
 
 NOT_JSON_DOC: dict[int | str, dict[str, Any]] = {
-    415: {"description": "The body is not labelled application/json", "model": ErrorBody}
+    400: {"description": "The body could not be read (not UTF-8 text)", "model": ErrorBody},
+    415: {"description": "The body is not labelled application/json", "model": ErrorBody},
 }
-"""The 415 in a JSON route's OpenAPI `responses`."""
+"""The 400 and 415 in a JSON route's OpenAPI `responses`."""
