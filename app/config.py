@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -62,6 +63,14 @@ class Settings(BaseSettings):
         description=(
             'bearer keys for /api/v1 as a JSON list (TUNEWISE_API_KEYS=\'["k1","k2"]\'); '
             "empty (the default) leaves the API open; the browser pages never need one"
+        ),
+    )
+    metrics: Literal["off", "api_keys", "public"] = Field(
+        "off",
+        description=(
+            "who may read /metrics (Prometheus): off (the default: not served), api_keys "
+            "(a bearer key from api_keys, which must then be set), or public (anyone who "
+            "reaches the port: only behind a proxy or network that keeps outsiders away)"
         ),
     )
     cors_origins: list[str] = Field(
@@ -131,6 +140,12 @@ class Settings(BaseSettings):
             "only); off by default so results stay reproducible and intranets stay offline"
         ),
     )
+
+    @model_validator(mode="after")
+    def _metrics_need_keys(self) -> Self:
+        if self.metrics == "api_keys" and not self.api_keys:
+            raise ValueError("TUNEWISE_METRICS=api_keys needs TUNEWISE_API_KEYS to name a key")
+        return self
 
 
 @cache

@@ -26,7 +26,7 @@ from app.config import Settings, get_settings
 from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
 from app.http.downloads import KnownReports
-from app.http.errors import document_errors, not_found_handler, validation_handler
+from app.http.errors import document_errors, http_error_handler, validation_handler
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics=app.state.metrics,
     )
     app.add_exception_handler(RequestValidationError, validation_handler)
-    app.add_exception_handler(StarletteHTTPException, not_found_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     for router in (
         health.router,
         catalogues.router,
@@ -102,11 +102,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # Added innermost first: a request meets Security, then the observer, then host, CORS,
-    # API-key and cross-site checks, and compression last.
+    # Added innermost first: a request meets the observer (its id and metrics), then Security
+    # (headers, the body limit, the 500 floor), then host, CORS, API-key and cross-site
+    # checks, and compression last. The observer is outermost so that the answers Security
+    # gives itself (413, 500) carry the request id too.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    app.add_middleware(CrossSiteFormGuard)
-    app.add_middleware(ApiKeyGuard, keys=settings.api_keys)
+    app.add_middleware(CrossSiteFormGuard, api_origins=settings.cors_origins)
+    app.add_middleware(
+        ApiKeyGuard,
+        keys=settings.api_keys,
+        also=("/metrics",) if settings.metrics == "api_keys" else (),
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -116,12 +122,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
-    app.add_middleware(RequestObserver, metrics=app.state.metrics, log=app.state.request_log)
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,
         frame_ancestors=settings.frame_ancestors,
     )
+    app.add_middleware(RequestObserver, metrics=app.state.metrics, log=app.state.request_log)
     return app
 
 

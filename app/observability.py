@@ -3,7 +3,9 @@
 Every response carries X-Request-ID (the caller's, when it looks like an id, else a new one);
 every request is logged as one JSON line with that id, the route template, the status and the
 duration; /metrics exposes request counts and latency by route and the PDF render time, from
-a registry each app owns (no global state to reset between tests).
+a registry each app owns (no global state to reset between tests). Every label takes a bounded
+set of values (route templates, the defined methods, statuses), so no client can grow the
+exposition by inventing paths or methods.
 """
 
 from __future__ import annotations
@@ -20,6 +22,26 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+KNOWN_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
+"""The methods HTTP defines (RFC 9110, and PATCH): each gets its own metric label."""
+
+UNMATCHED = "unmatched"
+"""The route label for a request no route matched: its raw path never becomes a label."""
+
+
+def method_label(method: str) -> str:
+    """The method as a metric label: a client may send any token as its method, and each new
+    label value is a new time series kept for the life of the process, so the rest are one."""
+    return method if method in KNOWN_METHODS else "other"
+
+
+def route_label(scope: Scope) -> str:
+    """The matched route's template (/assessments/{assessment_id}), never the raw path."""
+    path = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else UNMATCHED
 
 
 @dataclass
@@ -108,10 +130,10 @@ class RequestObserver:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = route_label(scope)
             method = scope["method"]
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(elapsed)
+            self.metrics.requests.labels(method_label(method), route, str(status)).inc()
+            self.metrics.latency.labels(method_label(method), route).observe(elapsed)
             if self.log is not None and self.log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
                 self.log.info(

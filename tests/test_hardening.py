@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app.config import Settings
 from app.main import create_app
@@ -149,13 +150,71 @@ def test_every_response_has_a_request_id_and_a_log_line(
     )
 
 
-def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
-    client.get("/wizard/objective")
-    client.get("/assessments/nope")
-    text = client.get("/metrics").text
+def test_metrics_count_requests_by_route_template(settings: Settings) -> None:
+    with _app(settings, metrics="public") as client:
+        client.get("/wizard/objective")
+        client.get("/assessments/nope")
+        text = client.get("/metrics").text
     assert 'route="/wizard/{slug}"' in text
     assert 'route="/assessments/{assessment_id}"' in text
     assert "tunewise_report_render_seconds" in text
+
+
+def test_made_up_methods_and_paths_never_become_new_metric_labels(settings: Settings) -> None:
+    """Each label value is a time series kept for the life of the process: 3,000 invented
+    methods grew the exposition from 27 KB to 5.4 MB."""
+    with _app(settings, metrics="public") as client:
+        client.request("BREW", "/healthz")
+        client.get("/no/such/page/1")
+        before = len(client.get("/metrics").content)
+        for i in range(200):
+            client.request(f"INVENTED{i}", "/healthz")
+            client.get(f"/no/such/page/{i}")
+        text = client.get("/metrics").text
+    assert "INVENTED" not in text
+    assert "/no/such/page" not in text
+    assert 'method="other",route="/healthz",status="405"' in text
+    assert 'route="unmatched"' in text
+    assert len(text) < before + 2_000  # counts went up; no series was added
+
+
+def test_metrics_are_not_public_unless_configured(settings: Settings) -> None:
+    with _app(settings) as default:
+        assert default.get("/metrics").status_code == 404
+    keys = ["s3cret-key-one"]
+    with _app(settings, metrics="api_keys", api_keys=keys) as keyed:
+        assert keyed.get("/metrics").status_code == 401
+        ok = keyed.get("/metrics", headers={"authorization": "Bearer s3cret-key-one"})
+        assert ok.status_code == 200
+        assert "tunewise_http_requests_total" in ok.text
+    with _app(settings, metrics="public") as public:
+        assert public.get("/metrics").status_code == 200
+    with pytest.raises(ValidationError, match="TUNEWISE_API_KEYS"):
+        Settings(metrics="api_keys")
+
+
+CROSS_SITE = {"origin": "https://portal.intranet", "sec-fetch-site": "cross-site"}
+
+
+def test_an_allowed_origin_may_post_to_the_api_but_not_to_the_wizard(
+    settings: Settings,
+) -> None:
+    with _app(settings, cors_origins=["https://portal.intranet"]) as c:
+        body = {"answers": BASE_ANSWERS}
+        allowed = c.post("/api/v1/recommendations", json=body, headers=CROSS_SITE)
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "https://portal.intranet"
+        other = {**CROSS_SITE, "origin": "https://elsewhere.example"}
+        assert c.post("/api/v1/recommendations", json=body, headers=other).status_code == 403
+        form = c.post("/wizard/objective", data={"objective": "behaviour"}, headers=CROSS_SITE)
+        assert form.status_code == 403
+
+
+def test_a_call_with_an_api_key_is_never_taken_for_a_forged_form(settings: Settings) -> None:
+    with _app(settings, api_keys=["s3cret-key-one"]) as c:
+        headers = {**CROSS_SITE, "authorization": "Bearer s3cret-key-one"}
+        answer = c.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}, headers=headers)
+        assert answer.status_code == 200
 
 
 SECURITY_FLOOR = {

@@ -68,7 +68,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> Renders:
 
 def _client(tmp_path: Path, **overrides: Any) -> TestClient:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", report_prerender=True, **overrides
+        database_url=f"sqlite:///{tmp_path / 't.sqlite3'}",
+        report_prerender=True,
+        metrics="public",
+        **overrides,
     )
     return TestClient(create_app(settings))
 
@@ -200,7 +203,7 @@ def test_past_the_queue_a_save_is_dropped_not_queued(tmp_path: Path, renders: Re
         assert release.wait(60)
 
     renders.before_background = held
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 't.sqlite3'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", metrics="public")
     app = create_app(settings)
     app.state.prerender = ReportPrerenderer(
         enabled=True, timeout_s=60, workers=2, metrics=app.state.metrics, max_pending=1

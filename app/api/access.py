@@ -1,7 +1,8 @@
 """Optional API keys for /api/v1 (Authorization: Bearer), switched on by configuration.
 
 The browser pages never call /api/v1 themselves (they have their own routes), so turning keys
-on protects integrations without locking people out of the wizard.
+on protects integrations without locking people out of the wizard. With TUNEWISE_METRICS=api_keys
+the same keys guard /metrics (Prometheus sends one as `authorization.credentials`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ BODY = (
 
 
 class ApiKeyGuard:
-    def __init__(self, app: ASGIApp, keys: list[str]) -> None:
+    def __init__(self, app: ASGIApp, keys: list[str], also: tuple[str, ...] = ()) -> None:
         self.app = app
         self.keys = [k.encode("utf-8") for k in keys if k]
+        self.also = frozenset(also)  # paths outside /api/v1 that need a key too (/metrics)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
             or not self.keys
             or scope["method"] == "OPTIONS"
-            or not scope["path"].startswith(PROTECTED)
+            or not (scope["path"].startswith(PROTECTED) or scope["path"] in self.also)
             or self._authorised(scope)
         ):
             await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ from app.assessments.store import ID_PATTERN, StoredAssessment
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
+from app.http.media import JSON_ONLY, NOT_JSON_DOC
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
@@ -116,7 +117,11 @@ _NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
     response_class=CanonicalJSON,
     status_code=201,
     response_model=AssessmentCreated,
-    responses={201: {"description": "The stored assessment's id, links and recommendation"}},
+    responses={
+        201: {"description": "The stored assessment's id, links and recommendation"},
+        **NOT_JSON_DOC,
+    },
+    dependencies=[JSON_ONLY],
 )
 def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
     limits_of(request).check(request, limits_of(request).assessments, "assessments")

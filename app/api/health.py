@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +30,12 @@ def readyz(request: Request) -> JSONResponse:
 
 @metrics_router.get("/metrics")
 def metrics(request: Request) -> Response:
-    """Prometheus text format: requests and latency by route, PDF render time."""
+    """Prometheus text format: requests and latency by route, PDF render time.
+
+    Served only when TUNEWISE_METRICS says so (off by default: route names, rates and render
+    times are nobody's business outside the operators); with api_keys, ApiKeyGuard has
+    checked the key before this runs."""
+    if request.app.state.settings.metrics == "off":
+        raise HTTPException(status_code=404)
     registry = request.app.state.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

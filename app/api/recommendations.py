@@ -15,6 +15,7 @@ from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
 from app.cost_model.training import estimate_training
+from app.http.media import JSON_ONLY, NOT_JSON_DOC
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
@@ -58,7 +59,8 @@ class RecommendationWithChart(Recommendation):
     response_class=CanonicalJSON,
     response_model=RecommendationWithChart,
     response_model_exclude_none=True,
-    responses={200: {"description": "The recommendation"}},
+    responses={200: {"description": "The recommendation"}, **NOT_JSON_DOC},
+    dependencies=[JSON_ONLY],
 )
 # async: a recommendation is a few milliseconds of pure CPU, so a thread hop would cost more
 # than it frees; the event loop is the one Python thread either way.
@@ -100,7 +102,8 @@ def answer_cache(size: int = 2048) -> AnswerCache:
     "/estimates/training",
     summary="Memory, GPUs, time and cost of one training run and its programme",
     response_class=CanonicalJSON,
-    responses=json_object(200, "The estimate with its breakdowns and ranges"),
+    responses={**json_object(200, "The estimate with its breakdowns and ranges"), **NOT_JSON_DOC},
+    dependencies=[JSON_ONLY],
 )
 async def post_training_estimate(body: TrainingEstimateInput) -> Response:
     return CanonicalJSON(json_bytes(describe_training(estimate_training(body.to_request()))))

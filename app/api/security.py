@@ -1,8 +1,23 @@
-"""Request size limit and security headers, as plain ASGI middleware (no buffering)."""
+"""Request size limit, security headers and the 500 floor, as plain ASGI middleware (no
+buffering).
+
+Every response carries the headers, including the ones this middleware answers itself: 413
+past the size limit (declared up front, or found while a chunked body streams in) and 500 when
+the app raises before answering. Starlette's own 500 is sent from outside every middleware,
+so without this floor a server error would carry neither the headers nor the request id.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.http.errors import server_error_body
+
+log = logging.getLogger(__name__)
+
+TOO_LARGE = b'{"detail":[{"field":"body","message":"The request body is too large."}]}'
 
 
 def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, bytes], ...]:
@@ -26,8 +41,65 @@ class BodyTooLarge(Exception):  # noqa: N818
     pass
 
 
+class _Exchange:
+    """One request's progress: bytes received, whether the body overflowed, whether an answer
+    has started and whether it is ours in place of the app's. Its receive and send wrap the
+    server's."""
+
+    def __init__(self, middleware: SecurityMiddleware, receive: Receive, send: Send) -> None:
+        self.middleware = middleware
+        self.server_receive = receive
+        self.server_send = send
+        self.seen = 0
+        self.overflowed = False
+        self.started = False
+        self.replaced = False
+
+    async def receive(self) -> Message:
+        message = await self.server_receive()
+        if message["type"] == "http.request":
+            self.seen += len(message.get("body", b""))
+            if self.seen > self.middleware.max_body_bytes:
+                self.overflowed = True
+                raise BodyTooLarge
+        return message
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and self.overflowed and not self.started:
+            # A body cut off mid-stream: whatever the app made of the interruption (FastAPI
+            # says 400, "error parsing the body"), the answer is 413, and the app's is dropped.
+            self.replaced = True
+            await self.answer(413, "application/json", TOO_LARGE)
+            return
+        if self.replaced:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            message["headers"] = [*message.get("headers", []), *self.middleware.headers]
+        await self.server_send(message)
+
+    async def answer(self, status: int, content_type: str, body: bytes) -> None:
+        """An answer of the middleware's own, with the same headers as every other; once."""
+        if self.started:
+            return
+        self.started = True
+        await self.server_send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type.encode("latin-1")),
+                    (b"content-length", str(len(body)).encode()),
+                    *self.middleware.headers,
+                ],
+            }
+        )
+        await self.server_send({"type": "http.response.body", "body": body})
+
+
 class SecurityMiddleware:
-    """Adds the security headers to every response and answers 413 past max_body_bytes."""
+    """Adds the security headers to every response, answers 413 past max_body_bytes and 500
+    for an exception no handler answered."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, frame_ancestors: str = "'none'") -> None:
         self.app = app
@@ -38,46 +110,26 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        exchange = _Exchange(self, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(send)
+            await exchange.answer(413, "application/json", TOO_LARGE)
             return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                message["headers"] = [*message.get("headers", []), *self.headers]
-            await send(message)
-
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, exchange.receive, exchange.send)
         except BodyTooLarge:
-            if not started:
-                await self._too_large(send)
-
-    async def _too_large(self, send: Send) -> None:
-        body = b'{"detail":[{"field":"body","message":"The request body is too large."}]}'
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    *self.headers,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+            await exchange.answer(413, "application/json", TOO_LARGE)
+        except Exception:
+            if exchange.started:
+                raise
+            if exchange.overflowed:  # the app stumbled over the cut-off body: still a 413
+                await exchange.answer(413, "application/json", TOO_LARGE)
+                return
+            request_id = scope.get("state", {}).get("request_id", "")
+            log.exception(
+                "unhandled error answering %s %s (request %s)",
+                scope["method"],
+                scope["path"],
+                request_id,
+            )
+            await exchange.answer(500, *server_error_body(scope["path"], request_id))

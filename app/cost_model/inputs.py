@@ -23,6 +23,7 @@ from app.cost_model.training import (
     DEFAULT_SEQ_LEN,
     TrainingRequest,
 )
+from app.cost_model.unknown_fields import refuse_unknown_flood
 
 DEFAULT_GPU = "a100-80gb"
 
@@ -40,6 +41,11 @@ class TrainingEstimateInput(BaseModel):
     """One training run and its programme. Only the method and the model are required."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=EXACTLY_ONE_MODEL)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _few_unknown(cls, data: Any) -> Any:
+        return refuse_unknown_flood(cls, data)
 
     method: Method = Field(description="full, lora or qlora")
     base_model: str | None = Field(

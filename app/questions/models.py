@@ -20,10 +20,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.cost_model.catalogue import check_gpu_id, check_model_id
 from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
+from app.cost_model.unknown_fields import refuse_unknown_flood
 
 
 class Objective(StrEnum):
@@ -76,6 +78,11 @@ class Answers(BaseModel):
         extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=_answers_schema
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _few_unknown(cls, data: Any) -> Any:
+        return refuse_unknown_flood(cls, data)
+
     objective: Objective
     domain_vocabulary: DomainVocabulary
     output_consistency: OutputConsistency
@@ -108,6 +115,11 @@ class Context(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=ONE_MODEL_SOURCE
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _few_unknown(cls, data: Any) -> Any:
+        return refuse_unknown_flood(cls, data)
 
     base_model: str | None = Field(None, json_schema_extra=model_ids)
     model_size_b: (
@@ -188,16 +200,36 @@ class RecommendationRequest(BaseModel):
         extra="forbid", frozen=True, use_enum_values=False, json_schema_extra=_unsure_schema
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _few_unknown(cls, data: Any) -> Any:
+        return refuse_unknown_flood(cls, data)
+
     answers: Answers
     context: Context = Field(default_factory=Context)
     unsure: tuple[UnsureQuestion, ...] = Field(
         default=(),
+        max_length=len(UNSURE_DEFAULTS),
         json_schema_extra={"uniqueItems": True},
         description=(
             'questions answered "I\'m not sure": their answer is the documented conservative '
             "default (it may be left out), flagged as an assumption, and lowers the confidence"
         ),
     )
+
+    @field_validator("unsure", mode="before")
+    @classmethod
+    def _few_enough(cls, value: Any) -> Any:
+        """The length first: pydantic checks a tuple's max_length only after every item, so
+        120,000 bad items would make 120,000 errors; past the cap it is one error, at once."""
+        most = len(UNSURE_DEFAULTS)
+        if isinstance(value, list | tuple) and len(value) > most:
+            raise PydanticCustomError(
+                "too_long",
+                "At most {max_length} questions can be marked unsure, not {actual_length}.",
+                {"field_type": "List", "max_length": most, "actual_length": len(value)},
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
