@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
-from app.cost_model.moe import describe
+from app.cost_model.moe import params_text
 
 GIB = 1024**3
 
@@ -119,7 +119,7 @@ def _weights(
             MemoryComponent(
                 "weights_gradients_optimizer",
                 n * per / shards / GIB,
-                f"{per:g} bytes per parameter ({what}) over {describe(model)}"
+                f"{per:g} bytes per parameter ({what}) over {params_text(model)}"
                 + (f", sharded over {shards} GPUs" if shards > 1 else ""),
             )
         ]
@@ -130,7 +130,7 @@ def _weights(
                 "frozen_weights",
                 n * per / shards / GIB,
                 f"{per:g} bytes per frozen bf16 parameter"
-                + (f", every expert resident ({describe(model)})" if model.is_moe else "")
+                + (f", every expert resident ({params_text(model)})" if model.is_moe else "")
                 + (f", sharded over {shards} GPUs" if shards > 1 else ""),
             )
         ]
@@ -141,7 +141,8 @@ def _weights(
         MemoryComponent(
             "quantised_weights",
             quantised * bits / 8 / shards / GIB,
-            f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer",
+            f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer"
+            + (f", every expert resident ({params_text(model)})" if model.is_moe else ""),
         ),
         MemoryComponent(
             "unquantised_weights",

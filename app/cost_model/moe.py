@@ -51,7 +51,7 @@ def weight_bytes_read(model: ModelSpec, tokens: float) -> float:
     return others * 2.0 + experts_read * model.expert_weight_bits / 8.0
 
 
-def describe(model: ModelSpec) -> str:
+def params_text(model: ModelSpec) -> str:
     """The parameter counts in words, for assumption lines."""
     if not model.is_moe:
         return f"{model.params_b:g}B parameters"
