@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.questions import RecommendationRequest
+from app.rules.recommend import recommend
+from app.views import rows
 from tests.conftest import BASE_ANSWERS
 
 CURRENT = {
@@ -118,3 +121,12 @@ def test_openapi_documents_the_active_parameters(client: TestClient) -> None:
     assert "base_model_active_params_b" in schema["required"]
     described = schema["properties"]["base_model_active_params_b"]["description"]
     assert "mixture of experts" in described
+
+
+def test_the_page_names_a_moe_models_active_parameters() -> None:
+    body = {"answers": BASE_ANSWERS, "context": {"base_model": "qwen3-30b-a3b"}}
+    result = recommend(RecommendationRequest.model_validate(body))
+    row = next(r for r in rows.plan_rows(result) if r.label == "Base model")
+    assert row.value == "Qwen3 30B-A3B (MoE) (30.5B parameters, 3.32B active per token)"
+    dense = recommend(RecommendationRequest.model_validate({"answers": BASE_ANSWERS}))
+    assert "active" not in next(r for r in rows.plan_rows(dense) if r.label == "Base model").value
