@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.cost_model.catalogue import ModelSpec, load_catalogue
-from app.cost_model.memory import module_shapes
+from app.cost_model.memory import linear_params_per_layer
 from app.questions import Answers, Context
 from app.questions.text import catalogue_text
 from app.rules.catalogue import load_rules
@@ -36,8 +36,11 @@ SPEC_GPUS = {
 
 
 def _count(model: ModelSpec) -> float:
-    block = sum(i * o for i, o in module_shapes(model).values()) + 2 * model.hidden_size
-    return model.layers * block + model.embedding_params + model.hidden_size
+    """Embeddings, every block's linear layers (all experts, router and shared expert of a
+    mixture of experts) and norms, the final norm, and any vision encoder."""
+    block = linear_params_per_layer(model) + 2 * model.hidden_size
+    vision = model.vision_params_b * 1e9
+    return model.layers * block + model.embedding_params + model.hidden_size + vision
 
 
 def test_the_spec_catalogues_are_present() -> None:

@@ -363,6 +363,7 @@ def check_sub_100ms(o: Outcome) -> None:
     assert_shift(o, up=["lora"])
     assert o.fired["approach"] == "lora"
     assert o.fired["plan"]["base_model_params_b"] <= 8.5
+    assert o.fired["plan"]["base_model"] == "qwen3-4b"  # Phi-3 mini's class, current
 
 
 def check_large_model_latency(o: Outcome) -> None:
@@ -498,8 +499,8 @@ def check_multilingual(o: Outcome) -> None:
     # A plan note with no score, exclusion or warning: its whole effect is the entry itself.
     entry = next(f for f in o.fired["rules_fired"] if f["id"] == o.rule.id)
     assert entry["effect"] == "plan"
-    assert "Qwen 2.5" in entry["reason"]
-    assert o.fired["plan"]["base_model"] == "qwen-2.5-7b"
+    assert "Qwen 2.5 in the PM guide, Qwen3 today" in entry["reason"]
+    assert o.fired["plan"]["base_model"] == "qwen3-8b"  # the guide's Qwen 2.5, one generation on
     assert o.fired["ranking"] == o.ablated["ranking"]
 
 

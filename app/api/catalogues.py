@@ -22,13 +22,24 @@ def questions() -> dict[str, Any]:
     return question_catalogue()
 
 
-@router.get("/models", summary="Base models with their real architectures and sources")
+@router.get(
+    "/models",
+    summary="Base models with their real architectures and sources",
+    description="Each model's architecture as its config.json gives it, its licence, context "
+    "length, multilingual note and source. `params_b` is the total parameter count (every "
+    "expert of a mixture of experts, which must all be resident); `active_params_b` is what "
+    "one token runs through (equal to the total for a dense model); `experts` and "
+    "`experts_per_token` are 0 for a dense model.",
+)
 def models() -> dict[str, Any]:
     cat = load_catalogue()
     return {
         "version": cat.version,
         "as_of": cat.as_of,
-        "models": [asdict(m) for m in cat.models.values()],
+        "models": [
+            {**asdict(m), "active_params_b": round(m.active_params_b, 2)}
+            for m in cat.models.values()
+        ],
     }
 
 

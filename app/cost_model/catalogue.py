@@ -34,10 +34,47 @@ class ModelSpec:
     multilingual: str
     in_plan_catalogue: bool
     source: str
+    experts: int = 0
+    """Routed experts per mixture-of-experts layer (0: a dense model, `ffn_size` its MLP)."""
+    experts_per_token: int = 0
+    """Routed experts each token passes through; `ffn_size` is then one expert's width."""
+    shared_expert_ffn_size: int = 0
+    """Width of an always-active shared expert (DeepSeek, Qwen 1.5/2 MoE); 0 when none."""
+    expert_weight_bits: float = 16.0
+    """Bits per expert weight as the checkpoint ships and servers load it (gpt-oss: MXFP4)."""
+    vision_params_b: float = 0.0
+    """A vision encoder's parameters (billions), inside params_b: loaded, never run on text."""
 
     def __hash__(self) -> int:
         """Hash by id (equality still compares every field): models key many caches."""
         return hash(self.id)
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 0
+
+    @property
+    def expert_params(self) -> int:
+        """All routed experts' weights over every layer: gate, up and down of each (0 if dense)."""
+        return self.layers * self.experts * 3 * self.hidden_size * self.ffn_size
+
+    @property
+    def active_params(self) -> float:
+        """Parameters one token runs through: all but the experts the router did not pick
+        (embeddings, attention, router and shared expert always count). Total if dense."""
+        if not self.is_moe:
+            return self.params
+        idle = self.experts - self.experts_per_token
+        return self.params - self.expert_params * idle / self.experts
+
+    @property
+    def active_params_b(self) -> float:
+        return self.active_params / 1e9
+
+    @property
+    def text_active_params(self) -> float:
+        """Active parameters of the language model alone: a text token skips the vision tower."""
+        return self.active_params - self.vision_params_b * 1e9
 
     @property
     def params(self) -> float:

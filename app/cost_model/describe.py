@@ -13,7 +13,14 @@ def describe_training(est: TrainingEstimate) -> dict[str, Any]:
     req = est.request
     return {
         "method": req.method.value,
-        "model": {"id": req.model.id, "params_b": req.model.params_b, "source": req.model.source},
+        "model": {
+            "id": req.model.id,
+            "params_b": req.model.params_b,
+            "active_params_b": round(req.model.active_params_b, 2),
+            "experts": req.model.experts,
+            "experts_per_token": req.model.experts_per_token,
+            "source": req.model.source,
+        },
         "gpu": {
             "id": req.gpu.id,
             "memory_gb": req.gpu.memory_gib,

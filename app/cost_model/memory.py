@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.methods import LORA_TARGETS, Method, Precision
+from app.cost_model.moe import params_text
 
 GIB = 1024**3
 
@@ -48,12 +49,39 @@ def module_shapes(model: ModelSpec) -> dict[str, tuple[int, int]]:
     }
 
 
+MLP_MODULES = ("gate_proj", "up_proj", "down_proj")
+"""The gated MLP's projections: in a mixture-of-experts layer, every expert has its own."""
+
+
+def linear_params_per_layer(model: ModelSpec) -> int:
+    """Weights of one block's linear layers: attention, the MLP (each routed expert's, for a
+    mixture of experts), the router and any shared expert."""
+    shapes = module_shapes(model)
+    copies = model.experts if model.is_moe else 1
+    total = sum(i * o * (copies if name in MLP_MODULES else 1) for name, (i, o) in shapes.items())
+    router = model.hidden_size * model.experts
+    shared = 3 * model.hidden_size * model.shared_expert_ffn_size
+    return total + router + shared
+
+
 def lora_params_per_layer(
     model: ModelSpec, rank: int, targets: tuple[str, ...] = LORA_TARGETS
 ) -> int:
-    """Trainable parameters of rank-r adapters (A: in x r, B: r x out) on one block."""
+    """Trainable parameters of rank-r adapters (A: in x r, B: r x out) on one block.
+
+    On a mixture of experts an MLP target is adapted in every expert and in the shared expert,
+    as PEFT's target_modules and Unsloth's MoE recipes do; the router is left frozen (Unsloth
+    disables router fine-tuning by default for stability)."""
     shapes = module_shapes(model)
-    return sum(rank * (shapes[t][0] + shapes[t][1]) for t in targets)
+    h, shared = model.hidden_size, model.shared_expert_ffn_size
+    total = 0
+    for t in targets:
+        i, o = shapes[t]
+        if t in MLP_MODULES and model.is_moe:
+            total += rank * (i + o) * model.experts + (rank * (h + shared) if shared else 0)
+        else:
+            total += rank * (i + o)
+    return total
 
 
 def lora_params(model: ModelSpec, rank: int, targets: tuple[str, ...] = LORA_TARGETS) -> int:
@@ -65,10 +93,13 @@ def activation_elements_per_token_per_layer(model: ModelSpec) -> int:
 
     Two norm inputs (2h); the attention input (h), the rotated Q (q), K and V (2 kv) and the
     attention output (q) that FlashAttention and the output projection keep; the MLP input
-    (h), gate and up projections, the activated gate and their product (4 f).
+    (h), gate and up projections, the activated gate and their product (4 f). In a mixture of
+    experts a token keeps those four for each expert it is routed to and for the shared expert,
+    plus its router logits (one per expert).
     """
     h, q, kv, f = model.hidden_size, model.q_dim, model.kv_dim, model.ffn_size
-    return 2 * h + (h + 2 * q + 2 * kv) + (h + 4 * f)
+    mlp = 4 * f * max(1, model.experts_per_token) + 4 * model.shared_expert_ffn_size
+    return 2 * h + (h + 2 * q + 2 * kv) + (h + mlp + model.experts)
 
 
 def _weights(
@@ -88,7 +119,7 @@ def _weights(
             MemoryComponent(
                 "weights_gradients_optimizer",
                 n * per / shards / GIB,
-                f"{per:g} bytes per parameter ({what}) over {model.params_b:g}B parameters"
+                f"{per:g} bytes per parameter ({what}) over {params_text(model)}"
                 + (f", sharded over {shards} GPUs" if shards > 1 else ""),
             )
         ]
@@ -99,6 +130,7 @@ def _weights(
                 "frozen_weights",
                 n * per / shards / GIB,
                 f"{per:g} bytes per frozen bf16 parameter"
+                + (f", every expert resident ({params_text(model)})" if model.is_moe else "")
                 + (f", sharded over {shards} GPUs" if shards > 1 else ""),
             )
         ]
@@ -109,7 +141,8 @@ def _weights(
         MemoryComponent(
             "quantised_weights",
             quantised * bits / 8 / shards / GIB,
-            f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer",
+            f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer"
+            + (f", every expert resident ({params_text(model)})" if model.is_moe else ""),
         ),
         MemoryComponent(
             "unquantised_weights",
@@ -153,7 +186,7 @@ def training_memory(
             MemoryComponent(
                 "adapters_and_optimizer",
                 adapters * per / gpu_count / GIB,
-                f"rank-{lora_rank} adapters on {_targets_text(lora_targets)} "
+                f"rank-{lora_rank} adapters on {_targets_text(model, lora_targets)} "
                 f"({adapters / 1e6:.1f}M parameters) at {per:g} bytes each with their AdamW states",
             )
         )
@@ -192,5 +225,19 @@ def usable_gib(memory_gib: float, band: Band = Band.expected) -> float:
     return (memory_gib - c.get("cuda_context_gib", band)) * (1 - c.get("fragmentation", band))
 
 
-def _targets_text(targets: tuple[str, ...]) -> str:
-    return "all linear layers" if set(targets) == set(LORA_TARGETS) else ", ".join(targets)
+def _targets_text(model: ModelSpec, targets: tuple[str, ...]) -> str:
+    """Which layers the adapters sit on: for a mixture of experts, whether the experts carry
+    adapters (every one of them) and that the router does not."""
+    if not model.is_moe:
+        return "all linear layers" if set(targets) == set(LORA_TARGETS) else ", ".join(targets)
+    attention = [t for t in targets if t not in MLP_MODULES]
+    experts = [t for t in targets if t in MLP_MODULES]
+    parts = []
+    if attention:
+        parts.append("attention (" + ", ".join(attention) + ")")
+    if experts:
+        parts.append(
+            f"all {model.experts} experts' " + ", ".join(experts) + f" in each of {model.layers} "
+            "layers" + (" and the shared expert's" if model.shared_expert_ffn_size else "")
+        )
+    return " and ".join(parts) + "; the router stays frozen"

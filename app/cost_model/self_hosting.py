@@ -8,7 +8,9 @@ batch) at an all-reduce cost, so the fleet is chosen over every GPU kind *and* e
 size by monthly cost: two one-GPU replicas can beat one two-GPU replica, or the reverse.
 LoRA adapters served unmerged cost throughput (vLLM and LoRAX report up to half): several
 tenants' adapters in one batch always pay; one tenant's adapter is merged into the base (its
-range's high end keeps it unmerged); a base or fully fine-tuned model pays nothing.
+range's high end keeps it unmerged); a base or fully fine-tuned model pays nothing. A mixture
+of experts holds every expert in memory but reads and multiplies only what its batch routes to
+(moe.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from functools import lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band, hourly_usd, load_constants
+from app.cost_model.moe import resident_weight_bytes, weight_bytes_read
 
 TENSOR_PARALLEL = (1, 2, 4, 8, 16, 32, 64)
 """GPUs per replica: one node holds 8; past that, replicas span nodes (pipeline stages)."""
@@ -90,10 +93,11 @@ def tensor_parallel_scaling(gpu: GpuSpec, tp: int, band: Band = Band.expected) -
 def prefill_seconds(
     model: ModelSpec, gpu: GpuSpec, tp: int, input_tokens: int, band: Band = Band.expected
 ) -> float:
-    """The prompt in one pass on a replica: 2 FLOPs per parameter per token at the prefill
-    MFU, less the tensor-parallel loss."""
+    """The prompt in one pass on a replica: 2 FLOPs per active parameter per token at the
+    prefill MFU, less the tensor-parallel loss."""
     flops = tp * gpu.bf16_dense_tflops * 1e12 * load_constants().get("prefill_mfu", band)
-    return input_tokens * 2.0 * model.params / flops / tensor_parallel_scaling(gpu, tp, band)
+    per_token = 2.0 * model.text_active_params
+    return input_tokens * per_token / flops / tensor_parallel_scaling(gpu, tp, band)
 
 
 def decode_step_seconds(
@@ -104,14 +108,16 @@ def decode_step_seconds(
     traffic: Traffic,
     band: Band = Band.expected,
 ) -> float:
-    """One decode step of the batch on a replica: bf16 weights plus each sequence's KV cache
-    (at its average length over the answer) read once at the serving share of the bandwidth,
-    plus the matmuls of the whole batch, less the tensor-parallel loss."""
+    """One decode step of the batch on a replica: the weights the batch's tokens run through
+    (a mixture of experts: the experts they touch, moe.py) plus each sequence's KV cache (at
+    its average length over the answer) read once at the serving share of the bandwidth, plus
+    the matmuls of the whole batch over its active parameters, less the tensor-parallel loss."""
     c = load_constants()
     _, avg_kv = _kv_bytes(model, traffic)
     bandwidth = tp * gpu.memory_bandwidth_gbs * 1e9 * c.get("serving_bandwidth_efficiency", band)
     flops = tp * gpu.bf16_dense_tflops * 1e12 * c.get("prefill_mfu", band)
-    step = (model.params * 2.0 + batch * avg_kv) / bandwidth + batch * 2.0 * model.params / flops
+    weights = weight_bytes_read(model, batch)
+    step = (weights + batch * avg_kv) / bandwidth + batch * 2.0 * model.text_active_params / flops
     return step / tensor_parallel_scaling(gpu, tp, band)
 
 
@@ -120,7 +126,8 @@ def _replica(
 ) -> Replica | None:
     c = load_constants()
     kv_per_seq, _ = _kv_bytes(model, traffic)
-    room = tp * gpu.memory_gib * 1024**3 * c.get("kv_cache_fraction", band) - model.params * 2.0
+    room = tp * gpu.memory_gib * 1024**3 * c.get("kv_cache_fraction", band)
+    room -= resident_weight_bytes(model)
     if room < kv_per_seq:
         return None
     batch = max(1, min(max_batch, int(room // kv_per_seq)))

@@ -9,7 +9,9 @@ layers (2x); gradient checkpointing runs the forward once more.
 The matmuls reach a share of peak that grows with the model's width (achieved_mfu): the
 memory-bound work around them grows with h, the matmuls with h^2. QLoRA runs the same 16-bit
 matmuls as LoRA (bitsandbytes dequantises each 4-bit weight to bf16 and hands it to cuBLAS),
-so on one GPU its matmuls run only a little below LoRA's utilisation (mfu_qlora). What it
+so on one GPU its matmuls run only a little below LoRA's utilisation (mfu_qlora). A mixture of
+experts multiplies by its active parameters only (moe.py), and dequantises the experts its
+micro-batch touches (all of them, in practice). What it
 pays on top is the dequantisation itself: every quantised weight is unpacked once per pass
 of every micro-batch, whatever the number of tokens in it. That cost
 grows with the weights, not with the tokens, so it dominates short micro-batches and fades on
@@ -25,6 +27,7 @@ from functools import lru_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.methods import Method
+from app.cost_model.moe import params_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +51,10 @@ class RunTime:
 
 
 def matmul_params(model: ModelSpec) -> float:
-    """Parameters that take part in matmuls: all but the input embedding lookup."""
+    """Parameters a token multiplies by: the active ones (a mixture of experts runs only its
+    routed experts; a vision tower is not run on text), less the input embedding lookup."""
     lookup = 0 if model.tied_embeddings else model.vocab_size * model.hidden_size
-    return model.params - lookup
+    return model.text_active_params - lookup
 
 
 def forward_flops_per_token(model: ModelSpec, seq_len: int) -> float:
@@ -161,7 +165,8 @@ def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     if method is Method.qlora:
         model = shape.model
         per_param = c.get("training_dequant_bytes_per_param", band)
-        dq_bytes = (model.params - model.embedding_params) * per_param
+        touched = params_read(model, shape.seq_len * shape.micro_batch)
+        dq_bytes = (touched - model.embedding_params) * per_param
         dequant = steps_per_token * n_passes * dq_bytes / bandwidth
     return RunRates(
         padding=c.get("padding_efficiency", band),
@@ -228,12 +233,14 @@ def run_time(shape: RunShape, tokens_trained: float, band: Band = Band.expected)
 
 
 def generation_bytes_per_token(model: ModelSpec, method: Method) -> float:
-    """Bytes read per generated token: bf16 weights, or for a 4-bit model the dequantised copy
+    """Bytes read per generated token of one stream: the weights it runs through (a mixture of
+    experts: its active experts), in bf16, or for a 4-bit model the dequantised copy
     bitsandbytes materialises for every matmul."""
+    read = params_read(model, 1)
     if method is Method.qlora:
         dequant = load_constants().get("dequant_bytes_per_param")
-        return (model.params - model.embedding_params) * dequant + model.embedding_params * 2.0
-    return model.params * 2.0
+        return (read - model.embedding_params) * dequant + model.embedding_params * 2.0
+    return read * 2.0
 
 
 def evaluation_time(

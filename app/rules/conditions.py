@@ -276,7 +276,7 @@ def _multilingual(f: Facts) -> Fired | None:
 
 @rule("multilingual-on-non-qwen-model")
 def _multilingual_model(f: Facts) -> Fired | None:
-    """A model the person chose (the engine proposes Qwen 2.5 itself) from another family."""
+    """A model the person chose (the engine proposes a Qwen model itself) from another family."""
     chosen = f.context.base_model is not None
     other = f.model.family != QWEN_FAMILY
     return when(

@@ -128,7 +128,14 @@ class Plan(Result):
         description="model catalogue id (GET /api/v1/models); a size-only model is "
         "`custom-<size>b`; null when no open model is needed"
     )
-    base_model_params_b: float | None = Field(description="parameters, billions")
+    base_model_params_b: float | None = Field(
+        description="parameters, billions: the total, every expert of a mixture of experts "
+        "included (all of them are held in memory)"
+    )
+    base_model_active_params_b: float | None = Field(
+        description="parameters one token runs through, billions: what compute and decode speed "
+        "follow; fewer than the total for a mixture of experts, equal to it for a dense model",
+    )
     base_model_proposed: bool | None = Field(
         description="true when Tunewise proposed the model, false when the context named it"
     )

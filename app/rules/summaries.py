@@ -69,6 +69,7 @@ def plan_summary(plan: PlanValues) -> Plan:
         fine_tuning_approach=plan.fine_tuning,
         base_model=model.id if model is not None else None,
         base_model_params_b=model.params_b if model is not None else None,
+        base_model_active_params_b=round(model.active_params_b, 2) if model is not None else None,
         base_model_proposed=plan.model_proposed if model is not None else None,
         gpu=est.request.gpu.id if est is not None else None,
         gpu_count=est.gpu_count if est is not None else None,

@@ -72,6 +72,9 @@ def plan_rows(r: Recommendation) -> tuple[Row, ...]:
     if plan.base_model:
         note = "proposed by Tunewise" if plan.base_model_proposed else "your choice"
         size = f"{numbers.count(plan.base_model_params_b or 0)}B parameters"
+        active = plan.base_model_active_params_b
+        if active is not None and active < (plan.base_model_params_b or 0):
+            size += f", {numbers.count(active)}B active per token"
         rows.append(Row("Base model", f"{words.model_name(plan.base_model)} ({size})", note))
     if plan.gpu and plan.gpu_count:
         rows.append(Row("Training GPUs", words.gpus(plan.gpu, plan.gpu_count)))
