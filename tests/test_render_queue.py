@@ -22,7 +22,7 @@ from app.main import create_app
 from app.report import worker
 from app.report.slots import RenderSlots, ReportBusyError, ReportQueueFullError
 from app.report.worker import ReportTimeoutError, render_pdf_async, shutdown_workers
-from tests.conftest import BASE_ANSWERS
+from tests.conftest import BASE_ANSWERS, run_coroutine
 from tests.test_report import logistics_assessment
 
 WAITING = 45
@@ -54,6 +54,7 @@ def test_a_full_queue_refuses_at_once_and_healthz_answers_while_renders_wait(
         report_timeout_s=3,
         rate_limit_reports="100000/minute",
         rate_limit_assessments="100000/minute",
+        metrics="public",
     )
     app = create_app(settings)
 
@@ -101,7 +102,7 @@ def test_a_full_queue_refuses_at_once_and_healthz_answers_while_renders_wait(
         assert 'tunewise_report_refusals_total{reason="queue_full"} 1.0' in metrics
         assert f'tunewise_report_refusals_total{{reason="deadline"}} {WAITING}.0' in metrics
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 async def _metrics(app: FastAPI) -> str:
@@ -132,7 +133,7 @@ def test_a_freed_slot_goes_to_the_oldest_waiter_never_to_the_render_ahead() -> N
         assert slots.try_acquire(), "the slot was lost"
         return order
 
-    assert asyncio.run(scenario()) == ["first", "second"]
+    assert run_coroutine(scenario()) == ["first", "second"]
 
 
 def test_past_max_waiting_a_download_is_refused_without_waiting() -> None:
@@ -148,7 +149,7 @@ def test_past_max_waiting_a_download_is_refused_without_waiting() -> None:
         slots.release()
         assert slots.waiting == 0
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 def test_a_waiter_that_gives_up_leaves_the_queue_and_the_slot_free() -> None:
@@ -161,7 +162,7 @@ def test_a_waiter_that_gives_up_leaves_the_queue_and_the_slot_free() -> None:
         slots.release()
         assert slots.try_acquire()
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 def test_an_awaited_render_past_its_deadline_is_stopped() -> None:
@@ -171,7 +172,7 @@ def test_an_awaited_render_past_its_deadline_is_stopped() -> None:
         with pytest.raises(ReportTimeoutError):
             await render_pdf_async(logistics_assessment(), timeout_s=0.01, max_workers=1)
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 class _DeadPool:
@@ -206,4 +207,4 @@ def test_a_worker_that_dies_is_a_503_to_retry_not_a_500(
     with pytest.raises(ReportBusyError, match="worker stopped"):
         worker.render_pdf_isolated(logistics_assessment(), timeout_s=5)
     with pytest.raises(ReportBusyError, match="worker stopped"):
-        asyncio.run(render_pdf_async(logistics_assessment(), timeout_s=5))
+        run_coroutine(render_pdf_async(logistics_assessment(), timeout_s=5))

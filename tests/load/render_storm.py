@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import run_coroutine
 from tests.servers import GENEROUS_LIMITS, serving
 
 BODY = {
@@ -112,7 +113,7 @@ def render_storm(renders: int = 80) -> StormResult:
                 made = client.post("/api/v1/assessments", json={**BODY, "title": f"storm {n}"})
                 made.raise_for_status()
                 reports.append(made.json()["links"]["report"])
-            asyncio.run(_storm(app.base, reports, result))
+            run_coroutine(_storm(app.base, reports, result))
     return result
 
 
