@@ -12,8 +12,10 @@ from datetime import datetime
 
 from app.assessments.store import StoredAssessment
 from app.rules.result import Recommendation
-from app.views import rows
+from app.views import energy, managed, rows
 from app.views.chart import Chart, build_chart
+from app.views.energy import EnergyRow
+from app.views.managed import NoticeRow, OfferRow
 from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
 from app.views.summary import ExecutiveSummary, executive_summary
@@ -61,6 +63,10 @@ class ReportContext:
     context: tuple[Row, ...]
     defaults: tuple[Row, ...]
     assumptions: tuple[Row, ...]
+    managed_offers: tuple[OfferRow, ...] = ()
+    managed_notices: tuple[NoticeRow, ...] = ()
+    energy: tuple[EnergyRow, ...] = ()
+    energy_assumptions: tuple[str, ...] = ()
 
 
 def _running_title(title: str, limit: int = 70) -> str:
@@ -116,4 +122,8 @@ def build_context(a: StoredAssessment) -> ReportContext:
         context=context_rows,
         defaults=tuple(Row(row.label, row.value) for row in context_rows if row.note == "default"),
         assumptions=rows.assumption_rows(r),
+        managed_offers=managed.offer_rows(r),
+        managed_notices=managed.notice_rows(r),
+        energy=energy.energy_rows(r),
+        energy_assumptions=energy.energy_assumptions(r),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from app.rules.result import Recommendation
 from app.views.chart import build_chart
+from app.views.energy import energy_rows
+from app.views.managed import offer_rows
 from app.views.rows import cost_line_rows, payback_sentence
 from app.views.summary import deciding_reason
 from app.vocabulary import numbers, words
@@ -53,4 +55,12 @@ def bindings(r: Recommendation) -> dict[str, str]:
             f"line.{row.name}.how": row.how,
             f"line.{row.name}.latency": row.latency,
         }
+    for offer in offer_rows(r):
+        found |= {
+            f"managed.{offer.id}.build": offer.build,
+            f"managed.{offer.id}.monthly": offer.monthly,
+        }
+    for e in energy_rows(r):
+        found |= {f"energy.{e.key}.what": e.what, f"energy.{e.key}.power": e.power}
+        found |= {f"energy.{e.key}.kwh": e.kwh, f"energy.{e.key}.co2e": e.co2e}
     return found
