@@ -143,6 +143,13 @@ def api_price(model_ref: str, input_tokens: int, output_tokens: int) -> ApiPrice
     return _price(model_ref, None, input_tokens, output_tokens)
 
 
+def provider_price(
+    provider: str, model_ref: str, input_tokens: int, output_tokens: int
+) -> ApiPrice:
+    """One provider's per-million prices for one of its models, at this request size."""
+    return _price(model_ref, provider, input_tokens, output_tokens)
+
+
 def embedding_usd_per_mtok() -> float:
     emb = _section("embeddings")
     return _price(str(emb["model"]), str(emb["provider"]), 1_000_000, 0).input_usd_per_mtok

@@ -12,8 +12,10 @@ from datetime import datetime
 
 from app.assessments.store import StoredAssessment
 from app.rules.result import Recommendation
-from app.views import rows
+from app.views import energy, managed, rows
 from app.views.chart import Chart, build_chart
+from app.views.energy import EnergyRow
+from app.views.managed import NoticeRow, OfferRow
 from app.views.recalculation import recalculation_rows
 from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
@@ -65,6 +67,10 @@ class ReportContext:
     recalculation: tuple[Row, ...]
     """What a recalculated view moved (label, this view's value, the saved one as the note);
     empty for the saved assessment's own report."""
+    managed_offers: tuple[OfferRow, ...] = ()
+    managed_notices: tuple[NoticeRow, ...] = ()
+    energy: tuple[EnergyRow, ...] = ()
+    energy_assumptions: tuple[str, ...] = ()
 
 
 def _running_title(title: str, limit: int = 70) -> str:
@@ -123,4 +129,8 @@ def build_context(a: StoredAssessment) -> ReportContext:
         recalculation=(
             recalculation_rows(a.recalculated_from, r) if a.recalculated_from is not None else ()
         ),
+        managed_offers=managed.offer_rows(r),
+        managed_notices=managed.notice_rows(r),
+        energy=energy.energy_rows(r),
+        energy_assumptions=energy.energy_assumptions(r),
     )

@@ -33,6 +33,7 @@ from app.cost_model.serving import (
 from app.questions import Context
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.facts import Facts
+from app.rules.managed import ManagedOption, managed_option
 from app.rules.pricing import test_set_size
 from app.rules.settings import plan_settings
 
@@ -46,9 +47,11 @@ SERIES_NAMES = {
 """Each approach's own line. Not fine-tuning has two: the status quo (`api`) and `base`."""
 
 LINE_APPROACH = {line: approach for approach, line in SERIES_NAMES.items()} | {
-    "base": Approach.dont_fine_tune
+    "base": Approach.dont_fine_tune,
+    "managed": Approach.lora,
 }
-"""The approach each cost line stands for: the options a PM actually chooses between."""
+"""The approach each cost line stands for: the options a PM actually chooses between. A managed
+fine-tuning service (`managed`, app/rules/managed.py) trains a LoRA-style adapter for you."""
 
 LINES = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning")
 
@@ -69,6 +72,9 @@ class CostBlock:
     rag_on_model: bool
     """Retrieval runs on the plan's open model (on-prem, or the plan self-hosts), not on the
     reference API: compared on the same model family as its alternative."""
+    managed: ManagedOption | None = None
+    """The managed fine-tuning service (line `managed`), for a team that should not run its own
+    fine-tuning; None otherwise."""
 
 
 def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
@@ -159,6 +165,10 @@ def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
             )
         costs.append(ApproachCost(line, build, serve.monthly_usd, reserve))
         serving[line] = serve
+    managed = managed_option(facts)
+    if managed is not None:
+        costs.append(managed.cost)
+        serving[managed.cost.name] = managed.serving
     months = facts.context.horizon_months
     series = tuple(cumulative(c, months) for c in costs)
     status_quo = "base" if facts.context.on_prem_required else "api"
@@ -170,4 +180,5 @@ def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
         months,
         status_quo,
         rag_on_model,
+        managed,
     )

@@ -20,6 +20,8 @@ from app.cost_model.serving import ServingCost
 from app.rules.approaches import Approach
 from app.rules.cost_block import LINE_APPROACH, SERIES_NAMES, CostBlock
 from app.rules.engine import Evaluation
+from app.rules.managed import LINE as MANAGED
+from app.rules.managed_summary import cost_option as managed_cost_option
 from app.rules.result import CostOption, Payback, UsdRange
 from app.vocabulary import numbers, words
 
@@ -89,6 +91,9 @@ def options(ev: Evaluation, block: CostBlock) -> tuple[CostOption, ...]:
     found = []
     for cost in block.costs:
         line, serve = cost.name, block.serving[cost.name]
+        if line == MANAGED and block.managed is not None:
+            found.append(managed_cost_option(ev, block.managed, recommended=line == primary))
+            continue
         standing = ev.standing(LINE_APPROACH[line])
         why_not = None
         if line == "api" and ctx.on_prem_required:

@@ -21,6 +21,7 @@ from app.rules.catalogue import load_rules
 from app.rules.cost_block import cost_block
 from app.rules.counterfactuals import Counterfactual as CounterfactualValue
 from app.rules.counterfactuals import find_counterfactuals
+from app.rules.energy_summary import energy_summary
 from app.rules.engine import Evaluation, Standing, evaluate
 from app.rules.engine import FiredRule as EngineFiredRule
 from app.rules.facts import build_facts
@@ -184,6 +185,7 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         cost_model_version=COST_MODEL_VERSION,
         prices_as_of=prices_as_of(),
         input_hash=input_hash(answers, context, unsure),
+        energy=energy_summary(ev, plan, block),
     )
 
 

@@ -283,6 +283,12 @@ class Costs(Result):
     )
     status_quo: CostLine = Field("api", description="the line the others are measured against")
     payback: Payback | None = Field(None, description="the recommendation against the status quo")
+    managed_fine_tuning: ManagedFineTuning | None = Field(
+        None,
+        description="the managed fine-tuning services priced for a team that should not run its "
+        "own fine-tuning (capability 1 or 2), with the providers' dated deprecation notices; "
+        "null for a stronger team",
+    )
 
 
 class Recommendation(Result):
@@ -310,3 +316,15 @@ class Recommendation(Result):
     cost_model_version: str
     prices_as_of: str = Field(description="date of the price data, YYYY-MM-DD")
     input_hash: str = Field(description="SHA-256 of the canonical answers and context")
+    energy: Energy | None = Field(
+        None,
+        description="estimated kWh and CO2e of the training programme and of a month of "
+        "self-hosted serving, with the assumptions and a low/high range",
+    )
+
+
+# The managed option's and the energy's types build on the models above (result_extras.py).
+from app.rules.result_extras import Energy, ManagedFineTuning  # noqa: E402
+
+Costs.model_rebuild()
+Recommendation.model_rebuild()

@@ -13,6 +13,8 @@ from app.rules.cost_block import CostBlock
 from app.rules.engine import Evaluation
 from app.rules.facts import MethodFacts
 from app.rules.latency_rules import line_latency
+from app.rules.managed import LINE as MANAGED
+from app.rules.managed_summary import summary as managed_summary
 from app.rules.options import meaningful_crossovers, options, payback
 from app.rules.plan import Plan as PlanValues
 from app.rules.result import (
@@ -107,6 +109,8 @@ def _serving_plan(
     if serve.approach == "api":
         how = words.serving("api", api_model=api_model, retrieval=retrieval)
         return ServingPlan(kind="api", how=how, **times)
+    if name == MANAGED:  # trained and served by a provider, on the provider's model
+        return ServingPlan(kind="hosted", how=serve.how)
     if serve.self_host is None:
         tuned = name in {"lora", "qlora", "full_fine_tuning"}  # a prompted model pays no premium
         how = words.serving("hosted", model=model, retrieval=retrieval, fine_tuned=tuned)
@@ -171,4 +175,5 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
         options=found,
         status_quo=block.status_quo,
         payback=payback(ev, block, found),
+        managed_fine_tuning=managed_summary(block.managed),
     )

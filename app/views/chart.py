@@ -22,7 +22,7 @@ from app.rules.result import CostLine, CostOption, Costs
 from app.views.chart_words import crossover_label, legend, reading, ruled_out_note
 from app.vocabulary.numbers import usd, usd_compact
 
-SERIES_ORDER = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning")
+SERIES_ORDER = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning", "managed")
 
 COLOURS = {
     "api": "#0072B2",
@@ -31,6 +31,7 @@ COLOURS = {
     "lora": "#009E73",
     "qlora": "#CC79A7",
     "full_fine_tuning": "#D55E00",
+    "managed": "#000000",
 }
 """Okabe and Ito's colour-blind-safe palette; each line also has its own dash pattern."""
 OTHER_COLOUR = "#444444"
@@ -43,6 +44,7 @@ DASHES: dict[str, Dash] = {
     "lora": "solid",
     "qlora": "dot",
     "full_fine_tuning": "dashdot",
+    "managed": "dash",
 }
 """plotly's dash names; the SVG renderer maps them to matplotlib's patterns."""
 

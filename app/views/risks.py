@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.questions import DataFreshness
 from app.rules.approaches import Approach
 from app.rules.result import Recommendation
+from app.views.managed import lock_in_risk
 from app.vocabulary import numbers, words
 from app.vocabulary.sources import cite
 
@@ -152,6 +153,8 @@ RISKS: tuple[tuple[Check, str], ...] = (
 def risks(r: Recommendation) -> tuple[Risk, ...]:
     """The risks that fire on this result, most pressing first; each assumed answer too."""
     found = [Risk(text, cite(source)) for check, source in RISKS if (text := check(r))]
+    if (managed := lock_in_risk(r)) is not None:  # sourced from the providers' dated pages
+        found.insert(min(1, len(found)), Risk(*managed))
     for item in r.assumptions:
         label = words.question_label(item.question)
         found.insert(1, Risk(f"Assumed answer to \u201c{label}\u201d: {item.note}", "your answers"))

@@ -113,3 +113,15 @@ def saving_range(low: float, high: float) -> str:
     if high <= 0:
         return f"range {usd(-high)} to {usd(-low)} more"
     return f"range: from {usd(-low)} more to {usd(high)} saved"
+
+
+def amount(value: float, unit: str) -> str:
+    """Energy and mass for people: one decimal under 10, whole numbers above (53 kWh, 8.8 kg)."""
+    if abs(value) < 10:  # precision of the figure, not a threshold
+        return f"{value:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{round(value):,} {unit}"
+
+
+def amount_range(low: float, high: float, unit: str) -> str:
+    lo, hi = amount(low, unit), amount(high, unit)
+    return lo if lo == hi else f"{lo} to {hi}"

@@ -36,10 +36,11 @@ LINES = {
     "lora": "LoRA",
     "qlora": "QLoRA",
     "full_fine_tuning": "Full fine-tuning",
+    "managed": "Managed fine-tuning service",
 }
 """The cost comparison's lines, in tables."""
 
-LINES_SHORT = LINES | {"api": "API", "base": "Prompted model", "rag": "RAG"}
+LINES_SHORT = LINES | {"api": "API", "base": "Prompted model", "rag": "RAG", "managed": "Managed"}
 """The same in a chart legend, where space is short."""
 
 METHODS = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full fine-tuning"}

@@ -27,7 +27,7 @@ from app.rules.catalogue import load_rules
 from app.rules.result import Recommendation
 from app.services import assessments as service
 from app.services.assessments import ReportImportError, reopen_from_pdf
-from app.views import rows
+from app.views import energy, managed, rows
 from app.views.chart import build_chart
 from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
 from app.views.results import planned_training
@@ -75,6 +75,10 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "cost_lines": rows.cost_line_rows(result),
         "line_labels": rows.line_labels(result),
         "price_sources": rows.price_source_rows(result),
+        "managed_offers": managed.offer_rows(result),
+        "managed_notices": managed.notice_rows(result),
+        "energy_rows": energy.energy_rows(result),
+        "energy_assumptions": energy.energy_assumptions(result),
         "brief": executive_summary(result),
         "change_answers": "/wizard/check?"
         + state_query(

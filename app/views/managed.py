@@ -1,0 +1,85 @@
+"""The managed fine-tuning option as the page and the PDF print it: one row per provider's
+offer, and the providers' dated notices about retiring fine-tuned models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.rules.result import Recommendation
+from app.vocabulary import numbers
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRow:
+    id: str
+    """The offer's id, for the page's bindings; never printed."""
+    offer: str
+    """Provider and model ("Fireworks AI: Llama 3.1 8B Instruct")."""
+    status: str
+    """"priced in the options", "open", or why a team starting now cannot buy it."""
+    training: str
+    build: str
+    serving: str
+    monthly: str
+    sources: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    provider: str
+    date: str
+    text: str
+    source: str
+
+
+def offer_rows(r: Recommendation) -> tuple[OfferRow, ...]:
+    m = r.cost.managed_fine_tuning
+    if m is None:
+        return ()
+    rows = []
+    for o in m.offers:
+        status = "priced in the options" if o.id == m.chosen else "open to you"
+        if not o.available:
+            status = f"closed to a team starting now: {o.why_unavailable}"
+        rows.append(
+            OfferRow(
+                id=o.id,
+                offer=f"{o.provider}: {o.model}" + ("" if o.open_weights else " (closed weights)"),
+                status=status,
+                training=(
+                    f"{numbers.usd(o.training_usd_per_mtok)} per million training tokens; "
+                    f"{numbers.tokens(o.training_tokens_per_run)} a run"
+                ),
+                build=f"{numbers.usd(o.build_usd.expected)} for {o.runs} runs "
+                f"({numbers.usd_range(o.build_usd.low, o.build_usd.high)})",
+                serving=f"{numbers.usd(o.serving_input_usd_per_mtok)} in / "
+                f"{numbers.usd(o.serving_output_usd_per_mtok)} out per million tokens",
+                monthly=numbers.usd(o.monthly_serving_usd),
+                sources=f"Training: {o.training_source}. Serving: {o.serving_source}. "
+                f"Read {o.as_of}.",
+            )
+        )
+    return tuple(rows)
+
+
+def notice_rows(r: Recommendation) -> tuple[NoticeRow, ...]:
+    m = r.cost.managed_fine_tuning
+    if m is None:
+        return ()
+    return tuple(NoticeRow(n.provider, n.date, n.text, n.source) for n in m.notices)
+
+
+def lock_in_risk(r: Recommendation) -> tuple[str, str] | None:
+    """The managed option's lock-in and deprecation risk, and its dated sources: what the
+    providers' own pages say about retiring fine-tuned models and winding fine-tuning down."""
+    m = r.cost.managed_fine_tuning
+    if m is None:
+        return None
+    said = "; ".join(f"{n.provider} ({n.date}): {n.text}" for n in m.notices)
+    text = (
+        "A managed fine-tuning service ties the fine-tuned model to its provider: it is served "
+        "only there, and only while the provider keeps its base model and its fine-tuning "
+        f"service. Keep the training data and the test set ready to retrain elsewhere. {said}."
+    )
+    source = "; ".join(n.source for n in m.notices)
+    return text, source
