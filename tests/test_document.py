@@ -78,7 +78,7 @@ def _raw_ids() -> re.Pattern[str]:
         ids |= {entry["id"]} if "_" in entry["id"] else set()  # "tenants" is a word
         ids |= {str(o["value"]) for o in entry.get("options", []) if "_" in str(o["value"])}
     words = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])(?:{words}|True|False|\d+\.0)(?![\w-])")
+    return re.compile(rf"(?<![\w.-])(?:{words}|True|False|\d+\.0(?! ?[A-Za-z%]))(?![\w-])")
 
 
 def test_the_raw_id_pattern_sees_ids_and_spares_words() -> None:
@@ -92,7 +92,7 @@ def test_the_raw_id_pattern_sees_ids_and_spares_words() -> None:
         "False",
         "1000.0",
     ]
-    spoken = "Llama 3.1 8B on 1 x NVIDIA L40S 48GB: full fine-tuning, 1,000 tenants"
+    spoken = "Llama 3.1 8B on 1 x NVIDIA L40S 48GB: full fine-tuning, 1,000 tenants, 10.0 GB"
     assert raw.findall(spoken) == []
 
 
