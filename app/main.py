@@ -30,6 +30,7 @@ from app.http.errors import document_errors, not_found_handler, validation_handl
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
+from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
 from app.web import results, wizard
 from app.web.csrf import CrossSiteFormGuard
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.prices_live_update:
                 stop_live_updates()
             app.state.prerender.close()
+            app.state.upload_reader.close()
             shutdown_workers()
             app.state.engine.dispose()
 
@@ -86,16 +88,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         workers=settings.report_workers,
         metrics=app.state.metrics,
     )
+    app.state.upload_reader = UploadReader(
+        workers=settings.import_workers,
+        waiting=settings.import_queue,
+        timeout_s=settings.import_timeout_s,
+    )
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
-    app.include_router(health.router)
-    app.include_router(catalogues.router)
-    app.include_router(recommendations.router)
-    app.include_router(reports.router)
-    app.include_router(assessments.router)
-    app.include_router(wizard.router)
-    app.include_router(results.router)
-    app.include_router(health.metrics_router)
+    for router in (
+        health.router,
+        catalogues.router,
+        recommendations.router,
+        reports.router,
+        assessments.router,
+        wizard.router,
+        results.router,
+        health.metrics_router,
+    ):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Added innermost first: a request meets Security, then the observer, then host, CORS,
     # API-key and cross-site checks, and compression last.

@@ -274,7 +274,7 @@ def test_read_attachment_rejects_a_pdf_without_one() -> None:
 
 def test_read_attachment_checks_the_fields(report: Rendered) -> None:
     document = read_attachment(report.pdf)
-    for key, bad in (("input_hash", "abc"), ("unsure", [1]), ("created_at", "yesterday")):
+    for key, bad in (("input_hash", "abc"), ("unsure", [1]), ("title", None)):
         data = json.dumps({**document, key: bad}).encode()
         with pytest.raises(ValueError, match=key):
             read_attachment(_pdf_with_attachment(data))
