@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         1, description="uploaded PDFs read at once in this instance, each in its own process"
     )
     import_queue: int = Field(
-        4,
+        16,
         description=(
             "uploads that may wait for a free reader; one more gets 503 with Retry-After at once"
         ),

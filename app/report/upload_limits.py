@@ -18,6 +18,7 @@ refuse crafted ones before anything that grows with them runs:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pypdf import PdfReader
@@ -34,37 +35,52 @@ MAX_TREE_DEPTH = 8
 
 _OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _REFERENCE = re.compile(rb"\d+\s+\d+\s+R\b")
-_TRAILER = re.compile(rb"\btrailer\s*<<|/Type\s*/XRef\b")
+_MAYBE_REFERENCE = re.compile(rb"R(?![A-Za-z0-9_])")
+"""Every reference matches this (and more does): a literal first, so it scans fast."""
 _SIZE = re.compile(rb"/Size\s+(\d{1,12})")
 _ENCRYPT = re.compile(rb"/Encrypt\b")
 _WINDOW = 4096
-"""Bytes either side of a trailer keyword searched for its entries (its dictionary is small)."""
+"""How far from a trailer keyword its dictionary may reach (it is a few hundred bytes)."""
 
 
 class UploadRefused(ValueError):  # noqa: N818  # a refusal, said to the person who uploaded
     """The upload is past a cap, or not what a Tunewise report is; the message says which."""
 
 
-def _count_up_to(pattern: re.Pattern[bytes], data: bytes, cap: int) -> int:
-    """How often `pattern` occurs, counting no further than cap + 1."""
-    seen = 0
-    for _ in pattern.finditer(data):
-        seen += 1
-        if seen > cap:
-            break
-    return seen
+def _more_than(cap: int, pattern: re.Pattern[bytes], data: bytes, upper_bound: int) -> bool:
+    """Whether `pattern` occurs more than `cap` times. `upper_bound`, a count that is never
+    lower (found by a faster scan), settles most files without the slower exact count, which
+    stops at cap + 1."""
+    if upper_bound <= cap:
+        return False
+    return any(seen > cap for seen, _ in enumerate(pattern.finditer(data), start=1))
+
+
+def _trailers(pdf: bytes) -> Iterator[bytes]:
+    """Each trailer dictionary, roughly: from `trailer` to `startxref`, or from the `obj` that
+    opens a cross-reference stream to its `stream` keyword (never into a neighbour, whose
+    /Size may be an attachment's size in bytes)."""
+    for key, opening, closing in ((b"trailer", None, b"startxref"), (b"/XRef", b"obj", b"stream")):
+        at = pdf.find(key)
+        while at != -1:
+            start = at if opening is None else pdf.rfind(opening, max(0, at - _WINDOW), at)
+            end = pdf.find(closing, at, at + _WINDOW)
+            yield pdf[max(start, 0) : end if end != -1 else at + _WINDOW]
+            at = pdf.find(key, at + len(key))
 
 
 def precheck(pdf: bytes) -> None:
-    """Refuse, from the raw bytes alone and in time linear in them, a file past the caps."""
-    if _count_up_to(_OBJECT, pdf, MAX_OBJECTS) > MAX_OBJECTS:
+    """Refuse, from the raw bytes alone and in time linear in them, a file past the caps.
+
+    A few milliseconds a megabyte: every scan but the exact counts is a literal search, and
+    those run only when the fast count is past the cap.
+    """
+    if _more_than(MAX_OBJECTS, _OBJECT, pdf, pdf.count(b"obj") - pdf.count(b"endobj")):
         raise UploadRefused(f"the PDF holds more than {MAX_OBJECTS:,} objects")
-    if _count_up_to(_REFERENCE, pdf, MAX_REFERENCES) > MAX_REFERENCES:
+    maybe_references = len(_MAYBE_REFERENCE.findall(pdf))
+    if _more_than(MAX_REFERENCES, _REFERENCE, pdf, maybe_references):
         raise UploadRefused(f"the PDF holds more than {MAX_REFERENCES:,} references")
-    for found in _TRAILER.finditer(pdf):
-        window = pdf[max(0, found.start() - _WINDOW) : found.end() + _WINDOW]
-        if found.group().startswith(b"trailer"):
-            window = pdf[found.start() : found.end() + _WINDOW]
+    for window in _trailers(pdf):
         for size in _SIZE.finditer(window):
             if int(size.group(1)) > MAX_OBJECTS:
                 raise UploadRefused(f"the PDF declares more than {MAX_OBJECTS:,} objects")

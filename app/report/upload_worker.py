@@ -101,7 +101,7 @@ class UploadReader:
         self,
         *,
         workers: int = 1,
-        waiting: int = 4,
+        waiting: int = 16,
         timeout_s: float = 10.0,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
         parse: Parse = read_attachment,
@@ -145,7 +145,7 @@ class UploadReader:
         Raises ValueError (UploadRefused past a cap, without a worker; UploadTimeoutError past
         the deadline) for a file that can't be read, UploadBusyError when no place is free.
         """
-        precheck(pdf)
+        await asyncio.to_thread(precheck, pdf)  # a few ms a megabyte: the loop answers meanwhile
         pool = self._take_place()
         try:
             started = time.monotonic()
