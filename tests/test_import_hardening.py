@@ -10,11 +10,14 @@ worker processes.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +34,7 @@ from app.services.assessments import TITLE_MAX
 from tests import crafted_pdfs
 
 PDF = {"content-type": "application/pdf"}
+ROOT = Path(__file__).resolve().parents[1]
 API = "/api/v1/assessments/import"
 
 
@@ -216,6 +220,48 @@ def test_worker_processes_keep_pypdfs_warnings_out_of_the_log(
     assert response.status_code == 201, response.text
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert "startxref" not in capfd.readouterr().err
+
+
+SERVER_THAT_READS_ONE_UPLOAD = """
+import asyncio, pathlib, sys, time
+from app.report.upload_worker import UploadReader
+from tests import crafted_pdfs
+reader = UploadReader()
+asyncio.run(reader.read(crafted_pdfs.tunewise_pdf()))
+me = pathlib.Path("/proc/self/task")
+children = {c for t in me.iterdir() for c in (t / "children").read_text().split()}
+print(" ".join(sorted(children)), flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return "State:\tZ" not in status
+
+
+def test_upload_workers_exit_when_their_server_is_killed() -> None:
+    with subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", SERVER_THAT_READS_ONE_UPLOAD],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdout is not None
+            workers = [int(pid) for pid in server.stdout.readline().split()]
+            assert workers, "the upload was read without a worker process"
+        finally:
+            server.kill()
+            server.wait(timeout=30)
+    for _ in range(200):  # the watch looks twice a second; give a busy machine 20 s
+        if not any(_running(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
 
 
 # --- Malformed files are 422, not 500 ----------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
 import time
 import warnings
@@ -31,6 +32,8 @@ from app.report.upload_limits import precheck
 Parse = Callable[[bytes], dict[str, Any]]
 """Reads an upload's embedded document; raises ValueError (with a message) when it can't."""
 
+PARENT_CHECK_S = 0.5
+"""How often a worker looks whether its server still lives."""
 DEFAULT_MEMORY_MB = 1024
 """Address space per worker: reading a 1 MB report peaks well under 200 MB of it."""
 
@@ -43,9 +46,23 @@ class UploadTimeoutError(ValueError):
     """Reading the upload ran past its deadline and its worker was stopped (422)."""
 
 
-def _start_worker(memory_mb: int | None) -> None:
-    """Worker initializer: pypdf's warnings stay out of the server's log (a crafted file made
-    thousands of them), and the address space is capped so a runaway read fails alone."""
+def _exit_with(parent: int) -> None:
+    """Worker side: exit once the server that started this worker is gone (a kill -9 of the
+    server would otherwise leave it running). A dead parent shows as reparenting on POSIX."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(memory_mb: int | None, parent: int) -> None:
+    """Worker initializer: exit with the server; pypdf's warnings stay out of the server's log
+    (a crafted file made thousands of them); the address space is capped so a runaway read
+    fails alone."""
+    _exit_with(parent)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
     if memory_mb is not None:
@@ -76,7 +93,7 @@ def _process_pool(workers: int, memory_mb: int | None) -> Executor:
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(memory_mb,),
+        initargs=(memory_mb, os.getpid()),
     )
 
 
