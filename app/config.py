@@ -42,11 +42,26 @@ class Settings(BaseSettings):
             "download is a cache read (within report_workers and the report rate limit)"
         ),
     )
+    import_workers: int = Field(
+        1, description="uploaded PDFs read at once in this instance, each in its own process"
+    )
+    import_queue: int = Field(
+        16,
+        description=(
+            "uploads that may wait for a free reader; one more gets 503 with Retry-After at once"
+        ),
+    )
+    import_timeout_s: float = Field(
+        10.0,
+        description="longest reading an uploaded PDF may take, the wait included; past it, 422",
+    )
     db_pool_size: int = Field(5, description="PostgreSQL connections kept open per instance")
     db_max_overflow: int = Field(10, description="extra connections allowed under a burst")
     rate_limit_assessments: str = Field(
         "30/minute",
-        description="assessments one client may create (API and wizard), in limits' notation",
+        description=(
+            "assessments one client may create (API, wizard and both imports), in limits' notation"
+        ),
     )
     rate_limit_reports: str = Field(
         "20/minute", description="PDF renders one client may cause (cached downloads are free)"

@@ -30,6 +30,7 @@ from app.http.errors import document_errors, http_error_handler, validation_hand
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
+from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
 from app.web import results, wizard
 from app.web.csrf import CrossSiteFormGuard
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.prices_live_update:
                 stop_live_updates()
             app.state.prerender.close()
+            app.state.upload_reader.close()
             shutdown_workers()
             app.state.engine.dispose()
 
@@ -87,6 +89,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_s=settings.report_timeout_s,
         workers=settings.report_workers,
         metrics=app.state.metrics,
+    )
+    app.state.upload_reader = UploadReader(
+        workers=settings.import_workers,
+        waiting=settings.import_queue,
+        timeout_s=settings.import_timeout_s,
     )
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from app.report.chart import render_svg
 from app.report.context import SECTIONS
 from app.report.fetcher import BlockedURLError, ReportFetcher
 from app.report.render import FONTS_DIR, render_html, render_pdf, report_key
+from app.report.upload_limits import check_cross_references, precheck
 from app.report.worker import ReportTimeoutError, render_pdf_isolated, shutdown_workers
 from app.rules.recommend import recommend
 from app.views.chart import COLOURS, build_chart
@@ -274,10 +276,20 @@ def test_read_attachment_rejects_a_pdf_without_one() -> None:
 
 def test_read_attachment_checks_the_fields(report: Rendered) -> None:
     document = read_attachment(report.pdf)
-    for key, bad in (("input_hash", "abc"), ("unsure", [1]), ("created_at", "yesterday")):
+    for key, bad in (("input_hash", "abc"), ("unsure", [1]), ("title", None)):
         data = json.dumps({**document, key: bad}).encode()
         with pytest.raises(ValueError, match=key):
             read_attachment(_pdf_with_attachment(data))
+
+
+def test_a_report_is_well_within_the_upload_caps(report: Rendered) -> None:
+    """The caps on uploads (issue 15) leave a real report ample room; its attachment's size in
+    bytes (an embedded file's /Size) is not mistaken for the trailer's object count."""
+    precheck(report.pdf)
+    check_cross_references(report.reader)
+    embedded = re.sub(rb"(/Params <</CheckSum <[0-9a-f]+>/Size )\d+", rb"\g<1>99999", report.pdf)
+    assert embedded != report.pdf
+    precheck(embedded)
 
 
 def test_a4_and_letter_pages(report: Rendered, letter: Rendered) -> None:

@@ -113,7 +113,8 @@ def test_the_first_a4_download_after_a_save_is_served_from_the_cache(
 
 def test_the_wizard_and_both_imports_render_ahead_too(tmp_path: Path, renders: Renders) -> None:
     """Every way of saving goes through the service's one save, so none forgets the report.
-    An import keeps the report's title and date, so its report is the one already cached."""
+    An import is dated when it is made (issue 15), so its report is rendered ahead anew (once
+    for both imports when they share a second)."""
     with _client(tmp_path) as client:
         location = finish(client, walk(client), title="From the wizard")
         _idle(client)
@@ -134,9 +135,10 @@ def test_the_wizard_and_both_imports_render_ahead_too(tmp_path: Path, renders: R
         )
         assert uploaded.status_code == 303
         _idle(client)
-        metrics = client.get("/metrics").text
-        assert 'tunewise_report_prerenders_total{outcome="cached"} 2.0' in metrics
-        assert renders.background == 1
+        for reopened in (imported.json()["links"]["html"], uploaded.headers["location"]):
+            assert client.get(f"{reopened}/report.pdf").status_code == 200
+        assert renders.on_demand == 0, "an import's report was not rendered ahead"
+        assert renders.background >= 2
 
 
 def test_saving_does_not_wait_and_a_download_meanwhile_waits_for_that_render(

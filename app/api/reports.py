@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from app.api.assessments import Assessment, describe
 from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
-from app.http.downloads import report_response, uploaded_file
-from app.http.errors import ErrorBody, unprocessable
-from app.http.prerender import after_save
-from app.http.ratelimit import limits_of
-from app.services.assessments import ReportImportError, reopen_from_pdf
+from app.http.downloads import report_response
+from app.http.errors import ErrorBody
+from app.http.imports import ImportRefused, reopen_upload
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -61,18 +60,22 @@ async def report_pdf(
         413: {"description": "The upload is larger than the limit", "model": ErrorBody},
         422: {"description": "Not a Tunewise report that can be reopened", "model": ErrorBody},
         429: {"description": "Too many assessments from this client", "model": ErrorBody},
+        503: {
+            "description": "Every upload reader is busy; try again after Retry-After seconds",
+            "model": ErrorBody,
+        },
     },
     openapi_extra={"requestBody": IMPORT_BODY},
 )
 async def import_assessment(request: Request, store: Store) -> Response:
-    limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    data = await uploaded_file(request)
-    if not data:
-        return unprocessable("file", "Choose a Tunewise PDF report to import.")
     try:
-        stored = reopen_from_pdf(data, store, saved=after_save(request, store))
-    except ReportImportError as exc:
-        return unprocessable("file", f"This is not a report we can reopen: {exc}.")
+        stored = await reopen_upload(request, store)
+    except ImportRefused as refused:
+        return JSONResponse(
+            {"detail": [{"field": refused.field, "message": refused.message}]},
+            status_code=refused.status,
+            headers=refused.headers,
+        )
     body = describe(stored)
     return CanonicalJSON(
         json_bytes(body), status_code=201, headers={"Location": body["links"]["self"]}

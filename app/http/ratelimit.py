@@ -48,11 +48,18 @@ class RateLimits:
         """
         return self._hit(request, item, what)[0]
 
+    def wait_needed(self, request: Request, item: RateLimitItem, what: str) -> int | None:
+        """Count one hit for this client; None when allowed, else the seconds to wait.
+
+        For callers that answer the refusal themselves (the browser's import shows a page).
+        """
+        allowed, reset = self._hit(request, item, what)
+        return None if allowed else max(1, int(reset - time.time()))
+
     def check(self, request: Request, item: RateLimitItem, what: str) -> None:
         """Count one hit for this client; 429 with Retry-After when over the limit."""
-        allowed, reset = self._hit(request, item, what)
-        if not allowed:
-            retry = max(1, int(reset - time.time()))
+        retry = self.wait_needed(request, item, what)
+        if retry is not None:
             raise HTTPException(
                 status_code=429,
                 detail=[

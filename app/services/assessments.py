@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.questions import RecommendationRequest
-from app.report.attachment import read_attachment
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 
@@ -109,18 +108,18 @@ def rerun(stored: StoredAssessment) -> Recommendation:
     return recommend(RecommendationRequest.model_validate(stored.request_body))
 
 
-def reopen_from_pdf(
-    pdf: bytes, store: AssessmentStore, *, saved: Saved | None = None
+def reopen_from_document(
+    document: Mapping[str, Any], store: AssessmentStore, *, saved: Saved | None = None
 ) -> StoredAssessment:
-    """A new assessment from a Tunewise report's embedded inputs, with its title and date.
+    """A new assessment from a Tunewise report's embedded document (app.report.attachment's
+    read_attachment, run in an upload worker), titled as the report was and dated now.
 
-    Raises ReportImportError with a message for people when the file is not a Tunewise report,
-    when its inputs are no longer valid, or when they do not reproduce the report's input hash.
+    What the input hash covers is checked by recomputing it; the title, which it does not
+    cover, meets the rules of a new title; the report's own date is not used, as nothing
+    vouches for it. Raises ReportImportError with a message for people when the inputs are
+    no longer valid, do not reproduce the hash, or the title breaks a rule.
     """
-    try:
-        document = read_attachment(pdf)
-    except ValueError as exc:
-        raise ReportImportError(str(exc)) from exc
+    title = _imported_title(document["title"])
     try:
         request = RecommendationRequest.model_validate(
             {k: document[k] for k in ("answers", "context", "unsure")}
@@ -134,5 +133,13 @@ def reopen_from_pdf(
     if result.input_hash != document["input_hash"]:
         message = "the report's inputs do not match its input hash: the file was altered"
         raise ReportImportError(message)
-    created = datetime.strptime(document["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return _save(store, result, document["title"], created, saved)
+    return _save(store, result, title, None, saved)
+
+
+def _imported_title(title: str) -> str:
+    """A report's title under the rules a new one meets (the wizard's: blank is untitled)."""
+    title = title.strip() or DEFAULT_TITLE
+    problem = title_problem(title)
+    if problem:
+        raise ReportImportError(f"the report's title cannot be used: {problem}")
+    return title

@@ -17,8 +17,8 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of, reference_api_choices
 from app.http.deps import Store
-from app.http.downloads import report_response, uploaded_file, view_report_response
-from app.http.prerender import after_save
+from app.http.downloads import report_response, view_report_response
+from app.http.imports import ImportRefused, reopen_upload
 from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
@@ -26,7 +26,6 @@ from app.report.render import Paper
 from app.rules.catalogue import load_rules
 from app.rules.result import Recommendation
 from app.services import assessments as service
-from app.services.assessments import ReportImportError, reopen_from_pdf
 from app.views import energy, managed, rows
 from app.views.chart import build_chart
 from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
@@ -104,27 +103,34 @@ def recent(request: Request, store: Store) -> HTMLResponse:
     return _recent_page(request, store, None)
 
 
-def _recent_page(request: Request, store: Store, error: str | None) -> HTMLResponse:
-    """This browser's own recent assessments (or everyone's, where the listing is shared)."""
+def _recent_page(
+    request: Request, store: Store, error: str | None, refused: ImportRefused | None = None
+) -> HTMLResponse:
+    """This browser's own recent assessments (or everyone's, where the listing is shared) and
+    the import form; with an import's refusal, its message beside the file field, its status
+    (422, 429, 503) and its Retry-After."""
     recent = recent_of(request)
     return templates().TemplateResponse(
         request,
         "assessments.html",
-        {"recent": recent.listing(request, store, 50), "shared": recent.shared, "error": error},
-        status_code=422 if error else 200,
+        {
+            "recent": recent.listing(request, store, 50),
+            "shared": recent.shared,
+            "error": refused.message if refused else error,
+        },
+        status_code=refused.status if refused else 422 if error else 200,
+        headers=refused.headers if refused else None,
     )
 
 
 @router.post("/assessments/import", response_class=HTMLResponse)
 async def import_upload(request: Request, store: Store) -> Response:
-    """The browser's way in for a report PDF; the API's is POST /api/v1/assessments/import."""
-    data = await uploaded_file(request)
-    if not data:
-        return _recent_page(request, store, "Choose a Tunewise PDF report to import")
+    """The browser's way in for a report PDF; the API's is POST /api/v1/assessments/import.
+    Both go through app.http.imports: the same limit, reader and refusals, here as a page."""
     try:
-        stored = reopen_from_pdf(data, store, saved=after_save(request, store))
-    except ReportImportError as exc:
-        return _recent_page(request, store, f"This is not a report we can reopen: {exc}")
+        stored = await reopen_upload(request, store)
+    except ImportRefused as refused:
+        return await run_in_threadpool(_recent_page, request, store, None, refused)
     response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
     recent_of(request).remember(request, response, stored.id)
     return response

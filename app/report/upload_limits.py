@@ -1,0 +1,166 @@
+"""What an uploaded PDF may hold, checked before the work that grows with it.
+
+pypdf forgives broken files: an object missing from the cross-reference table is searched for
+through the whole file, once per reference. A 186 KB upload whose embedded-files name tree
+pointed at 10,000 missing objects took 47 s that way (issue 15), so the work grew with the
+file's size times its references. A Tunewise report holds about 125 objects, a few hundred
+references and a name tree of one entry; the caps below leave real reports ample room and
+refuse crafted ones before anything that grows with them runs:
+
+- `precheck` reads the raw bytes only, once, and stops counting at the cap: the objects and
+  references the file shows, the object count its trailers declare, and encryption (no
+  Tunewise report is encrypted, and pypdf would need a library we don't ship to read AES).
+- `embedded_file` walks the EmbeddedFiles name tree itself, counting a node's entries before
+  resolving any, and resolves only objects the cross-reference table holds: a missing one is
+  refused, never searched for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+MAX_OBJECTS = 2_000
+"""Objects a file may show, declare in a trailer or list in its cross-reference table."""
+MAX_REFERENCES = 8_000
+"""References (`12 0 R`) a file may show outside compressed streams."""
+MAX_NAME_ENTRIES = 64
+"""Entries and kids, all nodes together, of the embedded-files name tree."""
+MAX_TREE_DEPTH = 8
+"""Levels of that name tree; a balanced tree of 64 entries needs two."""
+
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_REFERENCE = re.compile(rb"\d+\s+\d+\s+R\b")
+_MAYBE_REFERENCE = re.compile(rb"R(?![A-Za-z0-9_])")
+"""Every reference matches this (and more does): a literal first, so it scans fast."""
+_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
+_ENCRYPT = re.compile(rb"/Encrypt\b")
+_WINDOW = 4096
+"""How far from a trailer keyword its dictionary may reach (it is a few hundred bytes)."""
+
+
+class UploadRefused(ValueError):  # noqa: N818  # a refusal, said to the person who uploaded
+    """The upload is past a cap, or not what a Tunewise report is; the message says which."""
+
+
+def _more_than(cap: int, pattern: re.Pattern[bytes], data: bytes, upper_bound: int) -> bool:
+    """Whether `pattern` occurs more than `cap` times. `upper_bound`, a count that is never
+    lower (found by a faster scan), settles most files without the slower exact count, which
+    stops at cap + 1."""
+    if upper_bound <= cap:
+        return False
+    return any(seen > cap for seen, _ in enumerate(pattern.finditer(data), start=1))
+
+
+def _trailers(pdf: bytes) -> Iterator[bytes]:
+    """Each trailer dictionary, roughly: from `trailer` to `startxref`, or from the `obj` that
+    opens a cross-reference stream to its `stream` keyword (never into a neighbour, whose
+    /Size may be an attachment's size in bytes)."""
+    for key, opening, closing in ((b"trailer", None, b"startxref"), (b"/XRef", b"obj", b"stream")):
+        at = pdf.find(key)
+        while at != -1:
+            start = at if opening is None else pdf.rfind(opening, max(0, at - _WINDOW), at)
+            end = pdf.find(closing, at, at + _WINDOW)
+            yield pdf[max(start, 0) : end if end != -1 else at + _WINDOW]
+            at = pdf.find(key, at + len(key))
+
+
+def precheck(pdf: bytes) -> None:
+    """Refuse, from the raw bytes alone and in time linear in them, a file past the caps.
+
+    A few milliseconds a megabyte: every scan but the exact counts is a literal search, and
+    those run only when the fast count is past the cap.
+    """
+    if _more_than(MAX_OBJECTS, _OBJECT, pdf, pdf.count(b"obj") - pdf.count(b"endobj")):
+        raise UploadRefused(f"the PDF holds more than {MAX_OBJECTS:,} objects")
+    maybe_references = len(_MAYBE_REFERENCE.findall(pdf))
+    if _more_than(MAX_REFERENCES, _REFERENCE, pdf, maybe_references):
+        raise UploadRefused(f"the PDF holds more than {MAX_REFERENCES:,} references")
+    for window in _trailers(pdf):
+        for size in _SIZE.finditer(window):
+            if int(size.group(1)) > MAX_OBJECTS:
+                raise UploadRefused(f"the PDF declares more than {MAX_OBJECTS:,} objects")
+        if _ENCRYPT.search(window):
+            raise UploadRefused("the PDF is encrypted, and Tunewise reports never are")
+
+
+def check_cross_references(reader: PdfReader) -> None:
+    """Refuse a cross-reference table past the cap (counted, nothing resolved)."""
+    listed = sum(len(entries) for entries in reader.xref.values()) + len(reader.xref_objStm)
+    if listed > MAX_OBJECTS:
+        raise UploadRefused(f"the PDF lists more than {MAX_OBJECTS:,} objects")
+
+
+def _resolve(reader: PdfReader, value: Any) -> Any:
+    """The object behind a reference, if the cross-reference table holds it; else refused."""
+    if not isinstance(value, IndirectObject):
+        return value
+    held = value.idnum in reader.xref.get(value.generation, {}) or (
+        value.generation == 0 and value.idnum in reader.xref_objStm
+    )
+    if not held:
+        raise UploadRefused("the PDF refers to objects it does not hold")
+    return value.get_object()
+
+
+def _entry(dictionary: DictionaryObject, key: str) -> Any:
+    """An entry as written, a reference left unresolved (pypdf's [] would resolve it)."""
+    return dict.get(dictionary, key)
+
+
+def _dictionary(reader: PdfReader, value: Any) -> DictionaryObject | None:
+    found = _resolve(reader, value)
+    return found if isinstance(found, DictionaryObject) else None
+
+
+def _array(reader: PdfReader, value: Any) -> list[Any]:
+    found = _resolve(reader, value)
+    return list(found) if isinstance(found, ArrayObject) else []
+
+
+def _file_specs(reader: PdfReader, tree: DictionaryObject, name: str) -> list[Any]:
+    """The file specifications filed under `name`, each node's entries counted before use."""
+    found: list[Any] = []
+    budget = MAX_NAME_ENTRIES
+    pending: list[tuple[DictionaryObject, int]] = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise UploadRefused(f"the PDF's attachment list is nested over {MAX_TREE_DEPTH} deep")
+        pairs = _array(reader, _entry(node, "/Names"))
+        kids = _array(reader, _entry(node, "/Kids"))
+        budget -= len(pairs) // 2 + len(kids)
+        if budget < 0:
+            raise UploadRefused(f"the PDF lists more than {MAX_NAME_ENTRIES} attachments")
+        for key, spec in zip(pairs[::2], pairs[1::2], strict=False):
+            if str(_resolve(reader, key)) == name:
+                found.append(spec)
+        for kid in kids:
+            child = _dictionary(reader, kid)
+            if child is not None:
+                pending.append((child, depth + 1))
+    return found
+
+
+def embedded_files(reader: PdfReader, name: str) -> list[bytes]:
+    """The contents of every attachment called `name`, read within the caps."""
+    check_cross_references(reader)
+    root = _dictionary(reader, _entry(reader.trailer, "/Root"))
+    names = _dictionary(reader, _entry(root, "/Names")) if root is not None else None
+    tree = _dictionary(reader, _entry(names, "/EmbeddedFiles")) if names is not None else None
+    if tree is None:
+        return []
+    contents = []
+    for spec in _file_specs(reader, tree, name):
+        specified = _dictionary(reader, spec)
+        files = _dictionary(reader, _entry(specified, "/EF")) if specified is not None else None
+        content = (_entry(files, "/F") or _entry(files, "/UF")) if files is not None else None
+        stream = _resolve(reader, content)
+        if not isinstance(stream, StreamObject):
+            raise UploadRefused(f"the PDF's {name} attachment has no content")
+        contents.append(stream.get_data())
+    return contents

@@ -1,0 +1,198 @@
+"""Reading uploaded reports in a worker process, bounded in time, memory and concurrency.
+
+pypdf runs in pure Python, and a crafted PDF kept it busy for minutes; parsed on the event loop
+(as imports were up to issue 15) it froze every request, `/healthz` included. So an upload is
+read as a report render is (app.report.worker): in a spawned process, with a deadline and an
+address-space limit. Its caps (app.report.upload_limits) are checked on the raw bytes first,
+so a file past them is refused without asking a worker. There are `workers + waiting` places;
+an upload that finds them all taken is refused at once (503 with Retry-After) rather than
+queued past its deadline, and one that overruns the deadline has its worker killed.
+
+Each app holds its own reader (app.state.upload_reader), made without starting anything; the
+pool starts on the first upload and stops with the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from app.report.attachment import read_attachment
+from app.report.upload_limits import precheck
+
+Parse = Callable[[bytes], dict[str, Any]]
+"""Reads an upload's embedded document; raises ValueError (with a message) when it can't."""
+
+PARENT_CHECK_S = 0.5
+"""How often a worker looks whether its server still lives."""
+DEFAULT_MEMORY_MB = 1024
+"""Address space per worker: reading a 1 MB report peaks well under 200 MB of it."""
+
+
+class UploadBusyError(Exception):
+    """Every place to read an upload is taken, or the pool was replaced: try again (503)."""
+
+
+class UploadTimeoutError(ValueError):
+    """Reading the upload ran past its deadline and its worker was stopped (422)."""
+
+
+def _exit_with(parent: int) -> None:
+    """Worker side: exit once the server that started this worker is gone (a kill -9 of the
+    server would otherwise leave it running). A dead parent shows as reparenting on POSIX."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(memory_mb: int | None, parent: int) -> None:
+    """Worker initializer: exit with the server; pypdf's warnings stay out of the server's log
+    (a crafted file made thousands of them); the address space is capped so a runaway read
+    fails alone."""
+    _exit_with(parent)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    if memory_mb is not None:
+        import resource  # noqa: PLC0415  # POSIX only, and only the worker needs it
+
+        limit = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _read_in_worker(parse: Parse, pdf: bytes) -> dict[str, Any]:
+    """Runs in the worker: every failure comes back as a plain ValueError with a message."""
+    try:
+        return parse(pdf)
+    except MemoryError:
+        message = "the PDF needs more memory to read than an upload may use"
+    except ValueError as exc:
+        message = str(exc)
+    except Exception as exc:  # noqa: BLE001  # a crafted file may break the parser any way
+        message = f"the PDF could not be read ({type(exc).__name__})"
+    raise ValueError(message)
+
+
+def _process_pool(workers: int, memory_mb: int | None) -> Executor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(memory_mb, os.getpid()),
+    )
+
+
+def _stop(pool: Executor) -> None:
+    """Stop a pool now, its running reads included (one ran past its deadline)."""
+    if isinstance(pool, ProcessPoolExecutor):
+        # No public way to stop a running task before Python 3.14 (terminate_workers); the
+        # worker processes are the only handle, as in app.report.worker.
+        for process in list((pool._processes or {}).values()):  # noqa: SLF001
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+class UploadReader:
+    """Reads uploads' embedded documents off the event loop: `await reader.read(pdf)`.
+
+    `parse` and `pool` are the seams tests use (a parse that waits, a pool of threads);
+    the app uses read_attachment in spawned worker processes.
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        waiting: int = 16,
+        timeout_s: float = 10.0,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+        parse: Parse = read_attachment,
+        pool: Callable[[], Executor] | None = None,
+    ) -> None:
+        self.timeout_s = timeout_s
+        self._places = workers + waiting
+        self._parse = parse
+        self._make_pool = pool or (lambda: _process_pool(workers, memory_mb))
+        self._pool: Executor | None = None
+        self._busy = 0
+        self._lock = threading.Lock()
+
+    @property
+    def busy(self) -> int:
+        """Uploads being read or waiting for a worker now."""
+        return self._busy
+
+    def _take_place(self) -> Executor:
+        with self._lock:
+            if self._busy >= self._places:
+                raise UploadBusyError(f"{self._busy} uploaded reports are already being read")
+            self._busy += 1
+            if self._pool is None:
+                self._pool = self._make_pool()
+            return self._pool
+
+    def _leave_place(self) -> None:
+        with self._lock:
+            self._busy -= 1
+
+    def _discard(self, pool: Executor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        _stop(pool)
+
+    async def read(self, pdf: bytes) -> dict[str, Any]:
+        """The upload's document, read within the caps, a free place and the deadline.
+
+        Raises ValueError (UploadRefused past a cap, without a worker; UploadTimeoutError past
+        the deadline) for a file that can't be read, UploadBusyError when no place is free.
+        """
+        await asyncio.to_thread(precheck, pdf)  # a few ms a megabyte: the loop answers meanwhile
+        pool = self._take_place()
+        try:
+            started = time.monotonic()
+            try:
+                future: Future[dict[str, Any]] = pool.submit(_read_in_worker, self._parse, pdf)
+            except (BrokenProcessPool, RuntimeError) as exc:  # stopped meanwhile
+                self._discard(pool)
+                raise UploadBusyError("the upload reader was restarting") from exc
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s)
+            except TimeoutError as exc:
+                if future.cancel():  # it never started: the places ahead took the time
+                    raise UploadBusyError("no upload reader came free in time") from exc
+                self._discard(pool)
+                waited = time.monotonic() - started
+                message = f"the PDF took longer than {waited:.0f} s to read"
+                raise UploadTimeoutError(message) from exc
+            except BrokenProcessPool as exc:
+                self._discard(pool)
+                raise UploadBusyError("the upload reader was restarting") from exc
+            except asyncio.CancelledError:  # the server is stopping: so is a read under way
+                if not future.cancel():
+                    self._discard(pool)
+                raise
+        finally:
+            self._leave_place()
+
+    def close(self) -> None:
+        """Stop the pool (app shutdown); a later read starts a new one."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,147 @@
+"""An import storm: many crafted PDF uploads at once, and `/healthz` polled meanwhile.
+
+Before issue 15 an upload was parsed on the event loop: one 186 KB file whose name tree
+pointed at 10,000 missing objects took 47 s, and `/healthz` waited as long. Here `imports`
+uploads start at once against a real uvicorn server, cycling through the hostile files of
+tests/crafted_pdfs.py and a genuine report, while `/healthz` is asked every 50 ms (from a
+process of its own, so the uploads' client work never delays a sample) until the last upload
+is answered. One genuine import first starts the reader's worker process, which, like a
+server's first upload after a restart, costs a second of CPU on a 2-core machine.
+
+Checks (tests/test_import_storm.py): `/healthz` p99 under 250 ms; every upload answered 201
+(the genuine ones), 422 (the crafted ones) or 503 with Retry-After (every reader taken).
+`crafted_uploads` is a coroutine so a combined storm can run it beside the render storm.
+`python -m tests.load.import_storm` prints the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import httpx
+
+from tests import crafted_pdfs
+from tests.servers import GENEROUS_LIMITS, serving
+
+HEALTH_EVERY_S = 0.05
+IMPORT = "/api/v1/assessments/import"
+PDF = {"content-type": "application/pdf"}
+
+
+def uploads() -> list[bytes]:
+    """The files a storm cycles through: five kinds of crafted file, one genuine report."""
+    genuine = crafted_pdfs.tunewise_pdf()
+    return [
+        crafted_pdfs.missing_attachments(10_000),
+        crafted_pdfs.missing_attachments(100),
+        crafted_pdfs.missing_kid(),
+        crafted_pdfs.encrypted(genuine),
+        crafted_pdfs.deeply_nested(),
+        genuine,
+    ]
+
+
+@dataclass
+class ImportStormResult:
+    imports: int
+    health_s: list[float] = field(default_factory=list)
+    health_failures: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    refused_without_retry_after: int = 0
+    slowest_import_s: float = 0.0
+
+    @property
+    def health_p99_s(self) -> float:
+        if len(self.health_s) < 2:  # quantiles needs two samples
+            return max(self.health_s, default=float("inf"))
+        return statistics.quantiles(self.health_s, n=100, method="inclusive")[98]
+
+    def summary(self) -> str:
+        return (
+            f"{self.imports} crafted imports at once: {dict(self.statuses)}, slowest "
+            f"{self.slowest_import_s:.1f} s, {self.refused_without_retry_after} 503 without "
+            f"Retry-After; /healthz {len(self.health_s)} times, p99 "
+            f"{self.health_p99_s * 1000:.0f} ms, max {max(self.health_s, default=0) * 1000:.0f}"
+            f" ms, {self.health_failures} failed"
+        )
+
+
+async def _upload(client: httpx.AsyncClient, pdf: bytes, result: ImportStormResult) -> None:
+    began = time.perf_counter()
+    response = await client.post(IMPORT, content=pdf, headers=PDF)
+    result.slowest_import_s = max(result.slowest_import_s, time.perf_counter() - began)
+    result.statuses[response.status_code] += 1
+    if response.status_code == 503 and "retry-after" not in response.headers:
+        result.refused_without_retry_after += 1
+
+
+async def crafted_uploads(base: str, result: ImportStormResult) -> None:
+    """`result.imports` uploads at once, cycling through `uploads()`."""
+    files = uploads()
+    limits = httpx.Limits(max_connections=result.imports + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        await asyncio.gather(
+            *(_upload(client, files[n % len(files)], result) for n in range(result.imports))
+        )
+
+
+def _poll_health(base: str, ready: Event, stop: Event, samples: Queue[list[float | None]]) -> None:
+    """In its own process, so the uploads' client work never delays a sample: `/healthz`
+    every 50 ms until told to stop; each sample is seconds, or None for a failure."""
+    found: list[float | None] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while not stop.is_set():
+            began = time.perf_counter()
+            ok = client.get("/healthz").status_code == 200
+            found.append(time.perf_counter() - began if ok else None)
+            ready.set()
+            time.sleep(HEALTH_EVERY_S)
+    samples.put(found)
+
+
+def _storm(base: str, result: ImportStormResult) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    warm = httpx.post(base + IMPORT, content=crafted_pdfs.tunewise_pdf(), headers=PDF, timeout=60)
+    warm.raise_for_status()  # the reader's worker starts on the first upload, as after a restart
+    ready, stop, samples = spawn.Event(), spawn.Event(), spawn.Queue()
+    poller = spawn.Process(target=_poll_health, args=(base, ready, stop, samples))
+    poller.start()
+    if not ready.wait(timeout=60):
+        raise RuntimeError("the /healthz poller did not start")
+    time.sleep(0.5)  # a few quiet samples first
+    asyncio.run(crafted_uploads(base, result))
+    stop.set()
+    found = samples.get(timeout=60)
+    poller.join(timeout=10)
+    result.health_s = [s for s in found if s is not None]
+    result.health_failures = found.count(None)
+
+
+def import_storm(imports: int = 40) -> ImportStormResult:
+    result = ImportStormResult(imports=imports)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'imports.sqlite3'}",
+            "TUNEWISE_REPORT_PRERENDER": "false",
+            **GENEROUS_LIMITS,
+        }
+        with serving("app.main:app", env) as app:
+            _storm(app.base, result)
+    return result
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    outcome = import_storm(count)
+    sys.stdout.write(f"{outcome.summary()}\n")
+    sys.exit(0 if outcome.health_p99_s < 0.25 else 1)
