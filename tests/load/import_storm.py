@@ -31,6 +31,7 @@ from pathlib import Path
 import httpx
 
 from tests import crafted_pdfs
+from tests.conftest import run_coroutine
 from tests.servers import GENEROUS_LIMITS, serving
 
 HEALTH_EVERY_S = 0.05
@@ -119,7 +120,7 @@ def _storm(base: str, result: ImportStormResult) -> None:
     if not ready.wait(timeout=60):
         raise RuntimeError("the /healthz poller did not start")
     time.sleep(0.5)  # a few quiet samples first
-    asyncio.run(crafted_uploads(base, result))
+    run_coroutine(crafted_uploads(base, result))
     stop.set()
     found = samples.get(timeout=60)
     poller.join(timeout=10)
