@@ -123,7 +123,7 @@ def reopen_from_pdf(
         raise ReportImportError(str(exc)) from exc
     try:
         request = RecommendationRequest.model_validate(
-            {k: document[k] for k in ("answers", "context", "unsure")}
+            {k: document[k] for k in ("answers", "context", "unsure", "proposal") if k in document}
         )
     except ValidationError as exc:
         first = exc.errors()[0]
