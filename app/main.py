@@ -31,7 +31,7 @@ from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.worker import shutdown_workers
-from app.web import results, wizard
+from app.web import results, wizard, wizard_proposal
 from app.web.csrf import CrossSiteFormGuard
 from app.web.recent import RecentAssessments, signing_key
 
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         recommendations.router,
         reports.router,
         assessments.router,
+        wizard_proposal.router,  # before the question pages' /wizard/{slug}
         wizard.router,
         results.router,
         health.metrics_router,

@@ -29,6 +29,7 @@ from app.services import assessments as service
 from app.services.assessments import ReportImportError, reopen_from_pdf
 from app.views import energy, managed, rows
 from app.views.chart import build_chart
+from app.views.proposal import proposal_view
 from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
 from app.views.results import planned_training
 from app.views.summary import deciding_reason, executive_summary
@@ -80,6 +81,7 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "energy_rows": energy.energy_rows(result),
         "energy_assumptions": energy.energy_assumptions(result),
         "brief": executive_summary(result),
+        "proposal": proposal_view(result),
         "change_answers": "/wizard/check?"
         + state_query(
             result.answers.model_dump(mode="json"),
