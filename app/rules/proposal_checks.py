@@ -99,13 +99,13 @@ def _do_not_hold(r: Review) -> Figures | None:
     if _sized_for_full(r) is not None:
         return None
     run = side.training.request
-    at_asked = estimate_training(run_request(r.facts, run.method, side.model, run.gpu, asked, 1))
-    usable = side.usable_gib
+    usable, peak = side.usable_gib, side.asked_peak_gib
     assert usable is not None
+    assert peak is not None
     return {
         "method": words.method(run.method.value),
         "model": side.model.name,
-        "memory": gigabytes(at_asked.per_gpu_memory.peak_gib),
+        "memory": gigabytes(peak),
         "asked": words.gpus(run.gpu.id, asked),
         "usable": gigabytes(usable),
         "needed": words.gpus(run.gpu.id, side.training.gpu_count),

@@ -38,6 +38,8 @@ class Side:
     gpus_asked: int | None
     """GPUs per run the proposal asked for; None when not stated (or the recommendation)."""
     experiments_stated: bool
+    asked_peak_gib: float | None
+    """Peak memory per GPU on the GPUs asked for, when the run is costed on more of them."""
     programme_usd: Range
     """Training (or retrieval's build): the whole programme, expected within its range."""
     gpu_hours: Range | None
@@ -126,12 +128,17 @@ def cost_proposal(proposal: Proposal, facts: Facts, block: CostBlock) -> Side:
     if experiments is None:  # not stated: priced at the count the plan would set
         experiments = facts.shape(method).experiments(method, facts.answers.labelled_examples)
     est = estimate_training(run_request(facts, method, model, gpu, count, experiments))
+    asked_peak = None
+    if asked is not None and count != asked:
+        at_asked = estimate_training(run_request(facts, method, model, gpu, asked, 1))
+        asked_peak = at_asked.per_gpu_memory.peak_gib
     return Side(
         approach=approach,
         model=model,
         training=est,
         gpus_asked=asked,
         experiments_stated=proposal.experiments is not None,
+        asked_peak_gib=asked_peak,
         programme_usd=est.total_usd,
         gpu_hours=est.gpu_hours_per_experiment.scale(est.runs),
         serving=model_serving(facts, model, SERIES_NAMES[approach]),
@@ -150,6 +157,7 @@ def _untrained(approach: Approach, facts: Facts, block: CostBlock, model: ModelS
         training=None,
         gpus_asked=None,
         experiments_stated=True,
+        asked_peak_gib=None,
         programme_usd=cost.build_usd,
         gpu_hours=None,
         serving=block.serving[line],
@@ -178,6 +186,7 @@ def recommended_side(facts: Facts, plan: Plan, block: CostBlock) -> Side:
         training=est,
         gpus_asked=None,
         experiments_stated=True,
+        asked_peak_gib=None,
         programme_usd=programme,
         gpu_hours=hours,
         serving=block.serving[line],

@@ -46,6 +46,7 @@ def _side(s: Side, facts: Facts) -> ProposalSide:
         gpus_asked=s.gpus_asked,
         gpus_needed=None if t is None else t.gpu_count,
         peak_memory_gb=None if t is None else round(t.per_gpu_memory.peak_gib, 1),
+        peak_memory_gb_asked=None if s.asked_peak_gib is None else round(s.asked_peak_gib, 1),
         usable_memory_gb=None if s.usable_gib is None else round(s.usable_gib, 1),
         fits_gpus_asked=s.fits_asked,
         experiments=None if t is None else t.request.experiments,

@@ -44,6 +44,10 @@ class ProposalSide(Result):
         "or more when more were asked for"
     )
     peak_memory_gb: float | None = Field(description="peak training memory per GPU, GiB")
+    peak_memory_gb_asked: float | None = Field(
+        description="peak training memory per GPU on the GPUs asked for, GiB, when they cannot "
+        "hold the run and it is costed on more; null otherwise"
+    )
     usable_memory_gb: float | None = Field(description="memory a run may use on one GPU, GiB")
     fits_gpus_asked: bool | None = Field(
         description="the GPUs asked for hold the run; null when no count was asked"

@@ -56,13 +56,17 @@ def _gpus(s: ProposalSide) -> str:
 def _memory(s: ProposalSide) -> str:
     if s.peak_memory_gb is None or s.usable_memory_gb is None:
         return NOT_TRAINED
-    fits = s.fits_gpus_asked
-    if fits is False:
-        verdict = "does not fit the GPUs asked for"
-    else:
-        verdict = "fits" if s.peak_memory_gb <= s.usable_memory_gb else "does not fit"
     usable = numbers.gigabytes(s.usable_memory_gb)
-    return f"{numbers.gigabytes(s.peak_memory_gb)} a GPU of {usable} usable: {verdict}"
+    peak = numbers.gigabytes(s.peak_memory_gb)
+    if s.peak_memory_gb_asked is not None and s.gpu is not None and s.gpus_asked is not None:
+        asked = numbers.gigabytes(s.peak_memory_gb_asked)
+        fits = "fits" if s.fits_gpus_asked else "does not fit"
+        return (
+            f"{asked} a GPU on the {s.gpus_asked:,} asked for, of {usable} usable: {fits}; "
+            f"{peak} a GPU on {s.gpus_needed:,}"
+        )
+    verdict = "fits" if s.peak_memory_gb <= s.usable_memory_gb else "does not fit"
+    return f"{peak} a GPU of {usable} usable: {verdict}"
 
 
 def _experiments(s: ProposalSide) -> str:
