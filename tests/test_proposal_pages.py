@@ -133,3 +133,12 @@ def test_wizard_reviews_the_fintech_proposal(client: TestClient) -> None:
     assert "The team asked for $25,000" in page
     for wanted in FLAG_TITLES:
         assert wanted in page, wanted
+
+
+def test_the_anti_patterns_are_published_with_their_sources(client: TestClient) -> None:
+    patterns = client.get("/api/v1/rules").json()["proposal_anti_patterns"]
+    assert {p["id"] for p in patterns} >= {"proposal-full-without-lora-comparison"}
+    assert all("Boolean & Beyond" in p["source"] and ".txt" not in p["source"] for p in patterns)
+    method = html.unescape(client.get("/method").text)
+    assert "Reviewing a team's proposal" in method
+    assert "What specific quality limit did LoRA hit?" in method

@@ -24,6 +24,7 @@ from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
 from app.report.render import Paper
 from app.rules.catalogue import load_rules
+from app.rules.proposal_catalogue import load_proposal_catalogue
 from app.rules.result import Recommendation
 from app.services import assessments as service
 from app.services.assessments import ReportImportError, reopen_from_pdf
@@ -287,6 +288,7 @@ def method(request: Request) -> HTMLResponse:
         {
             "questions": question_catalogue(),
             "rules": load_rules(),
+            "proposal": load_proposal_catalogue(),
             "constants": list(load_constants().table.values()),
             "models": [asdict(m) for m in catalogue.plan_models],
             "gpus": [asdict(g) for g in catalogue.gpus.values()],
