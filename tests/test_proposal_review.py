@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
 from app.questions.proposal import Proposal
 from app.rules.cost_block import cost_block
@@ -272,3 +273,40 @@ def test_a_request_without_a_proposal_hashes_as_before() -> None:
     assert plain.proposal_review is None
     with_one = _result(FINTECH_PROPOSAL)
     assert with_one.input_hash != plain.input_hash
+
+
+proposals = st.fixed_dictionaries(
+    {"approach": st.sampled_from(["lora", "qlora", "full_fine_tuning", "rag", "dont_fine_tune"])},
+    optional={
+        "base_model": st.sampled_from(sorted(load_catalogue().models)),
+        "gpu": st.sampled_from(sorted(load_catalogue().gpus)),
+        "gpu_count": st.integers(1, 64),
+        "experiments": st.integers(1, 1000),
+        "budget_usd": st.floats(0, 100_000_000, allow_nan=False),
+        "locked_test_set": st.sampled_from(["yes", "no", "not_stated"]),
+        "lora_comparison_run": st.sampled_from(["yes", "no", "not_stated"]),
+    },
+)
+
+
+@PROPERTY
+@given(
+    proposals,
+    st.one_of(st.none(), st.floats(0.2, 1000)),
+    st.integers(0, 2_000_000),
+    st.integers(1, 20),
+    st.booleans(),
+)
+def test_any_valid_proposal_gets_a_review(
+    proposal: dict[str, Any], size: float | None, examples: int, tenants: int, on_prem: bool
+) -> None:
+    """Every proposal the schema accepts is reviewed: never an error (a 500 is a bug)."""
+    if size is not None:
+        proposal = {k: v for k, v in proposal.items() if k != "base_model"} | {"model_size_b": size}
+    answers = {**ANSWERS, "labelled_examples": examples}
+    context = {"on_prem_required": on_prem, "tenants": tenants}
+    body = {"answers": answers, "context": context, "proposal": proposal}
+    review = recommend(RecommendationRequest.model_validate(body)).proposal_review
+    assert review is not None
+    assert review.verdict in {"approve_as_proposed", "approve_with_changes", "send_back"}
+    assert review.proposed.programme_usd.low <= review.proposed.programme_usd.expected
