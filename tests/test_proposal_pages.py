@@ -80,9 +80,14 @@ def test_page_and_pdf_show_the_review_after_the_summary(client: TestClient) -> N
     page_text = re.sub(r'<select.*?</select>|value="[^"]*"', "", page, flags=re.DOTALL)
     assert raw.findall(page_text) == []
     assert raw.findall(_before_the_scoring(whole)) == []
-    # Re-run keeps the proposal: the stored request body carries it.
-    assessment = client.get(f"/api/v1/assessments/{aid}").json()
-    assert assessment["result"]["proposal_review"]["proposal"]["base_model"] == "llama-3.1-70b"
+    # The PDF carries the proposal in its embedded inputs: reopened, it is reviewed again.
+    reopened = client.post(
+        "/api/v1/assessments/import", content=pdf, headers={"content-type": "application/pdf"}
+    )
+    assert reopened.status_code == 201, reopened.text
+    review = reopened.json()["result"]["proposal_review"]
+    assert review["proposal"]["base_model"] == "llama-3.1-70b"
+    assert review["verdict"] == "send_back"
 
 
 def _proposal_step(client: TestClient) -> str:
