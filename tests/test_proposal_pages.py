@@ -65,7 +65,9 @@ def test_page_and_pdf_show_the_review_after_the_summary(client: TestClient) -> N
     created = client.post("/api/v1/assessments", json={**BODY, "title": "Fintech proposal"})
     assert created.status_code == 201, created.text
     aid = created.json()["id"]
-    page = _flat(_visible_text(client.get(f"/assessments/{aid}").text))
+    results = client.get(f"/assessments/{aid}").text
+    check_page(results)
+    page = _flat(_visible_text(results))
     pdf = client.get(f"/assessments/{aid}/report.pdf").content
     whole = _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     for text, first_after in ((page, "Why"), (whole, "The recommendation")):
