@@ -32,7 +32,7 @@ from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
-from app.web import results, wizard
+from app.web import results, wizard, wizard_proposal
 from app.web.csrf import CrossSiteFormGuard
 from app.web.recent import RecentAssessments, signing_key
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Tunewise",
         summary="A deterministic decision wizard for customising a large language model.",
-        version="0.4.0",
+        version="0.5.0",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         recommendations.router,
         reports.router,
         assessments.router,
+        wizard_proposal.router,  # before the question pages' /wizard/{slug}
         wizard.router,
         results.router,
         health.metrics_router,

@@ -13,6 +13,7 @@ from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of
 from app.questions.catalogue import question_catalogue
 from app.rules.catalogue import load_rules
+from app.rules.proposal_catalogue import load_proposal_catalogue
 
 router = APIRouter(prefix="/api/v1", tags=["catalogues"])
 
@@ -73,4 +74,5 @@ def rules() -> dict[str, Any]:
             for r in (*cat.rules, *cat.constraints)  # the musts, applied after the points
         ],
         "constants": [asdict(c) for c in constants.table.values()],
+        "proposal_anti_patterns": [asdict(p) for p in load_proposal_catalogue().anti_patterns],
     }

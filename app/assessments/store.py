@@ -84,6 +84,9 @@ class StoredAssessment:
         body: dict[str, Any] = {"answers": self.answers, "context": self.context}
         if self.unsure:
             body["unsure"] = list(self.unsure)
+        review = self.result_document.get("proposal_review")
+        if isinstance(review, dict) and review.get("proposal") is not None:
+            body["proposal"] = review["proposal"]  # the team's proposal it reviewed
         return body
 
 

@@ -26,6 +26,7 @@ from app.cost_model.catalogue import check_gpu_id, check_model_id
 from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 from app.cost_model.unknown_fields import refuse_unknown_flood
+from app.questions.proposal import Proposal
 
 
 class Objective(StrEnum):
@@ -215,6 +216,12 @@ class RecommendationRequest(BaseModel):
             'questions answered "I\'m not sure": their answer is the documented conservative '
             "default (it may be left out), flagged as an assumption, and lowers the confidence"
         ),
+    )
+    proposal: Proposal | None = Field(
+        None,
+        description="the team's proposal, when a PM is reviewing one: it is costed with the "
+        "same model as the recommendation, checked for the anti-patterns of fine-tuning "
+        "proposals, and given a verdict (the result's `proposal_review`)",
     )
 
     @field_validator("unsure", mode="before")

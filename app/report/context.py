@@ -16,6 +16,7 @@ from app.views import energy, managed, rows
 from app.views.chart import Chart, build_chart
 from app.views.energy import EnergyRow
 from app.views.managed import NoticeRow, OfferRow
+from app.views.proposal import ProposalView, proposal_view
 from app.views.recalculation import recalculation_rows
 from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
@@ -33,6 +34,9 @@ SECTIONS = (
     ("risks", "Risks and questions for the architecture review"),
     ("appendix", "Appendix: answers, context and assumptions"),
 )
+
+PROPOSAL_SECTION = ("proposal-review", "Proposal review")
+"""First, right after the executive summary, when the assessment reviews a team's proposal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,8 @@ class ReportContext:
     managed_notices: tuple[NoticeRow, ...] = ()
     energy: tuple[EnergyRow, ...] = ()
     energy_assumptions: tuple[str, ...] = ()
+    proposal: ProposalView | None = None
+    """The team's proposal reviewed, when the assessment has one (right after the summary)."""
 
 
 def _running_title(title: str, limit: int = 70) -> str:
@@ -109,7 +115,7 @@ def build_context(a: StoredAssessment) -> ReportContext:
         rules_version=a.rules_version,
         cost_model_version=a.cost_model_version,
         prices_as_of=a.prices_as_of,
-        sections=SECTIONS,
+        sections=((PROPOSAL_SECTION, *SECTIONS) if r.proposal_review else SECTIONS),
         result=r,
         approach=words.approach(r.approach.value),
         complements=tuple(words.approach_in_sentence(c.value) for c in r.complements),
@@ -133,4 +139,5 @@ def build_context(a: StoredAssessment) -> ReportContext:
         managed_notices=managed.notice_rows(r),
         energy=energy.energy_rows(r),
         energy_assumptions=energy.energy_assumptions(r),
+        proposal=proposal_view(r),
     )

@@ -35,7 +35,7 @@ from app.report.fetcher import ReportFetcher
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
 
-REPORT_VERSION = "2"
+REPORT_VERSION = "3"
 """Bump when the templates or the stylesheet change, so cached reports are made again."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -122,6 +122,14 @@ def _serving_on(
     return ServingCost("api", api_monthly(reference, _traffic(ctx)), f"{reference} through its API")
 
 
+def model_serving(facts: Facts, model: ModelSpec, line: str) -> ServingCost:
+    """A line's serving cost on another model than the plan's (a team's proposal), priced
+    exactly as the plan's own lines are."""
+    serving_on = _serving_on.__wrapped__ if live_prices() else _serving_on
+    fresh = facts.answers.data_freshness.value
+    return serving_on(model, facts.context, fresh, line, rag_on_model=False)
+
+
 def _build(facts: Facts, line: str, rag_on_model: bool) -> Range:
     approach = LINE_APPROACH[line]
     method = facts.for_approach(approach)

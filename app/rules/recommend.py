@@ -15,6 +15,7 @@ from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.prices import prices_as_of
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import UNSURE_DEFAULTS, UnsureQuestion
+from app.questions.proposal import Proposal
 from app.questions.text import catalogue_text
 from app.rules.approaches import Approach
 from app.rules.catalogue import load_rules
@@ -26,6 +27,7 @@ from app.rules.engine import Evaluation, Standing, evaluate
 from app.rules.engine import FiredRule as EngineFiredRule
 from app.rules.facts import build_facts
 from app.rules.plan import make_plan
+from app.rules.proposal_review import review_proposal
 from app.rules.result import (
     Assumption,
     Confidence,
@@ -39,15 +41,23 @@ from app.vocabulary import words
 from app.vocabulary.numbers import plural
 
 
-def input_hash(answers: Answers, context: Context, unsure: tuple[str, ...] = ()) -> str:
+def input_hash(
+    answers: Answers,
+    context: Context,
+    unsure: tuple[str, ...] = (),
+    proposal: Proposal | None = None,
+) -> str:
     """SHA-256 of the canonical answers and context (defaults applied), and of the questions
-    answered "I'm not sure" when there are any (they change the confidence)."""
+    answered "I'm not sure" and the team's proposal when there are any (they change the
+    result); a request without them hashes as it always did."""
     document: dict[str, Any] = {
         "answers": answers.model_dump(mode="json"),
         "context": context.model_dump(mode="json"),
     }
     if unsure:
         document["unsure"] = sorted(unsure)
+    if proposal is not None:
+        document["proposal"] = proposal.model_dump(mode="json")
     return sha256_hex(document)
 
 
@@ -150,6 +160,13 @@ def recommend(request: RecommendationRequest) -> Recommendation:
     plan = make_plan(ev)
     block = cost_block(ev.facts, plan.fine_tuning)
     primary = ev.primary
+    review = (
+        None
+        if request.proposal is None
+        else review_proposal(
+            request.proposal, ev.facts, plan, block, _deciding_reason(ev) or summary(ev)
+        )
+    )
     return Recommendation(
         approach=primary,
         approach_label=words.approach(primary.value),
@@ -184,8 +201,9 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         rules_version=load_rules().version,
         cost_model_version=COST_MODEL_VERSION,
         prices_as_of=prices_as_of(),
-        input_hash=input_hash(answers, context, unsure),
+        input_hash=input_hash(answers, context, unsure, request.proposal),
         energy=energy_summary(ev, plan, block),
+        proposal_review=review,
     )
 
 

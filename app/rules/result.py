@@ -321,10 +321,16 @@ class Recommendation(Result):
         description="estimated kWh and CO2e of the training programme and of a month of "
         "self-hosted serving, with the assumptions and a low/high range",
     )
+    proposal_review: ProposalReview | None = Field(
+        None,
+        description="the team's proposal (the request's `proposal`) costed side by side with "
+        "the recommendation, the anti-patterns that apply, and a verdict; null without one",
+    )
 
 
 # The managed option's and the energy's types build on the models above (result_extras.py).
 from app.rules.result_extras import Energy, ManagedFineTuning  # noqa: E402
+from app.rules.result_proposal import ProposalReview  # noqa: E402
 
 Costs.model_rebuild()
 Recommendation.model_rebuild()

@@ -177,3 +177,8 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
         payback=payback(ev, block, found),
         managed_fine_tuning=managed_summary(block.managed),
     )
+
+
+def serving_words(model_id: str, api_model: str, line: str, serve: ServingCost) -> str:
+    """How a line is served, in words, as the cost comparison says it (a proposal's too)."""
+    return _serving_plan(model_id, api_model, line, serve).how

@@ -122,7 +122,7 @@ def reopen_from_document(
     title = _imported_title(document["title"])
     try:
         request = RecommendationRequest.model_validate(
-            {k: document[k] for k in ("answers", "context", "unsure")}
+            {k: document[k] for k in ("answers", "context", "unsure", "proposal") if k in document}
         )
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -75,7 +75,8 @@ def hours(value: float) -> str:
 
 
 def gigabytes(value: float) -> str:
-    return f"{value:,.1f} GB"
+    """74.9 GB, 40 GB: a whole figure without ".0", which reads as a raw float."""
+    return f"{value:,.1f}".removesuffix(".0") + " GB"
 
 
 def per_second(value: float, what: str) -> str:

@@ -24,10 +24,12 @@ from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
 from app.report.render import Paper
 from app.rules.catalogue import load_rules
+from app.rules.proposal_catalogue import load_proposal_catalogue
 from app.rules.result import Recommendation
 from app.services import assessments as service
 from app.views import energy, managed, rows
 from app.views.chart import build_chart
+from app.views.proposal import proposal_view
 from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
 from app.views.results import planned_training
 from app.views.summary import deciding_reason, executive_summary
@@ -79,6 +81,7 @@ def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, 
         "energy_rows": energy.energy_rows(result),
         "energy_assumptions": energy.energy_assumptions(result),
         "brief": executive_summary(result),
+        "proposal": proposal_view(result),
         "change_answers": "/wizard/check?"
         + state_query(
             result.answers.model_dump(mode="json"),
@@ -291,6 +294,7 @@ def method(request: Request) -> HTMLResponse:
         {
             "questions": question_catalogue(),
             "rules": load_rules(),
+            "proposal": load_proposal_catalogue(),
             "constants": list(load_constants().table.values()),
             "models": [asdict(m) for m in catalogue.plan_models],
             "gpus": [asdict(g) for g in catalogue.gpus.values()],

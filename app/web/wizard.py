@@ -28,6 +28,7 @@ from app.web.forms import (
 from app.web.recent import recent_of
 from app.web.state import form_value, state_pairs, state_query
 from app.web.steps import QUESTION_IDS, Step, next_slug, previous_slug, step_by_slug, steps
+from app.web.wizard_proposal import carried_values, proposal_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -195,6 +196,8 @@ async def create_assessment(request: Request, store: Store) -> Response:
     typed = {k: plain.get(k, "") for k in (*CONTEXT_FIELDS, "title")}
     if errors:
         return _deployment_page(request, answers, unsure, typed, errors)
+    if plain.get("next") == "proposal":  # the optional step: the team's proposal
+        return proposal_page(request, answers, unsure, carried_values(plain), {}, {})
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
     stored = service.create_assessment(
         store,
