@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine.dispose()
 
     app = FastAPI(
-        title="Tunewise",
+        title="Tunewise API",
         summary="A deterministic decision wizard for customising a large language model.",
         version="0.5.0",
         lifespan=lifespan,

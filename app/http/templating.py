@@ -11,10 +11,20 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from app.vocabulary import numbers, sources, words
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def breakable(identifier: str) -> Markup:
+    """An id or name that may wrap after each underscore (`min_examples<wbr>_lora`).
+
+    A browser already wraps after a hyphen; an underscore gives it no break, so a long
+    constant's name would otherwise set the width of its table column on a phone.
+    """
+    return Markup("_<wbr>").join(escape(part) for part in str(identifier).split("_"))
 
 
 @cache
@@ -28,8 +38,10 @@ def templates() -> Jinja2Templates:
     t.env.filters["usd"] = numbers.usd
     t.env.filters["count"] = numbers.count
     t.env.filters["approach"] = words.approach
+    t.env.filters["approach_in_sentence"] = words.approach_in_sentence
     t.env.filters["line"] = words.line
     t.env.filters["method"] = words.method
     t.env.filters["cite"] = sources.cite
     t.env.filters["api_model"] = words.api_model_name
+    t.env.filters["breakable"] = breakable
     return t

@@ -130,7 +130,9 @@ def build_context(a: StoredAssessment) -> ReportContext:
         brief=executive_summary(r),
         answers=rows.answer_rows(r),
         context=context_rows,
-        defaults=tuple(Row(row.label, row.value) for row in context_rows if row.note == "default"),
+        defaults=tuple(
+            Row(row.label, row.value) for row in context_rows if row.note == rows.DEFAULT_NOTE
+        ),
         assumptions=rows.assumption_rows(r),
         recalculation=(
             recalculation_rows(a.recalculated_from, r) if a.recalculated_from is not None else ()

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -111,6 +111,12 @@ def epoch(created_at: datetime) -> int:
 _EPOCH_LOCK = threading.Lock()
 
 
+class _Pages(NamedTuple):
+    document: Any
+    """WeasyPrint's laid-out document (weasyprint.document.Document: WeasyPrint has no types)."""
+    options: dict[str, Any]
+
+
 @contextlib.contextmanager
 def source_date_epoch(created_at: datetime) -> Iterator[None]:
     """SOURCE_DATE_EPOCH for one render: fontTools stamps font subsets with it.
@@ -129,17 +135,11 @@ def source_date_epoch(created_at: datetime) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def render_pdf(
-    assessment: StoredAssessment,
-    paper: Paper = "a4",
-    *,
-    fetcher: ReportFetcher | None = None,
-) -> bytes:
-    """The report as PDF/A-3b bytes, with the assessment's inputs attached as JSON."""
+def _laid_out(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher) -> _Pages:
+    """The report paginated, with the options its PDF is written with."""
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}")
     _quiet_subsetter_notice()
-    fetcher = fetcher or ReportFetcher([FONTS_DIR])
     html = render_html(assessment)
     base_url = PACKAGE_DIR.as_uri() + "/"
     fonts = FontConfiguration()
@@ -162,18 +162,44 @@ def render_pdf(
         relationship="Source",
         url_fetcher=fetcher,
     )
+    options: dict[str, Any] = {
+        "stylesheets": stylesheets,
+        "attachments": [attachment],
+        "pdf_variant": "pdf/a-3b",
+        "pdf_identifier": True,
+        "uncompressed_pdf": False,
+    }
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return _Pages(document.render(font_config=fonts, **options), options)
+
+
+@contextlib.contextmanager
+def _rendering(assessment: StoredAssessment) -> Iterator[None]:
     with source_date_epoch(assessment.created_at), warnings.catch_warnings():
         # WeasyPrint 70 opens its sRGB output-intent profile for PDF/A and never closes it
         # (weasyprint/pdf/__init__.py); the handle is dropped at once, with a ResourceWarning.
         warnings.simplefilter("ignore", ResourceWarning)
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        pdf = document.write_pdf(
-            stylesheets=stylesheets,
-            font_config=fonts,
-            attachments=[attachment],
-            pdf_variant="pdf/a-3b",
-            pdf_identifier=True,
-            uncompressed_pdf=False,
-        )
+        yield
+
+
+def layout(
+    assessment: StoredAssessment, paper: Paper = "a4", *, fetcher: ReportFetcher | None = None
+) -> Any:
+    """The report's pages as WeasyPrint laid them out (a `weasyprint.document.Document`),
+    for the checks on the layout itself: how full each page is, no table row cut in two."""
+    with _rendering(assessment):
+        return _laid_out(assessment, paper, fetcher or ReportFetcher([FONTS_DIR])).document
+
+
+def render_pdf(
+    assessment: StoredAssessment,
+    paper: Paper = "a4",
+    *,
+    fetcher: ReportFetcher | None = None,
+) -> bytes:
+    """The report as PDF/A-3b bytes, with the assessment's inputs attached as JSON."""
+    with _rendering(assessment):
+        pages = _laid_out(assessment, paper, fetcher or ReportFetcher([FONTS_DIR]))
+        pdf = pages.document.write_pdf(**pages.options)
     assert isinstance(pdf, bytes)
     return pdf

@@ -195,16 +195,25 @@ def answer_rows(r: Recommendation) -> tuple[Row, ...]:
     )
 
 
+DEFAULT_NOTE = "default"
+GIVEN_NOTE = "given"
+
+
 def context_rows(r: Recommendation) -> tuple[Row, ...]:
-    """Every context value in words, marked as given or as the default."""
+    """Every deployment answer in words, marked as given or as the default.
+
+    The model size is asked only for a model outside the catalogue, so it is left out when
+    unset rather than shown as a blank a reader would wonder about.
+    """
     defaults = set(r.context_defaults)
     return tuple(
         Row(
             words.question_label(name),
             words.context_value(name, getattr(r.context, name)),
-            "default" if name in defaults else "given",
+            DEFAULT_NOTE if name in defaults else GIVEN_NOTE,
         )
         for name in Context.model_fields
+        if not (name == "model_size_b" and r.context.model_size_b is None)
     )
 
 
@@ -214,8 +223,3 @@ def assumption_rows(r: Recommendation) -> tuple[Row, ...]:
         Row(words.question_label(a.question), words.answer(a.question, a.value), a.note)
         for a in r.assumptions
     )
-
-
-def given_context_rows(r: Recommendation) -> tuple[Row, ...]:
-    """The context a person set on the deployment step (defaults left out)."""
-    return tuple(row for row in context_rows(r) if row.note == "given")
