@@ -72,13 +72,14 @@ def main() -> None:
                 pdf.write_bytes(
                     httpx.get(f"{base}/assessments/{aid}/report.pdf", timeout=60).content
                 )
-                prefix = OUT / f"{s['id']}-pdf"
+                # -singlefile: exactly <prefix>.png, whatever the page count (without it,
+                # pdftoppm pads the page number to the count's width: -1.png or -01.png).
+                prefix = OUT / f"{s['id']}-pdf-1"
                 subprocess.run(  # noqa: S603  # our own file names, a fixed tool
-                    [PDFTOPPM, "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(prefix)],
+                    [PDFTOPPM, "-r", "70", "-png", "-singlefile", str(pdf), str(prefix)],
                     check=True,
                 )
-                first = OUT / f"{s['id']}-pdf-1.png"
-                next(OUT.glob(f"{s['id']}-pdf-*1.png")).rename(first)
+                first = prefix.with_suffix(".png")
                 _save(first.read_bytes(), first)
             browser.close()
         server.should_exit = True
