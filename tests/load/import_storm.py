@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -32,6 +30,7 @@ import httpx
 
 from tests import crafted_pdfs
 from tests.conftest import run_coroutine
+from tests.load.storm_figures import StormFigures
 from tests.servers import GENEROUS_LIMITS, serving
 
 HEALTH_EVERY_S = 0.05
@@ -53,37 +52,17 @@ def uploads() -> list[bytes]:
 
 
 @dataclass
-class ImportStormResult:
-    imports: int
-    health_s: list[float] = field(default_factory=list)
-    health_failures: int = 0
-    statuses: Counter[int] = field(default_factory=Counter)
-    refused_without_retry_after: int = 0
-    slowest_import_s: float = 0.0
-
-    @property
-    def health_p99_s(self) -> float:
-        if len(self.health_s) < 2:  # quantiles needs two samples
-            return max(self.health_s, default=float("inf"))
-        return statistics.quantiles(self.health_s, n=100, method="inclusive")[98]
+class ImportStormResult(StormFigures):
+    imports: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.imports} crafted imports at once: {dict(self.statuses)}, slowest "
-            f"{self.slowest_import_s:.1f} s, {self.refused_without_retry_after} 503 without "
-            f"Retry-After; /healthz {len(self.health_s)} times, p99 "
-            f"{self.health_p99_s * 1000:.0f} ms, max {max(self.health_s, default=0) * 1000:.0f}"
-            f" ms, {self.health_failures} failed"
-        )
+        return self.figures(f"{self.imports} crafted imports at once")
 
 
 async def _upload(client: httpx.AsyncClient, pdf: bytes, result: ImportStormResult) -> None:
     began = time.perf_counter()
     response = await client.post(IMPORT, content=pdf, headers=PDF)
-    result.slowest_import_s = max(result.slowest_import_s, time.perf_counter() - began)
-    result.statuses[response.status_code] += 1
-    if response.status_code == 503 and "retry-after" not in response.headers:
-        result.refused_without_retry_after += 1
+    result.record(response, began)
 
 
 async def crafted_uploads(base: str, result: ImportStormResult) -> None:

@@ -14,67 +14,36 @@ than the deadline plus a margin. `python -m tests.load.render_storm` prints the 
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from benchmarks.common import FINTECH
 from tests.conftest import run_coroutine
+from tests.load.storm_figures import StormFigures
 from tests.servers import GENEROUS_LIMITS, serving
 
-BODY = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 5000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 4,
-        "budget_usd": 1000,
-    }
-}
+BODY = {"answers": FINTECH["answers"]}
+"""The fintech answers, with the default context."""
 HEALTH_EVERY_S = 0.05
 
 
 @dataclass
-class StormResult:
-    renders: int
-    health_s: list[float] = field(default_factory=list)
-    health_failures: int = 0
-    statuses: Counter[int] = field(default_factory=Counter)
-    refused_without_retry_after: int = 0
-    slowest_download_s: float = 0.0
-
-    @property
-    def health_p99_s(self) -> float:
-        if len(self.health_s) < 2:  # quantiles needs two samples
-            return max(self.health_s, default=float("inf"))
-        return statistics.quantiles(self.health_s, n=100, method="inclusive")[98]
+class StormResult(StormFigures):
+    renders: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.renders} uncached downloads at once: {dict(self.statuses)}, slowest "
-            f"{self.slowest_download_s:.1f} s, {self.refused_without_retry_after} 503 without "
-            f"Retry-After; /healthz {len(self.health_s)} times, p99 "
-            f"{self.health_p99_s * 1000:.0f} ms, max {max(self.health_s, default=0) * 1000:.0f}"
-            f" ms, {self.health_failures} failed"
-        )
+        return self.figures(f"{self.renders} uncached downloads at once")
 
 
 async def _download(client: httpx.AsyncClient, url: str, result: StormResult) -> None:
     began = time.perf_counter()
     response = await client.get(url)
-    result.slowest_download_s = max(result.slowest_download_s, time.perf_counter() - began)
-    result.statuses[response.status_code] += 1
-    if response.status_code == 503 and "retry-after" not in response.headers:
-        result.refused_without_retry_after += 1
+    result.record(response, began)
 
 
 async def _poll_health(base: str, done: asyncio.Event, result: StormResult) -> None:
