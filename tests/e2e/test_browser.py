@@ -3,12 +3,17 @@ Content-Security-Policy violations, the chart, recalculation, sharing and the PD
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import shared_spec
 
 ANSWERS: list[tuple[str, str, str]] = [
     ("objective", "radio", "Behave differently (tone, format, terminology, decision rules)"),
@@ -22,11 +27,23 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("budget_usd", "text", "10,000"),
 ]
 AXE = Axe()
+PHONE = {"width": 390, "height": 844}
 
 
 def _no_axe_violations(page: Any) -> None:
     results = AXE.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def _fits_a_phone(page: Any) -> None:
+    """Nothing on the page is wider than the 390 px screen: it never scrolls sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
+
+
+def _on_a_phone(page: Any) -> None:
+    _fits_a_phone(page)
+    _no_axe_violations(page)
 
 
 def _watch(page: Any) -> list[str]:
@@ -40,28 +57,30 @@ def _watch(page: Any) -> list[str]:
     return problems
 
 
-def _walk(page: Any, server: str, *, check_axe: bool) -> None:
+def _walk(page: Any, server: str, *, check: Callable[[Any], None] | None) -> None:
+    """The wizard from the start page to the results, with `check` run on every page."""
+
+    def checked() -> None:
+        if check is not None:
+            check(page)
+
     page.goto(f"{server}/")
-    if check_axe:
-        _no_axe_violations(page)
+    checked()
     page.get_by_role("button", name="Start now").click()
     for number, (qid, kind, value) in enumerate(ANSWERS, 1):
         page.wait_for_url(re.compile(r"/wizard/"))
         assert page.get_by_text(f"Question {number} of 9").is_visible()
-        if check_axe:
-            _no_axe_violations(page)
+        checked()
         if kind == "radio":
             page.get_by_label(value, exact=True).check()
         else:
             page.locator(f"#{qid}").fill(value)
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/wizard/check"))
-    if check_axe:
-        _no_axe_violations(page)
+    checked()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/wizard/deployment"))
-    if check_axe:
-        _no_axe_violations(page)
+    checked()
     page.locator("#title").fill("Browser walk")
     page.get_by_role("button", name="Get my recommendation").click()
     page.wait_for_url(re.compile(r"/assessments/[A-Za-z0-9_-]{43,}$"))
@@ -78,7 +97,7 @@ def test_walk_with_javascript(browser: Any, server: str) -> None:
             plotly_files.append(r.url) if "plotly" in r.url and r.url.endswith(".js") else None
         ),
     )
-    _walk(page, server, check_axe=True)
+    _walk(page, server, check=_no_axe_violations)
     assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
     page.wait_for_selector("#chart[data-drawn='24']")
     assert page.locator("#chart .main-svg").count() >= 1
@@ -144,7 +163,7 @@ def _recalculate_and_share(page: Any, browser: Any) -> None:
 def test_walk_without_javascript(browser: Any, server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    _walk(page, server, check_axe=False)
+    _walk(page, server, check=None)
     assert page.get_by_role("heading", level=1).inner_text() == "Recommended: LoRA"
     chart = page.locator("#chart img.chart-static")
     box = chart.bounding_box()
@@ -196,18 +215,13 @@ def test_api_docs_come_from_the_app_without_csp_violations(browser: Any, server:
     page.goto(f"{server}/docs")
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock").count() >= 8
+    _no_axe_violations(page)
+    # an operation opened, with its parameters, example and responses, passes too
+    page.locator(".opblock-post .opblock-summary-control").first.click()
+    page.wait_for_selector(".opblock-body .responses-table")
+    _no_axe_violations(page)
     assert outside == []
     assert problems == [], problems
-
-
-def test_no_page_scrolls_sideways_on_a_phone(browser: Any, server: str) -> None:
-    """At 390 px the wide tables scroll inside their own box; the page itself never does."""
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    _walk(page, server, check_axe=False)
-    for url in (page.url, f"{server}/method"):
-        page.goto(url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
-    _no_axe_violations(page)
 
 
 def test_the_deployment_page_lists_every_error_at_once(browser: Any, server: str) -> None:
@@ -241,3 +255,72 @@ def test_the_deployment_page_lists_every_error_at_once(browser: Any, server: str
     page.locator(".error-summary a", has_text="Requests per month").click()
     assert page.evaluate("document.activeElement.id") == "monthly_requests"
     _no_axe_violations(page)
+
+
+def _public_scenarios() -> list[dict[str, Any]]:
+    scenarios: list[dict[str, Any]] = shared_spec("scenarios.json")["scenarios"]
+    return scenarios
+
+
+def _save(server: str, scenario: dict[str, Any]) -> str:
+    """The scenario saved through the API; its id."""
+    body = {"answers": scenario["answers"], "context": scenario["context"], "title": "Phone"}
+    request = urllib.request.Request(  # noqa: S310  # the test server on loopback
+        f"{server}/api/v1/assessments",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        saved: str = json.load(response)["id"]
+    return saved
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_each_passes_axe(browser: Any, server: str) -> None:
+    """At 390 px every page fits the screen (wide tables stack or scroll in their own box)
+    and axe finds nothing: the wizard's every step, each public scenario's results, the
+    re-run, the list, the method, the API reference and the 404 page."""
+    scenarios = _public_scenarios()
+    page = browser.new_context(viewport=PHONE).new_page()
+    _walk(page, server, check=_on_a_phone)
+    page.wait_for_selector("#chart[data-drawn]")
+    _on_a_phone(page)
+    ids = [_save(server, s) for s in scenarios]
+    for saved in ids:
+        page.goto(f"{server}/assessments/{saved}")
+        page.wait_for_selector("#chart[data-drawn]")
+        _on_a_phone(page)
+    for path in (f"/assessments/{ids[0]}/rerun", "/assessments", "/method", "/nope"):
+        page.goto(f"{server}{path}")
+        _on_a_phone(page)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock")
+    _on_a_phone(page)
+
+
+WRAPPED_IDS = """Array.from(document.querySelectorAll('table code')).map(c => [
+    c.textContent,
+    new Set(Array.from(c.getClientRects()).map(r => Math.round(r.top))).size,
+    c.textContent.split(/[-_]/).length])"""
+"""Each id in a table: its text, the lines it takes, and its words."""
+
+
+def test_the_method_page_stacks_its_tables_and_wraps_ids_between_words(
+    browser: Any, server: str
+) -> None:
+    """On a phone each table is as narrow as the screen (no box to scroll), and an id wraps
+    only after a hyphen or an underscore: never more lines than it has words."""
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{server}/method")
+    widths = page.evaluate("Array.from(document.querySelectorAll('table')).map(t => t.scrollWidth)")
+    assert widths
+    assert max(widths) <= PHONE["width"], widths
+    wrapped = page.evaluate(WRAPPED_IDS)
+    assert wrapped
+    assert [(text, lines) for text, lines, words in wrapped if lines > words] == []
+
+
+def test_the_results_fit_a_phone_without_javascript(browser: Any, server: str) -> None:
+    """The server-drawn chart and the tables fit too (axe needs JavaScript to run)."""
+    page = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto(f"{server}/assessments/{_save(server, _public_scenarios()[2])}")
+    _fits_a_phone(page)
