@@ -14,9 +14,6 @@ from pypdf import PdfReader
 
 from tests.conftest import shared_spec
 
-LETTER_READ = ("fintech-support-copilot", "logistics-api-replacement")
-"""Scenarios whose US Letter report is read too (the rest are read on A4)."""
-
 SUMMARY_LABELS = ("Build cost", "Running cost", "Over 24 months", "Confidence")
 
 
@@ -61,61 +58,3 @@ def test_page_and_report_read_like_a_document(client: TestClient, scenario: Any)
     assert lead is not None
     assert not lead.group(1).strip().startswith("Recommended:")
 
-
-def _raw_ids() -> re.Pattern[str]:
-    """What an id looks like where a person reads words, from the catalogues themselves: model,
-    GPU, approach and reference-model ids, answer values with underscores, raw booleans and
-    floats. Plain-word values ("daily", "both") are words already."""
-    from app.cost_model.catalogue import load_catalogue  # noqa: PLC0415
-    from app.cost_model.prices import reference_api_choices  # noqa: PLC0415
-    from app.questions.catalogue import question_catalogue  # noqa: PLC0415
-    from app.rules.approaches import Approach  # noqa: PLC0415
-
-    catalogue = load_catalogue()
-    ids = {*catalogue.models, *catalogue.gpus, *(c.id for c in reference_api_choices())}
-    ids |= {a.value for a in Approach if "_" in a.value}
-    for entry in [*question_catalogue()["questions"], *question_catalogue()["context"]]:
-        ids |= {entry["id"]} if "_" in entry["id"] else set()  # "tenants" is a word
-        ids |= {str(o["value"]) for o in entry.get("options", []) if "_" in str(o["value"])}
-    words = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])(?:{words}|True|False|\d+\.0(?! ?[A-Za-z%]))(?![\w-])")
-
-
-def test_the_raw_id_pattern_sees_ids_and_spares_words() -> None:
-    raw = _raw_ids()
-    leaked = "llama-3.1-8b on l40s-48gb x 1, full_fine_tuning, consistent_tone, False, 1000.0"
-    assert raw.findall(leaked) == [
-        "llama-3.1-8b",
-        "l40s-48gb",
-        "full_fine_tuning",
-        "consistent_tone",
-        "False",
-        "1000.0",
-    ]
-    spoken = "Llama 3.1 8B on 1 x NVIDIA L40S 48GB: full fine-tuning, 1,000 tenants, 10.0 GB"
-    assert raw.findall(spoken) == []
-
-
-def _before_the_scoring(pdf_text: str) -> str:
-    """The PDF's text up to its last section, the appendix's "How the score was reached"."""
-    return pdf_text[: pdf_text.rindex("How the score was reached")]
-
-
-@pytest.mark.parametrize("scenario", _scenarios())
-def test_no_raw_id_where_a_person_reads(client: TestClient, scenario: Any) -> None:
-    """Ids stay in the API and in "How the score was reached": the page and both papers of the
-    PDF speak in names ("Llama 3.1 8B", "NVIDIA L40S 48GB", "Full fine-tuning")."""
-    if scenario is None:
-        shared_spec("scenarios.json")
-    body = {"answers": scenario["answers"], "context": scenario["context"], "title": "Check"}
-    aid = client.post("/api/v1/assessments", json=body).json()["id"]
-    raw = _raw_ids()
-    page = _visible_text(client.get(f"/assessments/{aid}").text)
-    page = re.sub(r'<select.*?</select>|value="[^"]*"', "", page, flags=re.DOTALL)
-    assert raw.findall(page) == []
-    # Letter paginates the same text differently: two scenarios are enough to read it.
-    papers = ("a4", "letter") if scenario["id"] in LETTER_READ else ("a4",)
-    for paper in papers:
-        pdf = client.get(f"/assessments/{aid}/report.pdf?paper={paper}").content
-        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-        assert raw.findall(_before_the_scoring(text)) == [], paper
