@@ -57,4 +57,3 @@ def test_page_and_report_read_like_a_document(client: TestClient, scenario: Any)
     lead = re.search(r'<p class="lead"[^>]*>(.*?)</p>', html, flags=re.DOTALL)
     assert lead is not None
     assert not lead.group(1).strip().startswith("Recommended:")
-
