@@ -17,23 +17,16 @@ Checks (tests/test_import_storm.py): `/healthz` p99 under 250 ms; every upload a
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event
-from pathlib import Path
 
 import httpx
 
 from tests import crafted_pdfs
 from tests.conftest import run_coroutine
-from tests.load.storm_figures import StormFigures
-from tests.servers import GENEROUS_LIMITS, serving
+from tests.load.storm_figures import StormFigures, storm_server, with_health_polled
 
-HEALTH_EVERY_S = 0.05
 IMPORT = "/api/v1/assessments/import"
 PDF = {"content-type": "application/pdf"}
 
@@ -75,48 +68,19 @@ async def crafted_uploads(base: str, result: ImportStormResult) -> None:
         )
 
 
-def _poll_health(base: str, ready: Event, stop: Event, samples: Queue[list[float | None]]) -> None:
-    """In its own process, so the uploads' client work never delays a sample: `/healthz`
-    every 50 ms until told to stop; each sample is seconds, or None for a failure."""
-    found: list[float | None] = []
-    with httpx.Client(base_url=base, timeout=60) as client:
-        while not stop.is_set():
-            began = time.perf_counter()
-            ok = client.get("/healthz").status_code == 200
-            found.append(time.perf_counter() - began if ok else None)
-            ready.set()
-            time.sleep(HEALTH_EVERY_S)
-    samples.put(found)
-
-
-def _storm(base: str, result: ImportStormResult) -> None:
-    spawn = multiprocessing.get_context("spawn")
+def warm_reader(base: str) -> None:
+    """One genuine import: the reader's worker starts on the first upload, as after a restart."""
     warm = httpx.post(base + IMPORT, content=crafted_pdfs.tunewise_pdf(), headers=PDF, timeout=60)
-    warm.raise_for_status()  # the reader's worker starts on the first upload, as after a restart
-    ready, stop, samples = spawn.Event(), spawn.Event(), spawn.Queue()
-    poller = spawn.Process(target=_poll_health, args=(base, ready, stop, samples))
-    poller.start()
-    if not ready.wait(timeout=60):
-        raise RuntimeError("the /healthz poller did not start")
-    time.sleep(0.5)  # a few quiet samples first
-    run_coroutine(crafted_uploads(base, result))
-    stop.set()
-    found = samples.get(timeout=60)
-    poller.join(timeout=10)
-    result.health_s = [s for s in found if s is not None]
-    result.health_failures = found.count(None)
+    warm.raise_for_status()
 
 
 def import_storm(imports: int = 40) -> ImportStormResult:
     result = ImportStormResult(imports=imports)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'imports.sqlite3'}",
-            "TUNEWISE_REPORT_PRERENDER": "false",
-            **GENEROUS_LIMITS,
-        }
-        with serving("app.main:app", env) as app:
-            _storm(app.base, result)
+    with storm_server() as app:
+        warm_reader(app.base)
+        with_health_polled(
+            app.base, lambda: run_coroutine(crafted_uploads(app.base, result)), result
+        )
     return result
 
 

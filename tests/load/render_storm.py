@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
 from benchmarks.common import FINTECH
 from tests.conftest import run_coroutine
-from tests.load.storm_figures import StormFigures
-from tests.servers import GENEROUS_LIMITS, serving
+from tests.load.storm_figures import StormFigures, storm_server
 
 BODY = {"answers": FINTECH["answers"]}
 """The fintech answers, with the default context."""
@@ -68,21 +65,20 @@ async def _storm(base: str, reports: list[str], result: StormResult) -> None:
     await poller
 
 
+def saved_reports(client: httpx.Client, renders: int) -> list[str]:
+    """The report links of `renders` new assessments: nothing rendered yet, nothing cached."""
+    reports = []
+    for n in range(renders):
+        made = client.post("/api/v1/assessments", json={**BODY, "title": f"storm {n}"})
+        made.raise_for_status()
+        reports.append(made.json()["links"]["report"])
+    return reports
+
+
 def render_storm(renders: int = 80) -> StormResult:
     result = StormResult(renders=renders)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'storm.sqlite3'}",
-            "TUNEWISE_REPORT_PRERENDER": "false",
-            **GENEROUS_LIMITS,
-        }
-        with serving("app.main:app", env) as app, httpx.Client(base_url=app.base) as client:
-            reports = []
-            for n in range(renders):
-                made = client.post("/api/v1/assessments", json={**BODY, "title": f"storm {n}"})
-                made.raise_for_status()
-                reports.append(made.json()["links"]["report"])
-            run_coroutine(_storm(app.base, reports, result))
+    with storm_server() as app, httpx.Client(base_url=app.base) as client:
+        run_coroutine(_storm(app.base, saved_reports(client, renders), result))
     return result
 
 

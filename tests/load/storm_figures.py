@@ -1,14 +1,26 @@
-"""What every storm records: the answers' statuses, the slowest answer, 503s without
-Retry-After, and the `/healthz` samples taken meanwhile with their p99."""
+"""What every storm shares: its server, the `/healthz` samples taken meanwhile (from a process of
+its own, so the storm's client work never delays a sample), and what it records: the answers'
+statuses, the slowest answer, 503s without Retry-After and the `/healthz` p99."""
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+from pathlib import Path
 
 import httpx
+
+from tests.servers import GENEROUS_LIMITS, Server, serving
+
+HEALTH_EVERY_S = 0.05
 
 
 @dataclass
@@ -39,3 +51,47 @@ class StormFigures:
             f"{len(self.health_s)} times, p99 {self.health_p99_s * 1000:.0f} ms, max "
             f"{max(self.health_s, default=0) * 1000:.0f} ms, {self.health_failures} failed"
         )
+
+
+@contextmanager
+def storm_server() -> Iterator[Server]:
+    """A real uvicorn server on a fresh SQLite file, without renders ahead or tight limits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'storm.sqlite3'}",
+            "TUNEWISE_REPORT_PRERENDER": "false",
+            **GENEROUS_LIMITS,
+        }
+        with serving("app.main:app", env) as app:
+            yield app
+
+
+def _poll_health(base: str, ready: Event, stop: Event, samples: Queue[list[float | None]]) -> None:
+    """`/healthz` every 50 ms until told to stop; each sample is seconds, or None for a failure."""
+    found: list[float | None] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while not stop.is_set():
+            began = time.perf_counter()
+            ok = client.get("/healthz").status_code == 200
+            found.append(time.perf_counter() - began if ok else None)
+            ready.set()
+            time.sleep(HEALTH_EVERY_S)
+    samples.put(found)
+
+
+def with_health_polled(base: str, storm: Callable[[], None], *figures: StormFigures) -> None:
+    """Run `storm` while `/healthz` is polled, and give each of `figures` the samples."""
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop, samples = spawn.Event(), spawn.Event(), spawn.Queue()
+    poller = spawn.Process(target=_poll_health, args=(base, ready, stop, samples))
+    poller.start()
+    if not ready.wait(timeout=60):
+        raise RuntimeError("the /healthz poller did not start")
+    time.sleep(0.5)  # a few quiet samples first
+    storm()
+    stop.set()
+    found = samples.get(timeout=60)
+    poller.join(timeout=10)
+    for f in figures:
+        f.health_s = [s for s in found if s is not None]
+        f.health_failures = found.count(None)
