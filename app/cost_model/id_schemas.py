@@ -8,7 +8,9 @@ import time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from app.cost_model.catalogue import load_catalogue
 
@@ -61,3 +63,15 @@ ONE_MODEL_SOURCE: dict[str, Any] = {
     }
 }
 """A schema clause: base_model and model_size_b are not both given."""
+
+
+ModelSizeB = Annotated[
+    float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)
+]
+"""A model's size in billions of parameters, where no catalogue id is given (the context, a
+training estimate, a team's proposal): its bounds said once."""
+
+BudgetUsd = Annotated[
+    float, Field(ge=0, le=100_000_000, allow_inf_nan=False), BeforeValidator(refuse_bool)
+]
+"""A compute budget in US dollars (the ninth answer, a team's proposal): its bounds said once."""

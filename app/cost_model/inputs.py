@@ -15,7 +15,14 @@ from pydantic import (
 
 from app.cost_model.architecture import resolve_model
 from app.cost_model.catalogue import check_gpu_id, check_model_id, load_catalogue
-from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
+from app.cost_model.id_schemas import (
+    ONE_MODEL_SOURCE,
+    ModelSizeB,
+    gpu_ids,
+    integral,
+    model_ids,
+    refuse_bool,
+)
 from app.cost_model.methods import Method
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
@@ -51,10 +58,7 @@ class TrainingEstimateInput(BaseModel):
     base_model: str | None = Field(
         None, description="a model id from GET /api/v1/models", json_schema_extra=model_ids
     )
-    model_size_b: (
-        Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)]
-        | None
-    ) = Field(
+    model_size_b: ModelSizeB | None = Field(
         None, description="model size in billions of parameters, when no catalogue id is given"
     )
     gpu: str = Field(

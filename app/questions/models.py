@@ -23,7 +23,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.cost_model.catalogue import check_gpu_id, check_model_id
-from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
+from app.cost_model.id_schemas import (
+    ONE_MODEL_SOURCE,
+    BudgetUsd,
+    ModelSizeB,
+    gpu_ids,
+    integral,
+    model_ids,
+)
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 from app.cost_model.unknown_fields import refuse_unknown_flood
 from app.questions.proposal import Proposal
@@ -94,9 +101,7 @@ class Answers(BaseModel):
     citations_required: Annotated[bool, Field(strict=True)]
     latency_p99_ms: Annotated[int, Field(ge=10, le=600_000, strict=True), BeforeValidator(integral)]
     ml_capability: Annotated[int, Field(ge=1, le=5, strict=True), BeforeValidator(integral)]
-    budget_usd: Annotated[
-        float, Field(ge=0, le=100_000_000, allow_inf_nan=False), BeforeValidator(refuse_bool)
-    ]
+    budget_usd: BudgetUsd
 
 
 def answer_bounds(name: str) -> tuple[float, float]:
@@ -123,10 +128,7 @@ class Context(BaseModel):
         return refuse_unknown_flood(cls, data)
 
     base_model: str | None = Field(None, json_schema_extra=model_ids)
-    model_size_b: (
-        Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)]
-        | None
-    ) = None
+    model_size_b: ModelSizeB | None = None
     gpu: str | None = Field(None, json_schema_extra=gpu_ids)
     monthly_requests: Annotated[
         int, Field(ge=0, le=10_000_000_000, strict=True), BeforeValidator(integral)

@@ -14,7 +14,14 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from app.cost_model.catalogue import check_gpu_id, check_model_id
-from app.cost_model.id_schemas import ONE_MODEL_SOURCE, gpu_ids, integral, model_ids, refuse_bool
+from app.cost_model.id_schemas import (
+    ONE_MODEL_SOURCE,
+    BudgetUsd,
+    ModelSizeB,
+    gpu_ids,
+    integral,
+    model_ids,
+)
 from app.cost_model.unknown_fields import refuse_unknown_flood
 
 
@@ -62,10 +69,9 @@ class Proposal(BaseModel):
         "model_size_b: not stated, reviewed on the recommendation's model",
         json_schema_extra=model_ids,
     )
-    model_size_b: (
-        Annotated[float, Field(gt=0.1, le=1000, allow_inf_nan=False), BeforeValidator(refuse_bool)]
-        | None
-    ) = Field(None, description="the proposed model's size in billions of parameters, instead")
+    model_size_b: ModelSizeB | None = Field(
+        None, description="the proposed model's size in billions of parameters, instead"
+    )
     gpu: str | None = Field(
         None,
         description="the GPU the team asks for (GET /api/v1/gpus); null: not stated, the "
@@ -88,12 +94,9 @@ class Proposal(BaseModel):
         ]
         | None
     ) = Field(None, description="the number of training runs planned; null: not stated")
-    budget_usd: (
-        Annotated[
-            float, Field(ge=0, le=100_000_000, allow_inf_nan=False), BeforeValidator(refuse_bool)
-        ]
-        | None
-    ) = Field(None, description="the compute budget requested, US dollars; null: not stated")
+    budget_usd: BudgetUsd | None = Field(
+        None, description="the compute budget requested, US dollars; null: not stated"
+    )
     locked_test_set: Stated = Field(
         Stated.not_stated, description="whether a locked test set is carved out before training"
     )
