@@ -112,3 +112,49 @@ def encrypted(pdf: bytes) -> bytes:
 def deeply_nested(levels: int = 100_000) -> bytes:
     """A PDF whose attachment is JSON nested `levels` deep (a RecursionError, a 500, before)."""
     return pdf_with_attachment(b"[" * levels + b"]" * levels)
+
+
+# --- Bodies aimed at the byte checks themselves (issue 21, F1) -----------------------------
+# The checks before parsing run over the raw body in the server process. A pattern that
+# backtracks over a run of digits or blanks costs the square of the run's length, and holds
+# the interpreter lock while it does: each body here is past the fast counts (more than
+# 2,000 `obj`, 8,000 `R`, many trailers) so the exact scans run, then gives them one long run.
+
+_PAST_THE_CAPS = b"obj " * 2_001 + b"R " * 8_001
+
+
+def digit_run(size: int) -> bytes:
+    """The issue's body: past the object count, then digits to `size` bytes (48 KB of them
+    stalled the server 12 to 30 s)."""
+    return _PAST_THE_CAPS + b"1" * max(0, size - len(_PAST_THE_CAPS))
+
+
+def digits_and_blanks(size: int) -> bytes:
+    """Two digit runs with blanks between, so each part of `N N obj` matches but `obj`."""
+    run = max(0, size - len(_PAST_THE_CAPS)) // 3
+    return _PAST_THE_CAPS + b"1" * run + b" " * run + b"2" * run
+
+
+def blank_run(size: int) -> bytes:
+    """One digit, then blanks to `size`: the space between the numbers, made long."""
+    return _PAST_THE_CAPS + b"1" + b" " * max(0, size - len(_PAST_THE_CAPS) - 1)
+
+
+def many_trailers(size: int) -> bytes:
+    """`trailer` over and over, each opening a window that never reaches `startxref`."""
+    return b"trailer /Size " * (size // 14)
+
+
+def many_sizes(size: int) -> bytes:
+    """One trailer whose window is all `/Size` keywords followed by blanks."""
+    return b"trailer" + b"/Size" + b" " * max(0, size - 12)
+
+
+ADVERSARIAL_BODIES = {
+    "digit run": digit_run,
+    "digits and blanks": digits_and_blanks,
+    "blank run": blank_run,
+    "many trailers": many_trailers,
+    "many sizes": many_sizes,
+}
+"""Each makes a body of the size asked for, aimed at the byte checks (tests/test_import_*)."""

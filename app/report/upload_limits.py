@@ -1,4 +1,4 @@
-"""What an uploaded PDF may hold, checked before the work that grows with it.
+r"""What an uploaded PDF may hold, checked before the work that grows with it.
 
 pypdf forgives broken files: an object missing from the cross-reference table is searched for
 through the whole file, once per reference. A 186 KB upload whose embedded-files name tree
@@ -10,6 +10,11 @@ refuse crafted ones before anything that grows with them runs:
 - `precheck` reads the raw bytes only, once, and stops counting at the cap: the objects and
   references the file shows, the object count its trailers declare, and encryption (no
   Tunewise report is encrypted, and pypdf would need a library we don't ship to read AES).
+  It runs in the server process on bytes anyone may send, so every scan is linear in them:
+  a pattern never backtracks into a run it has already read (issue 21: `\d+\s+\d+\s+obj`
+  cost the square of a run of digits, 40,000 of them stalled the server for 12 to 30 s,
+  since `re` holds the interpreter lock throughout), and no byte is read by more than one
+  trailer's window.
 - `embedded_file` walks the EmbeddedFiles name tree itself, counting a node's entries before
   resolving any, and resolves only objects the cross-reference table holds: a missing one is
   refused, never searched for.
@@ -33,11 +38,15 @@ MAX_NAME_ENTRIES = 64
 MAX_TREE_DEPTH = 8
 """Levels of that name tree; a balanced tree of 64 entries needs two."""
 
-_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
-_REFERENCE = re.compile(rb"\d+\s+\d+\s+R\b")
+_NUMBER_PAIR = rb"(?<![0-9])[0-9]++\s++[0-9]++\s++"
+r"""`12 0 `, matched in time linear in the bytes: it starts only where a number starts (never
+inside a run of digits, as a bare `\d+` would, once per digit), and its possessive runs never
+give back what they took, so a near-miss fails at once instead of retrying shorter splits."""
+_OBJECT = re.compile(_NUMBER_PAIR + rb"obj\b")
+_REFERENCE = re.compile(_NUMBER_PAIR + rb"R\b")
 _MAYBE_REFERENCE = re.compile(rb"R(?![A-Za-z0-9_])")
 """Every reference matches this (and more does): a literal first, so it scans fast."""
-_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
+_SIZE = re.compile(rb"/Size\s++([0-9]{1,12})")
 _ENCRYPT = re.compile(rb"/Encrypt\b")
 _WINDOW = 4096
 """How far from a trailer keyword its dictionary may reach (it is a few hundred bytes)."""
@@ -59,14 +68,23 @@ def _more_than(cap: int, pattern: re.Pattern[bytes], data: bytes, upper_bound: i
 def _trailers(pdf: bytes) -> Iterator[bytes]:
     """Each trailer dictionary, roughly: from `trailer` to `startxref`, or from the `obj` that
     opens a cross-reference stream to its `stream` keyword (never into a neighbour, whose
-    /Size may be an attachment's size in bytes)."""
+    /Size may be an attachment's size in bytes).
+
+    Windows never overlap: a keyword inside the previous window was read with it, and the
+    next search starts where that window ended. So a body made of keywords (a megabyte of
+    `trailer`) is read once, not once per keyword times the window.
+    """
     for key, opening, closing in ((b"trailer", None, b"startxref"), (b"/XRef", b"obj", b"stream")):
+        read_to = 0
         at = pdf.find(key)
         while at != -1:
-            start = at if opening is None else pdf.rfind(opening, max(0, at - _WINDOW), at)
+            start = at
+            if opening is not None:
+                start = max(pdf.rfind(opening, max(read_to, at - _WINDOW), at), read_to)
             end = pdf.find(closing, at, at + _WINDOW)
-            yield pdf[max(start, 0) : end if end != -1 else at + _WINDOW]
-            at = pdf.find(key, at + len(key))
+            read_to = end if end != -1 else min(len(pdf), at + _WINDOW)
+            yield pdf[start:read_to]
+            at = pdf.find(key, max(read_to, at + len(key)))
 
 
 def precheck(pdf: bytes) -> None:
