@@ -9,6 +9,7 @@ worker processes.
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -25,13 +26,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from app.assessments.store import StoredAssessment
 from app.config import Settings
 from app.main import create_app
-from app.report.attachment import read_attachment
+from app.questions import RecommendationRequest
+from app.questions.proposal import MAX_PROPOSAL_GPUS
+from app.report.attachment import attachment_document, read_attachment
 from app.report.upload_limits import MAX_NAME_ENTRIES, UploadRefused
 from app.report.upload_worker import UploadReader
+from app.rules.recommend import recommend
 from app.services.assessments import TITLE_MAX
 from tests import crafted_pdfs
+from tests.conftest import BASE_ANSWERS
 
 PDF = {"content-type": "application/pdf"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,7 +231,9 @@ def test_worker_processes_keep_pypdfs_warnings_out_of_the_log(
 SERVER_THAT_READS_ONE_UPLOAD = """
 import asyncio, pathlib, sys, time
 from app.report.upload_worker import UploadReader
+from app.rules.recommend import recommend
 from tests import crafted_pdfs
+from tests.conftest import BASE_ANSWERS
 reader = UploadReader()
 asyncio.run(reader.read(crafted_pdfs.tunewise_pdf()))
 me = pathlib.Path("/proc/self/task")
@@ -325,6 +333,39 @@ def test_an_import_is_dated_by_the_server_not_by_the_file(client: TestClient) ->
     assert response.status_code == 201, response.text
     created = datetime.fromisoformat(response.json()["created_at"])
     assert before <= created <= datetime.now(UTC)
+
+
+def test_an_altered_report_is_refused_before_any_recommendation(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21, F2: the input hash is checked first, so an altered file costs no engine time
+    (and no error the engine might raise on what it carries)."""
+
+    def never(*_: Any) -> Any:
+        pytest.fail("an altered report was recommended for")
+
+    monkeypatch.setattr("app.services.assessments.recommend", never)
+    changed = {**BASE_ANSWERS, "budget_usd": 123}
+    response = _import(client, crafted_pdfs.tunewise_pdf(answers=changed))
+    assert response.status_code == 422
+    assert "altered" in response.json()["detail"][0]["message"]
+
+
+def test_a_report_carrying_the_largest_proposal_reopens(client: TestClient) -> None:
+    """Issue 21, F2: 64 GPUs on a 1,000B model was a 500 on import too."""
+    body = {
+        "answers": BASE_ANSWERS,
+        "proposal": {"approach": "lora", "model_size_b": 1000, "gpu_count": MAX_PROPOSAL_GPUS},
+    }
+    stored = StoredAssessment.of(
+        recommend(RecommendationRequest.model_validate(body)),
+        assessment_id="crafted",
+        title="Largest proposal",
+        created_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    document = json.dumps(attachment_document(stored)).encode()
+    response = _import(client, crafted_pdfs.pdf_with_attachment(document))
+    assert response.status_code == 201, response.text
 
 
 # --- The browser's import is rate-limited like the API's, and says so as a page ----------

@@ -7,13 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
-from app.questions.proposal import Proposal
+from app.questions.proposal import MAX_PROPOSAL_EXPERIMENTS, MAX_PROPOSAL_GPUS, Proposal
 from app.rules.cost_block import cost_block
 from app.rules.engine import evaluate
 from app.rules.facts import build_facts
@@ -275,13 +275,24 @@ def test_a_request_without_a_proposal_hashes_as_before() -> None:
     assert with_one.input_hash != plain.input_hash
 
 
+APPROACHES = ["lora", "qlora", "full_fine_tuning", "rag", "dont_fine_tune"]
+LARGEST_MODEL_B = 1000.0
+"""ModelSizeB's maximum (app/cost_model/id_schemas.py)."""
+
+
+def _to_the_bounds(low: int, high: int) -> st.SearchStrategy[int]:
+    """A count anywhere in the schema's range, its two bounds drawn often: the 500 of
+    issue 21 (F2) was at the maximum GPU count, which a plain range rarely draws."""
+    return st.one_of(st.sampled_from((low, high)), st.integers(low, high))
+
+
 proposals = st.fixed_dictionaries(
-    {"approach": st.sampled_from(["lora", "qlora", "full_fine_tuning", "rag", "dont_fine_tune"])},
+    {"approach": st.sampled_from(APPROACHES)},
     optional={
         "base_model": st.sampled_from(sorted(load_catalogue().models)),
         "gpu": st.sampled_from(sorted(load_catalogue().gpus)),
-        "gpu_count": st.integers(1, 64),
-        "experiments": st.integers(1, 1000),
+        "gpu_count": _to_the_bounds(1, MAX_PROPOSAL_GPUS),
+        "experiments": _to_the_bounds(1, MAX_PROPOSAL_EXPERIMENTS),
         "budget_usd": st.floats(0, 100_000_000, allow_nan=False),
         "locked_test_set": st.sampled_from(["yes", "no", "not_stated"]),
         "lora_comparison_run": st.sampled_from(["yes", "no", "not_stated"]),
@@ -289,13 +300,20 @@ proposals = st.fixed_dictionaries(
 )
 
 
-@PROPERTY
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     proposals,
-    st.one_of(st.none(), st.floats(0.2, 1000)),
+    st.one_of(st.none(), st.sampled_from((0.2, 405.0, LARGEST_MODEL_B)), st.floats(0.2, 1000)),
     st.integers(0, 2_000_000),
     st.integers(1, 20),
     st.booleans(),
+)
+@example(
+    proposal={"approach": "lora", "gpu": "l4-24gb", "gpu_count": MAX_PROPOSAL_GPUS},
+    size=405.0,
+    examples=5000,
+    tenants=1,
+    on_prem=False,
 )
 def test_any_valid_proposal_gets_a_review(
     proposal: dict[str, Any], size: float | None, examples: int, tenants: int, on_prem: bool
@@ -310,3 +328,20 @@ def test_any_valid_proposal_gets_a_review(
     assert review is not None
     assert review.verdict in {"approve_as_proposed", "approve_with_changes", "send_back"}
     assert review.proposed.programme_usd.low <= review.proposed.programme_usd.expected
+
+
+@pytest.mark.parametrize("gpu", sorted(load_catalogue().gpus))
+def test_the_most_gpus_on_the_largest_model_get_a_review_not_an_error(gpu: str) -> None:
+    """Issue 21, F2: 64 GPUs and a model of 405B or more failed an assert (a 500 on every
+    route that reviews a proposal). Where not even the most GPUs hold the run, the review
+    says so and calls the cost at that count a floor."""
+    for approach in APPROACHES:
+        proposal = {"approach": approach, "model_size_b": LARGEST_MODEL_B, "gpu": gpu}
+        review = _result(proposal | {"gpu_count": MAX_PROPOSAL_GPUS}).proposal_review
+        assert review is not None
+        found = {p.id: p for p in review.anti_patterns}
+        if approach in {"lora", "qlora", "full_fine_tuning"}:
+            held = found.get("proposal-gpus-do-not-hold-run")
+            assert held is not None, approach
+            assert f"more than {MAX_PROPOSAL_GPUS} \u00d7" in held.detail
+            assert "a floor" in held.detail

@@ -58,7 +58,8 @@ def _full_without_comparison(r: Review) -> Figures | None:
     p, side = r.proposal, r.proposed
     if side.approach is not Approach.full_fine_tuning or p.lora_comparison_run is Stated.yes:
         return None
-    assert side.model is not None
+    if side.model is None:  # every trained side has one; nothing to compare without it
+        return None
     gpu = proposal_gpu(p, r.facts, Method.lora, side.model)
     lora = estimate_training(run_request(r.facts, Method.lora, side.model, gpu, None, 1))
     return {
@@ -94,21 +95,24 @@ def _do_not_hold(r: Review) -> Figures | None:
     """Silent when the GPUs are sized for full fine-tuning where LoRA is the approach: the fix
     is then the method, not more GPUs."""
     side, asked = r.proposed, r.proposed.gpus_asked
+    usable, peak = side.usable_gib, side.asked_peak_gib
     if side.training is None or side.model is None or asked is None or side.fits_asked:
         return None
-    if _sized_for_full(r) is not None:
+    if usable is None or peak is None or _sized_for_full(r) is not None:
         return None
     run = side.training.request
-    usable, peak = side.usable_gib, side.asked_peak_gib
-    assert usable is not None
-    assert peak is not None
+    needed, priced = words.gpus(run.gpu.id, side.training.gpu_count), ", priced here"
+    if not side.training.fits_gpu_count:  # past the most GPUs the cost model lays a run over
+        needed = f"more than {needed}"
+        priced = f"; the cost here is at {side.training.gpu_count}, a floor"
     return {
         "method": words.method(run.method.value),
         "model": side.model.name,
         "memory": gigabytes(peak),
         "asked": words.gpus(run.gpu.id, asked),
         "usable": gigabytes(usable),
-        "needed": words.gpus(run.gpu.id, side.training.gpu_count),
+        "needed": needed,
+        "priced": priced,
     }
 
 

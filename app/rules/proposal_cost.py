@@ -132,6 +132,8 @@ def cost_proposal(proposal: Proposal, facts: Facts, block: CostBlock) -> Side:
     if asked is not None and count != asked:
         at_asked = estimate_training(run_request(facts, method, model, gpu, asked, 1))
         asked_peak = at_asked.per_gpu_memory.peak_gib
+    elif asked is not None and not est.fits_gpu_count:  # not even the most GPUs laid out hold it
+        asked_peak = est.per_gpu_memory.peak_gib
     return Side(
         approach=approach,
         model=model,

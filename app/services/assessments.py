@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.questions import RecommendationRequest
-from app.rules.recommend import recommend
+from app.rules.recommend import input_hash, recommend
 from app.rules.result import Recommendation
 
 Saved = Callable[[StoredAssessment], None]
@@ -129,11 +129,11 @@ def reopen_from_document(
         where = ".".join(str(p) for p in first["loc"])
         message = f"the report's inputs are not valid today ({where}: {first['msg']})"
         raise ReportImportError(message) from exc
-    result = recommend(request)
-    if result.input_hash != document["input_hash"]:
+    hashed = input_hash(request.answers, request.context, request.unsure, request.proposal)
+    if hashed != document["input_hash"]:  # checked first: an altered file costs no recommendation
         message = "the report's inputs do not match its input hash: the file was altered"
         raise ReportImportError(message)
-    return _save(store, result, title, None, saved)
+    return _save(store, recommend(request), title, None, saved)
 
 
 def _imported_title(title: str) -> str:
