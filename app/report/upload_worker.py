@@ -46,6 +46,14 @@ class UploadTimeoutError(ValueError):
     """Reading the upload ran past its deadline and its worker was stopped (422)."""
 
 
+class _PoolStopped(Exception):  # noqa: N818  # an event inside the reader, never raised out of it
+    """The pool a read was queued or running on was stopped for another read's overrun."""
+
+
+TRIES = 2
+"""Reads of one upload: a second, on a fresh worker, when another's overrun stopped the first."""
+
+
 def _exit_with(parent: int) -> None:
     """Worker side: exit once the server that started this worker is gone (a kill -9 of the
     server would otherwise leave it running). A dead parent shows as reparenting on POSIX."""
@@ -137,14 +145,11 @@ class UploadReader:
         """Uploads being read or waiting for a worker now."""
         return self._busy
 
-    def _take_place(self) -> Executor:
+    def _take_place(self) -> None:
         with self._lock:
             if self._busy >= self._places:
                 raise UploadBusyError(f"{self._busy} uploaded reports are already being read")
             self._busy += 1
-            if self._pool is None:
-                self._pool = self._make_pool()
-            return self._pool
 
     def _leave_place(self) -> None:
         with self._lock:
@@ -161,34 +166,57 @@ class UploadReader:
 
         Raises ValueError (UploadRefused past a cap, without a worker; UploadTimeoutError past
         the deadline) for a file that can't be read, UploadBusyError when no place is free.
+
+        An upload queued behind another that overran has its pool stopped under it, through
+        no fault of its own (issue 21, F3: it got a bare 500): it is read once more by a
+        fresh worker, with a deadline of its own, and past that second try it is told to
+        come back (503).
         """
-        await asyncio.to_thread(precheck, pdf)  # linear, ~30 ms a megabyte: the loop answers meanwhile
-        pool = self._take_place()
+        await asyncio.to_thread(precheck, pdf)  # linear, ~30 ms a megabyte: the loop answers
+        self._take_place()
         try:
-            started = time.monotonic()
-            try:
-                future: Future[dict[str, Any]] = pool.submit(_read_in_worker, self._parse, pdf)
-            except (BrokenProcessPool, RuntimeError) as exc:  # stopped meanwhile
-                self._discard(pool)
-                raise UploadBusyError("the upload reader was restarting") from exc
-            try:
-                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s)
-            except TimeoutError as exc:
-                if future.cancel():  # it never started: the places ahead took the time
-                    raise UploadBusyError("no upload reader came free in time") from exc
-                self._discard(pool)
-                waited = time.monotonic() - started
-                message = f"the PDF took longer than {waited:.0f} s to read"
-                raise UploadTimeoutError(message) from exc
-            except BrokenProcessPool as exc:
-                self._discard(pool)
-                raise UploadBusyError("the upload reader was restarting") from exc
-            except asyncio.CancelledError:  # the server is stopping: so is a read under way
+            for _ in range(TRIES):
+                try:
+                    return await self._read_once(self._current_pool(), pdf)
+                except _PoolStopped:
+                    continue
+            raise UploadBusyError("the upload reader was restarting")
+        finally:
+            self._leave_place()
+
+    def _current_pool(self) -> Executor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._make_pool()
+            return self._pool
+
+    async def _read_once(self, pool: Executor, pdf: bytes) -> dict[str, Any]:
+        """One try on `pool`; _PoolStopped when the pool was stopped for another read."""
+        started = time.monotonic()
+        try:
+            future: Future[dict[str, Any]] = pool.submit(_read_in_worker, self._parse, pdf)
+        except (BrokenProcessPool, RuntimeError) as exc:  # stopped meanwhile
+            self._discard(pool)
+            raise _PoolStopped from exc
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s)
+        except TimeoutError as exc:
+            if future.cancel():  # it never started: the places ahead took the time
+                raise UploadBusyError("no upload reader came free in time") from exc
+            self._discard(pool)
+            waited = time.monotonic() - started
+            message = f"the PDF took longer than {waited:.0f} s to read"
+            raise UploadTimeoutError(message) from exc
+        except BrokenProcessPool as exc:  # its worker was stopped for another read, or died
+            self._discard(pool)
+            raise _PoolStopped from exc
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():  # the server is stopping: so is this read
                 if not future.cancel():
                     self._discard(pool)
                 raise
-        finally:
-            self._leave_place()
+            raise _PoolStopped from None  # the future alone was cancelled: its pool stopped
 
     def close(self) -> None:
         """Stop the pool (app shutdown); a later read starts a new one."""

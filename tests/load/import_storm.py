@@ -71,7 +71,8 @@ async def crafted_uploads(base: str, result: ImportStormResult) -> None:
 def warm_reader(base: str) -> None:
     """One genuine import: the reader's worker starts on the first upload, as after a restart."""
     warm = httpx.post(base + IMPORT, content=crafted_pdfs.tunewise_pdf(), headers=PDF, timeout=60)
-    warm.raise_for_status()
+    if warm.status_code != 201:
+        raise RuntimeError(f"the warm-up import got {warm.status_code}: {warm.text}")
 
 
 def import_storm(imports: int = 40) -> ImportStormResult:

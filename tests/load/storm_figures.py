@@ -9,7 +9,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
@@ -54,16 +54,20 @@ class StormFigures:
 
 
 @contextmanager
-def storm_server() -> Iterator[Server]:
-    """A real uvicorn server on a fresh SQLite file, without renders ahead or tight limits."""
+def storm_server(
+    app: str = "app.main:app", env: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """A real uvicorn server on a fresh SQLite file, without renders ahead or tight limits;
+    `env` adds settings."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
+        settings = {
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'storm.sqlite3'}",
             "TUNEWISE_REPORT_PRERENDER": "false",
             **GENEROUS_LIMITS,
+            **(env or {}),
         }
-        with serving("app.main:app", env) as app:
-            yield app
+        with serving(app, settings) as server:
+            yield server
 
 
 def _poll_health(base: str, ready: Event, stop: Event, samples: Queue[list[float | None]]) -> None:
