@@ -3,12 +3,14 @@ the schema migrations the app runs on it at start-up."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "migrations"
@@ -50,11 +52,40 @@ def alembic_config() -> Config:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """`alembic upgrade head` on this engine, in one transaction (DDL is transactional on
-    PostgreSQL) that holds an advisory lock, so concurrent start-ups are safe."""
+    """`alembic upgrade head` on this engine, all of it in one transaction or none of it.
+
+    PostgreSQL: DDL is transactional, and an advisory lock makes concurrent start-ups safe.
+    SQLite supports transactional DDL too, but Python's sqlite3 driver commits before each
+    CREATE or ALTER by itself: left alone, a start killed mid-migration kept the first tables
+    and no revision, and every later start failed on "table already exists". So the driver's
+    own transaction handling is switched off for this connection (SQLAlchemy's AUTOCOMMIT
+    level, restored when the connection goes back to the pool) and the transaction is ours:
+    BEGIN IMMEDIATE, which also makes a second process starting on the same file wait for the
+    first one's COMMIT, as the advisory lock does on PostgreSQL.
+    """
     config = alembic_config()
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        config.attributes["connection"] = conn
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            _upgrade_sqlite(conn.execution_options(isolation_level="AUTOCOMMIT"), config)
+            return
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+def _upgrade_sqlite(conn: Connection, config: Config) -> None:
+    """The migrations between our own BEGIN IMMEDIATE and COMMIT (ROLLBACK on any error)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        config.attributes["connection"] = conn  # in a transaction: Alembic opens none itself
         command.upgrade(config, "head")
+    except BaseException:
+        with contextlib.suppress(OperationalError):  # SQLite may have rolled back already
+            conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
+    conn.commit()  # ends SQLAlchemy's own record of the transaction; the driver has no more
