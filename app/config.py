@@ -6,8 +6,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_KEY_BYTES = 32
+"""The shortest signing key accepted (256 bits), configured or read from the key file: an
+empty or short key lets anyone forge the recent-assessments cookie."""
 
 
 class Settings(BaseSettings):
@@ -105,8 +109,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "signs the cookie in which a browser keeps its own recent assessments; set the same "
-            "long random value on every instance; unset, one is generated once into "
-            "secret_key_file"
+            "random value of at least 32 bytes on every instance (shorter, even empty, is "
+            "refused at start-up); unset, one is generated once into secret_key_file"
         ),
     )
     secret_key_file: Path = Field(
@@ -155,6 +159,17 @@ class Settings(BaseSettings):
             "only); off by default so results stay reproducible and intranets stay offline"
         ),
     )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value().strip().encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"TUNEWISE_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes of random "
+                "text (python3 -c 'import secrets; print(secrets.token_urlsafe(32))'), or unset "
+                "to have one generated into TUNEWISE_SECRET_KEY_FILE"
+            )
+        return key
 
     @model_validator(mode="after")
     def _metrics_need_keys(self) -> Self:
