@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     trusted_hosts: list[str] = Field(
         default_factory=lambda: ["*"], description="Host headers accepted (TrustedHostMiddleware)"
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "python -m app serve: addresses or networks of the reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed, as a JSON list "
+            "(TUNEWISE_TRUSTED_PROXIES='[\"10.0.0.5\"]'); empty (the default) believes no "
+            "one, so the rate limits key on the connecting address and a client cannot pick "
+            "its own bucket"
+        ),
+    )
     log_requests: bool = Field(
         default=True, description="one JSON line per request on stderr, with its request id"
     )

@@ -14,7 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -23,7 +22,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import BASE_ANSWERS
-from tests.servers import HOST, ROOT, Server, free_port, stop, wait_healthy
+from tests.servers import ROOT, free_port, start_serve, stop, wait_healthy
 
 KILLED_AFTER_THE_FIRST_TABLE = """
 import os, signal, sys
@@ -41,16 +40,6 @@ sys.exit(main(["serve", "--port", sys.argv[1], "--no-access-log"]))
 the first migration is created, the moment a kill -9 hurt most."""
 
 
-def _serve(extra: list[str], env: Mapping[str, str], port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, *extra, "--port", str(port), "--no-access-log"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def test_a_first_start_killed_mid_migration_starts_cleanly_next_time(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'first.sqlite3'}"}
     port = free_port()
@@ -65,7 +54,7 @@ def test_a_first_start_killed_mid_migration_starts_cleanly_next_time(tmp_path: P
     )
     assert killed.returncode == -signal.SIGKILL, "the first start was not killed mid-migration"
 
-    server = Server(_serve(["-m", "app", "serve"], env, port), f"http://{HOST}:{port}")
+    server = start_serve(env, port=port)
     try:
         wait_healthy(server)
         assert httpx.get(f"{server.base}/readyz", timeout=10).status_code == 200
