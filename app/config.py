@@ -15,7 +15,8 @@ empty or short key lets anyone forge the recent-assessments cookie."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TUNEWISE_", extra="ignore")
+    # validate_by_name: Settings(allowed_hosts=...) in code, whatever the variables' aliases
+    model_config = SettingsConfigDict(env_prefix="TUNEWISE_", extra="ignore", validate_by_name=True)
 
     database_url: str = Field(
         "sqlite:///./var/tunewise.sqlite3",
@@ -99,8 +100,14 @@ class Settings(BaseSettings):
         "'none'",
         description="CSP frame-ancestors: who may embed the pages ('none', or intranet origins)",
     )
-    trusted_hosts: list[str] = Field(
-        default_factory=lambda: ["*"], description="Host headers accepted (TrustedHostMiddleware)"
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["*"],
+        validation_alias=AliasChoices("TUNEWISE_ALLOWED_HOSTS", "TUNEWISE_TRUSTED_HOSTS"),
+        description=(
+            "Host headers accepted, as a JSON list (TUNEWISE_ALLOWED_HOSTS='[\"tunewise.example\"]'"
+            "); other hosts get 400; in production name the instance's own names rather than "
+            "the default * (TUNEWISE_TRUSTED_HOSTS, the earlier name, still works)"
+        ),
     )
     trusted_proxies: list[str] = Field(
         default_factory=list,
