@@ -7,6 +7,7 @@ slowloris does, and a third, complete request is answered 503 at once instead of
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from pathlib import Path
@@ -93,3 +94,38 @@ def test_slow_clients_cannot_hold_more_than_the_concurrency_limit(tmp_path: Path
         for conn in slow:
             conn.close()
         stop(server)
+
+
+AMBIGUOUS = (
+    b"POST /api/v1/recommendations HTTP/1.1\r\nHost: tunewise.test\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n"
+    b"\r\n2\r\n{}\r\n0\r\n\r\n"
+    b"GET /healthz HTTP/1.1\r\nHost: tunewise.test\r\n\r\n"  # what a proxy may see as body
+)
+"""Both framings at once (RFC 9112 6.1: an error, or the connection closed), and a second
+request after it on the same connection, which a front end that believed Content-Length
+would have taken for part of the first one's body: the smuggling such messages allow."""
+
+
+def test_a_request_with_both_content_length_and_transfer_encoding_is_refused_and_closed(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    server = start_serve({"DATABASE_URL": f"sqlite:///{tmp_path / 'framing.sqlite3'}"}, port=port)
+    try:
+        wait_healthy(server)
+        with socket.create_connection((HOST, port), timeout=15) as conn:
+            conn.sendall(AMBIGUOUS)
+            received = b""
+            while chunk := conn.recv(65536):  # until the server closes the connection
+                received += chunk
+    finally:
+        stop(server)
+    head, _, body = received.partition(b"\r\n\r\n")
+    status, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in header_lines)
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert headers["connection"] == "close"
+    assert "content-security-policy" in headers
+    assert json.loads(body)["detail"][0]["field"] == "transfer-encoding"
+    assert received.count(b"HTTP/1.1 ") == 1, "the request after it was answered too"
