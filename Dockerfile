@@ -23,7 +23,7 @@ COPY migrations ./migrations
 COPY alembic.ini ./
 COPY templates ./templates
 COPY static ./static
-RUN mkdir -p var && chown tunewise:tunewise var
+RUN mkdir -p var && chown tunewise:tunewise var && chmod 700 var
 
 USER tunewise
 ENV PATH="/srv/tunewise/.venv/bin:$PATH"

@@ -4,6 +4,7 @@ the schema migrations the app runs on it at start-up."""
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from alembic import command
@@ -25,8 +26,10 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """SQLite for one instance; PostgreSQL with a bounded connection pool for several."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database not in (None, "", ":memory:") and not parsed.database.startswith(
+            "file:"
+        ):
+            create_private_file(Path(parsed.database))
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -37,6 +40,16 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
         max_overflow=max_overflow,
         pool_recycle=1800,
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file mode 0600, and its folder 0700 when we make it, before SQLite
+    opens it: the file holds every assessment, and SQLite would create it with the umask's
+    0644 (its journal and WAL files take the database file's mode). An existing file or
+    folder is left as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def ping(engine: Engine) -> None:

@@ -190,6 +190,7 @@ def test_a_generated_key_is_kept_in_a_private_file_and_reused(tmp_path: Path) ->
     first = signing_key(settings)
     assert len(first) >= 40
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
     assert signing_key(settings) == first, "a restart would forget every browser's list"
     assert [p.name for p in key_file.parent.iterdir()] == ["secret_key"]
 

@@ -83,7 +83,7 @@ def _read_key_file(path: Path) -> str:
 def _write_once(path: Path, key: str) -> None:
     """Write the key to a private temporary file, then link it into place: two processes
     starting at once both end up reading the same, complete key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the database's
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
