@@ -23,14 +23,15 @@ COPY migrations ./migrations
 COPY alembic.ini ./
 COPY templates ./templates
 COPY static ./static
-RUN mkdir -p var && chown tunewise:tunewise var
+RUN mkdir -p var && chown tunewise:tunewise var && chmod 700 var
 
 USER tunewise
 ENV PATH="/srv/tunewise/.venv/bin:$PATH"
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-# Behind a load balancer set FORWARDED_ALLOW_IPS to its address: uvicorn then takes the client
-# address from X-Forwarded-For for rate limits, and from nobody else. `python -m app serve` is
-# uvicorn with the keep-alive, concurrency and shutdown limits of TUNEWISE_SERVER_*.
+# Behind a load balancer set TUNEWISE_TRUSTED_PROXIES='["<its address>"]': the client address
+# for rate limits then comes from its X-Forwarded-For, and from nobody else (unset: no proxy is
+# believed). `python -m app serve` is uvicorn with the keep-alive, concurrency and shutdown
+# limits of TUNEWISE_SERVER_* and the proxies of TUNEWISE_TRUSTED_PROXIES.
 CMD ["python", "-m", "app", "serve", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]

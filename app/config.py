@@ -6,12 +6,17 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_KEY_BYTES = 32
+"""The shortest signing key accepted (256 bits), configured or read from the key file: an
+empty or short key lets anyone forge the recent-assessments cookie."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TUNEWISE_", extra="ignore")
+    # validate_by_name: Settings(allowed_hosts=...) in code, whatever the variables' aliases
+    model_config = SettingsConfigDict(env_prefix="TUNEWISE_", extra="ignore", validate_by_name=True)
 
     database_url: str = Field(
         "sqlite:///./var/tunewise.sqlite3",
@@ -95,8 +100,24 @@ class Settings(BaseSettings):
         "'none'",
         description="CSP frame-ancestors: who may embed the pages ('none', or intranet origins)",
     )
-    trusted_hosts: list[str] = Field(
-        default_factory=lambda: ["*"], description="Host headers accepted (TrustedHostMiddleware)"
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["*"],
+        validation_alias=AliasChoices("TUNEWISE_ALLOWED_HOSTS", "TUNEWISE_TRUSTED_HOSTS"),
+        description=(
+            "Host headers accepted, as a JSON list (TUNEWISE_ALLOWED_HOSTS='[\"tunewise.example\"]'"
+            "); other hosts get 400; in production name the instance's own names rather than "
+            "the default * (TUNEWISE_TRUSTED_HOSTS, the earlier name, still works)"
+        ),
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "python -m app serve: addresses or networks of the reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed, as a JSON list "
+            "(TUNEWISE_TRUSTED_PROXIES='[\"10.0.0.5\"]'); empty (the default) believes no "
+            "one, so the rate limits key on the connecting address and a client cannot pick "
+            "its own bucket"
+        ),
     )
     log_requests: bool = Field(
         default=True, description="one JSON line per request on stderr, with its request id"
@@ -105,8 +126,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "signs the cookie in which a browser keeps its own recent assessments; set the same "
-            "long random value on every instance; unset, one is generated once into "
-            "secret_key_file"
+            "random value of at least 32 bytes on every instance (shorter, even empty, is "
+            "refused at start-up); unset, one is generated once into secret_key_file"
         ),
     )
     secret_key_file: Path = Field(
@@ -155,6 +176,17 @@ class Settings(BaseSettings):
             "only); off by default so results stay reproducible and intranets stay offline"
         ),
     )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value().strip().encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"TUNEWISE_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes of random "
+                "text (python3 -c 'import secrets; print(secrets.token_urlsafe(32))'), or unset "
+                "to have one generated into TUNEWISE_SECRET_KEY_FILE"
+            )
+        return key
 
     @model_validator(mode="after")
     def _metrics_need_keys(self) -> Self:

@@ -3,12 +3,15 @@ the schema migrations the app runs on it at start-up."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "migrations"
@@ -23,8 +26,10 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """SQLite for one instance; PostgreSQL with a bounded connection pool for several."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database not in (None, "", ":memory:") and not parsed.database.startswith(
+            "file:"
+        ):
+            create_private_file(Path(parsed.database))
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -35,6 +40,16 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
         max_overflow=max_overflow,
         pool_recycle=1800,
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file mode 0600, and its folder 0700 when we make it, before SQLite
+    opens it: the file holds every assessment, and SQLite would create it with the umask's
+    0644 (its journal and WAL files take the database file's mode). An existing file or
+    folder is left as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def ping(engine: Engine) -> None:
@@ -50,11 +65,40 @@ def alembic_config() -> Config:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """`alembic upgrade head` on this engine, in one transaction (DDL is transactional on
-    PostgreSQL) that holds an advisory lock, so concurrent start-ups are safe."""
+    """`alembic upgrade head` on this engine, all of it in one transaction or none of it.
+
+    PostgreSQL: DDL is transactional, and an advisory lock makes concurrent start-ups safe.
+    SQLite supports transactional DDL too, but Python's sqlite3 driver commits before each
+    CREATE or ALTER by itself: left alone, a start killed mid-migration kept the first tables
+    and no revision, and every later start failed on "table already exists". So the driver's
+    own transaction handling is switched off for this connection (SQLAlchemy's AUTOCOMMIT
+    level, restored when the connection goes back to the pool) and the transaction is ours:
+    BEGIN IMMEDIATE, which also makes a second process starting on the same file wait for the
+    first one's COMMIT, as the advisory lock does on PostgreSQL.
+    """
     config = alembic_config()
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        config.attributes["connection"] = conn
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            _upgrade_sqlite(conn.execution_options(isolation_level="AUTOCOMMIT"), config)
+            return
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+def _upgrade_sqlite(conn: Connection, config: Config) -> None:
+    """The migrations between our own BEGIN IMMEDIATE and COMMIT (ROLLBACK on any error)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        config.attributes["connection"] = conn  # in a transaction: Alembic opens none itself
         command.upgrade(config, "head")
+    except BaseException:
+        with contextlib.suppress(OperationalError):  # SQLite may have rolled back already
+            conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
+    conn.commit()  # ends SQLAlchemy's own record of the transaction; the driver has no more

@@ -76,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # No route ends in "/": a trailing slash is a 404, never a redirect, whose Location
+        # would be built from the request's Host header (with the default allowed hosts, *).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     document_errors(app)
@@ -129,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,

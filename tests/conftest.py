@@ -24,7 +24,7 @@ os.environ.setdefault("TUNEWISE_LOG_REQUESTS", "false")  # tests read logs throu
 os.environ.setdefault("TUNEWISE_REPORT_PRERENDER", "false")
 # Apps built here sign the recent-assessments cookie with this, rather than generating a key
 # file under ./var; test_recent_assessments.py checks the generated key on its own file.
-os.environ.setdefault("TUNEWISE_SECRET_KEY", "tests-only-signing-key")
+os.environ.setdefault("TUNEWISE_SECRET_KEY", "tests-only-signing-key-of-at-least-32-bytes")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
 POSTGRES_URL = os.environ.get(

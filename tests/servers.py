@@ -71,6 +71,20 @@ def start(app: str, env: Mapping[str, str], *, port: int | None = None) -> Serve
     return Server(proc, f"http://{HOST}:{port}")
 
 
+def start_serve(env: Mapping[str, str], *, port: int | None = None) -> Server:
+    """Start `python -m app serve` (what `make run` and the image run: uvicorn with the options
+    of app.server) on a free loopback port; not yet ready."""
+    port = port or free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "app", "serve", "--port", str(port), "--no-access-log"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return Server(proc, f"http://{HOST}:{port}")
+
+
 def wait_healthy(server: Server, path: str = "/healthz", timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

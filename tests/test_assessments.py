@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import stat
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -324,6 +326,17 @@ def test_the_migrations_go_down_and_up_again(engine: Engine) -> None:
     assert not {"assessments", "report_cache"} & set(inspect(engine).get_table_names())
     upgrade_schema(engine)
     assert {"assessments", "report_cache"} <= set(inspect(engine).get_table_names())
+
+
+def test_the_sqlite_file_and_its_folder_are_private(tmp_path: Path) -> None:
+    """Before issue 21 the database, which holds every assessment, was made 0644 (the umask's
+    default) beside the 0600 key, in a 0755 folder."""
+    database = tmp_path / "var" / "tunewise.sqlite3"
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{database}"))) as c:
+        assert c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS}).status_code == 201
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    assert [p.name for p in database.parent.iterdir()] == [database.name]
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
 @pytest.mark.postgres

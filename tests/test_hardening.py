@@ -120,9 +120,50 @@ def test_cors_allows_only_configured_origins(settings: Settings) -> None:
 
 
 def test_untrusted_hosts_are_refused(settings: Settings) -> None:
-    with _app(settings, trusted_hosts=["tunewise.internal"]) as c:
+    with _app(settings, allowed_hosts=["tunewise.internal"]) as c:
         assert c.get("/healthz", headers={"host": "evil.example"}).status_code == 400
         assert c.get("/healthz", headers={"host": "tunewise.internal"}).status_code == 200
+
+
+@pytest.mark.parametrize("variable", ["TUNEWISE_ALLOWED_HOSTS", "TUNEWISE_TRUSTED_HOSTS"])
+def test_allowed_hosts_are_read_by_either_name(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, '["tunewise.internal"]')
+    assert Settings().allowed_hosts == ["tunewise.internal"]
+    assert Settings(allowed_hosts=["in.code"]).allowed_hosts == ["in.code"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/assessments/"),
+        ("POST", "/api/v1/recommendations/"),
+        ("GET", "/api/v1/questions/"),
+    ],
+)
+def test_a_trailing_slash_is_not_redirected_to_the_host_a_client_names(
+    client: TestClient, method: str, path: str
+) -> None:
+    """Before issue 21, with the default allowed hosts (*), POST /api/v1/assessments/ with
+    Host: evil.example answered 307 to http://evil.example/api/v1/assessments."""
+    response = client.request(
+        method,
+        path,
+        json={"answers": BASE_ANSWERS},
+        headers={"host": "evil.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
+    assert "location" not in response.headers
+    assert response.json()["detail"][0]["field"] == "path"
+
+
+def test_a_page_with_a_trailing_slash_is_the_not_found_page(client: TestClient) -> None:
+    response = client.get("/method/", headers={"host": "evil.example"}, follow_redirects=False)
+    assert response.status_code == 404
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
 
 
 def test_framing_is_set_by_configuration(client: TestClient, settings: Settings) -> None:

@@ -7,6 +7,7 @@ cookie jars on the same app here (`TestClient(app)` shares the app's state, not 
 
 from __future__ import annotations
 
+import logging
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +19,19 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from app.config import Settings
 from app.main import create_app
 from app.report.render import render_pdf
-from app.web.recent import COOKIE, KEEP, SALT, RecentAssessments, signing_key
+from app.web.recent import (
+    COOKIE,
+    KEEP,
+    SALT,
+    RecentAssessments,
+    SigningKeyError,
+    signing_key,
+)
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
 from tests.test_web import finish, walk
@@ -182,12 +190,60 @@ def test_a_generated_key_is_kept_in_a_private_file_and_reused(tmp_path: Path) ->
     first = signing_key(settings)
     assert len(first) >= 40
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
     assert signing_key(settings) == first, "a restart would forget every browser's list"
     assert [p.name for p in key_file.parent.iterdir()] == ["secret_key"]
 
 
 def test_a_configured_key_wins_and_writes_nothing(tmp_path: Path) -> None:
     key_file = tmp_path / "secret_key"
-    settings = Settings(secret_key=SecretStr("shared-by-all-instances"), secret_key_file=key_file)
-    assert signing_key(settings) == "shared-by-all-instances"
+    shared = "shared-by-all-instances-" + "k" * 16
+    settings = Settings(secret_key=SecretStr(shared), secret_key_file=key_file)
+    assert signing_key(settings) == shared
     assert not key_file.exists()
+
+
+@pytest.mark.parametrize("short", ["", "k", "   ", "k" * 31], ids=len)
+def test_an_empty_or_short_configured_key_is_refused_naming_the_setting(
+    short: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before issue 21, TUNEWISE_SECRET_KEY= signed with "": anyone could forge the cookie."""
+    monkeypatch.setenv("TUNEWISE_SECRET_KEY", short)
+    with pytest.raises(ValidationError, match="TUNEWISE_SECRET_KEY must be at least 32 bytes"):
+        Settings()
+    with pytest.raises(ValidationError, match="TUNEWISE_SECRET_KEY"):
+        Settings(secret_key=SecretStr(short))
+
+
+@pytest.mark.parametrize("short", ["", "\n", "k" * 31], ids=len)
+def test_an_empty_or_short_key_file_is_refused_at_start_up(tmp_path: Path, short: str) -> None:
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(short, encoding="ascii")
+    key_file.chmod(0o600)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        secret_key=None,
+        secret_key_file=key_file,
+    )
+    with pytest.raises(SigningKeyError, match="TUNEWISE_SECRET_KEY_FILE"):
+        signing_key(settings)
+    with pytest.raises(SigningKeyError, match="at least 32 are needed"):
+        create_app(settings)
+
+
+def test_a_key_file_other_users_can_read_is_used_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("a-long-enough-key-in-a-world-readable-file\n", encoding="ascii")
+    key_file.chmod(0o644)
+    with caplog.at_level(logging.WARNING, logger="app.web.recent"):
+        key = signing_key(Settings(secret_key=None, secret_key_file=key_file))
+    assert key == "a-long-enough-key-in-a-world-readable-file"
+    assert "mode 0644" in caplog.text
+    assert "chmod 600" in caplog.text
+    caplog.clear()
+    key_file.chmod(0o600)
+    with caplog.at_level(logging.WARNING, logger="app.web.recent"):
+        signing_key(Settings(secret_key=None, secret_key_file=key_file))
+    assert caplog.text == ""

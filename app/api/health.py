@@ -8,6 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import ping
+from app.http.deps import schema_migrated
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(include_in_schema=False)
@@ -19,12 +20,16 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready to serve: the database answers")
+@router.get("/readyz", summary="Ready to serve: the database answers, its schema at head")
 def readyz(request: Request) -> JSONResponse:
+    """Not ready while the database is unreachable, nor while its schema is not migrated (a
+    database the migrations cannot bring to head would fail every database route)."""
     try:
         ping(request.app.state.engine)
     except SQLAlchemyError as exc:
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
+    if not schema_migrated(request.app.state):
+        return JSONResponse({"status": "unavailable", "database": "schema not migrated"}, 503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
 

@@ -18,6 +18,13 @@ from app.http.errors import server_error_body
 log = logging.getLogger(__name__)
 
 TOO_LARGE = b'{"detail":[{"field":"body","message":"The request body is too large."}]}'
+TWO_FRAMINGS = (
+    b'{"detail":[{"field":"transfer-encoding","message":"A request may carry Content-Length '
+    b'or Transfer-Encoding, not both."}]}'
+)
+"""RFC 9112 section 6.1: such a message is an error, and the connection is closed after it; a
+front end and this server could each read a different body, so what follows on the connection
+(another request, smuggled) is never read. h11 would take the chunked body and keep going."""
 
 
 def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, bytes], ...]:
@@ -78,7 +85,13 @@ class _Exchange:
             message["headers"] = [*message.get("headers", []), *self.middleware.headers]
         await self.server_send(message)
 
-    async def answer(self, status: int, content_type: str, body: bytes) -> None:
+    async def answer(
+        self,
+        status: int,
+        content_type: str,
+        body: bytes,
+        extra: tuple[tuple[bytes, bytes], ...] = (),
+    ) -> None:
         """An answer of the middleware's own, with the same headers as every other; once."""
         if self.started:
             return
@@ -90,6 +103,7 @@ class _Exchange:
                 "headers": [
                     (b"content-type", content_type.encode("latin-1")),
                     (b"content-length", str(len(body)).encode()),
+                    *extra,
                     *self.middleware.headers,
                 ],
             }
@@ -98,8 +112,9 @@ class _Exchange:
 
 
 class SecurityMiddleware:
-    """Adds the security headers to every response, answers 413 past max_body_bytes and 500
-    for an exception no handler answered."""
+    """Adds the security headers to every response, answers 413 past max_body_bytes, 400 (and
+    closes the connection) for a request framed two ways, and 500 for an exception no handler
+    answered."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, frame_ancestors: str = "'none'") -> None:
         self.app = app
@@ -111,6 +126,11 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         exchange = _Exchange(self, receive, send)
+        names = {name.lower() for name, _ in scope["headers"]}
+        if b"transfer-encoding" in names and b"content-length" in names:
+            close = ((b"connection", b"close"),)
+            await exchange.answer(400, "application/json", TWO_FRAMINGS, close)
+            return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await exchange.answer(413, "application/json", TOO_LARGE)

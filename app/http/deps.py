@@ -7,7 +7,8 @@ import threading
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import State
 
 from app.assessments.store import AssessmentStore
 from app.db import upgrade_schema
@@ -16,27 +17,34 @@ log = logging.getLogger(__name__)
 _migrating = threading.Lock()
 
 
+def schema_migrated(state: State) -> bool:
+    """Whether the schema is at head. When the start-up could not migrate it (the database was
+    down, or the migration failed) it is tried again here, once at a time; a failure is logged
+    and answered False, so neither the routes nor /readyz use a schema that is not there."""
+    if state.schema_ready:
+        return True
+    with _migrating:
+        if not state.schema_ready:
+            try:
+                upgrade_schema(state.engine)
+            except SQLAlchemyError as exc:
+                log.warning("database unavailable or schema not migrated: %s", exc)
+                return False
+            state.schema_ready = True
+    return True
+
+
 def get_store(request: Request) -> AssessmentStore:
-    """The app's store. When the database was unreachable at start-up the schema is migrated
-    on first use instead; until it answers, callers get 503 rather than a missing table."""
+    """The app's store; callers get 503 rather than a missing table until the schema is at
+    head (see schema_migrated)."""
     state = request.app.state
-    if not state.schema_ready:
-        with _migrating:
-            if not state.schema_ready:
-                try:
-                    upgrade_schema(state.engine)
-                except OperationalError as exc:
-                    log.warning("database still unavailable: %s", exc)
-                    raise HTTPException(
-                        status_code=503,
-                        detail=[
-                            {
-                                "field": "database",
-                                "message": "The database is unavailable; try again shortly.",
-                            }
-                        ],
-                    ) from exc
-                state.schema_ready = True
+    if not schema_migrated(state):
+        raise HTTPException(
+            status_code=503,
+            detail=[
+                {"field": "database", "message": "The database is unavailable; try again shortly."}
+            ],
+        )
     store: AssessmentStore = state.store
     return store
 

@@ -2,10 +2,10 @@
 
 Counters live where the settings say: in memory (per process: right for the single-instance
 default, documented as such) or in Redis, shared by every instance behind a load balancer.
-Clients are keyed on the address the ASGI server reports, which uvicorn takes from
-X-Forwarded-For only for the proxies named in --forwarded-allow-ips: no header a client sets
-by itself can pick its own bucket. If the counter store is unreachable the limit fails open
-(logged) rather than turning every request into an error.
+Clients are keyed on the address the ASGI server reports, which `python -m app serve` takes
+from X-Forwarded-For only for the proxies named in TUNEWISE_TRUSTED_PROXIES (none by default):
+no header a client sets by itself can pick its own bucket. If the counter store is unreachable
+the limit fails open (logged) rather than turning every request into an error.
 """
 
 from __future__ import annotations

@@ -14,15 +14,19 @@ show the store's newest assessments, as before issue 15.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from fastapi import Request, Response
 from itsdangerous import BadData, URLSafeSerializer
 
 from app.assessments.store import ID_PATTERN, AssessmentStore, StoredAssessment
-from app.config import Settings
+from app.config import MIN_SECRET_KEY_BYTES, Settings
+
+log = logging.getLogger(__name__)
 
 COOKIE = "tunewise_recent"
 KEEP = 20
@@ -39,18 +43,47 @@ def signing_key(settings: Settings) -> str:
     the cookies, so the generated key is written to a file next to the database: right for
     `make run` and one container with a volume. Several instances must share TUNEWISE_SECRET_KEY.
     """
-    if settings.secret_key is not None:
+    if settings.secret_key is not None:  # its length is checked by Settings
         return settings.secret_key.get_secret_value()
     path = settings.secret_key_file
     if not path.exists():
         _write_once(path, secrets.token_urlsafe(32))
-    return path.read_text(encoding="ascii").strip()
+    return _read_key_file(path)
+
+
+class SigningKeyError(ValueError):
+    """The key file cannot sign anything safely: the app refuses to start."""
+
+
+def _read_key_file(path: Path) -> str:
+    """The key in `path`; refused when shorter than MIN_SECRET_KEY_BYTES (an empty file would
+    sign with "", and anyone could forge the cookie), with a warning when other users may
+    read or change the file."""
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise SigningKeyError(f"{path} (TUNEWISE_SECRET_KEY_FILE) is not text") from exc
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise SigningKeyError(
+            f"{path} (TUNEWISE_SECRET_KEY_FILE) holds a key of {len(key.encode())} bytes; at "
+            f"least {MIN_SECRET_KEY_BYTES} are needed: delete the file to have one generated, "
+            "or set TUNEWISE_SECRET_KEY"
+        )
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning(
+            "%s (TUNEWISE_SECRET_KEY_FILE) has mode %04o: other users may read the key that "
+            "signs the recent-assessments cookie; chmod 600 it",
+            path,
+            mode,
+        )
+    return key
 
 
 def _write_once(path: Path, key: str) -> None:
     """Write the key to a private temporary file, then link it into place: two processes
     starting at once both end up reading the same, complete key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the database's
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
