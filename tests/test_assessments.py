@@ -374,3 +374,35 @@ def test_concurrent_start_ups_migrate_once(postgres_url: str) -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assessments/{id}",
+        "/assessments/{id}/rerun",
+        "/assessments/{id}/report.pdf",
+        "/api/v1/assessments/{id}",
+        "/api/v1/assessments/{id}/report.pdf",
+    ],
+)
+@pytest.mark.parametrize(
+    "bad",
+    ["%00", "a%00b", "%C3%A9t%C3%A9", "x" * 65],
+    ids=["NUL", "NUL inside", "é", "65 characters"],
+)
+def test_an_id_of_the_wrong_form_is_404_on_every_route(
+    api: TestClient, path: str, bad: str
+) -> None:
+    """Issue 21, F5: a NUL byte in an id was a 500 on PostgreSQL (DataError); the store now
+    answers None for an id no Tunewise id could be, before any query."""
+    response = api.get(path.format(id=bad))
+    assert response.status_code == 404, response.text
+
+
+def test_the_store_asks_nothing_for_an_id_of_the_wrong_form(store: SqlAssessmentStore) -> None:
+    kept = store.create(
+        title="t", result=recommend(RecommendationRequest.model_validate({"answers": BASE_ANSWERS}))
+    )
+    assert store.get("a\x00b") is None
+    assert [a.id for a in store.many(["\x00", kept.id, "é"])] == [kept.id]

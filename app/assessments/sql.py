@@ -15,7 +15,7 @@ from sqlalchemy import JSON, DateTime, Engine, LargeBinary, MetaData, String, se
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from app.assessments.store import StoredAssessment, new_assessment_id
+from app.assessments.store import ID_PATTERN, StoredAssessment, new_assessment_id
 from app.rules.result import Recommendation
 
 NAMING_CONVENTION = {
@@ -133,13 +133,17 @@ class SqlAssessmentStore:
         return stored
 
     def get(self, assessment_id: str) -> StoredAssessment | None:
+        """The assessment, or None; an id no Tunewise id could be (a NUL byte was a 500 on
+        PostgreSQL, issue 21) is None without a query."""
+        if not ID_PATTERN.fullmatch(assessment_id):
+            return None
         with self._sessions() as session:
             row = session.get(AssessmentRow, assessment_id)
             return None if row is None else row.to_stored()
 
     def many(self, assessment_ids: Sequence[str]) -> list[StoredAssessment]:
         """Those of `assessment_ids` that exist, in the order asked (a browser's own list)."""
-        wanted = list(dict.fromkeys(assessment_ids))
+        wanted = list(dict.fromkeys(i for i in assessment_ids if ID_PATTERN.fullmatch(i)))
         if not wanted:
             return []
         query = select(AssessmentRow).where(AssessmentRow.id.in_(wanted))
