@@ -35,7 +35,7 @@ from app.report.attachment import attachment_document, read_attachment
 from app.report.upload_limits import MAX_NAME_ENTRIES, UploadRefused
 from app.report.upload_worker import UploadReader
 from app.rules.recommend import recommend
-from app.services.assessments import TITLE_MAX
+from app.services.titles import TITLE_MAX
 from tests import crafted_pdfs
 from tests.conftest import BASE_ANSWERS
 

@@ -180,6 +180,18 @@ def test_deployment_errors_are_shown_and_typed_values_kept(client: TestClient) -
     assert "200 characters or fewer" in response.text
 
 
+def test_an_invisible_title_is_refused_beside_its_field_and_kept(client: TestClient) -> None:
+    """Issue 21, F12: a title of a Hangul filler and a blank Braille pattern showed nothing."""
+    check_url = walk(client)
+    page = client.get("/wizard/deployment?" + urlsplit(check_url).query)
+    typed = [("title", "\u3164\u2800")]
+    response = client.post("/wizard/deployment", data=_form([*_hidden(page.text), *typed]))
+    assert response.status_code == 422
+    check_page(response.text)
+    assert "The title must have some visible text" in response.text
+    assert 'value="\u3164\u2800"' in response.text
+
+
 def test_every_deployment_error_comes_in_one_round_naming_its_field(client: TestClient) -> None:
     """A number out of range, a GPU and an API model not on the lists: all three at once, each
     message naming its field and the summary linking to it."""

@@ -18,13 +18,8 @@ from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.result import Recommendation
-from app.services.assessments import (
-    DEFAULT_TITLE,
-    TITLE_MAX,
-    TITLE_PATTERN,
-    create_assessment,
-    title_problem,
-)
+from app.services.assessments import create_assessment
+from app.services.titles import DEFAULT_TITLE, TITLE_MAX, title_pattern, title_problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -37,10 +32,10 @@ class AssessmentRequest(RecommendationRequest):
     title: Title = Field(
         default=DEFAULT_TITLE,
         description=(
-            "1 to 200 characters after trimming; kept as plain text, without control characters "
-            "or bidi direction overrides"
+            "1 to 200 characters after trimming, some of them visible; one line of plain text, "
+            "without control characters, invisible marks or bidi direction overrides"
         ),
-        json_schema_extra={"pattern": TITLE_PATTERN},
+        json_schema_extra=lambda schema: schema.update(pattern=title_pattern()),
     )
 
     @field_validator("title")

@@ -9,8 +9,6 @@ layer renders its report ahead there), so no way of saving one can forget it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -21,37 +19,14 @@ from app.assessments.store import AssessmentStore, StoredAssessment
 from app.questions import RecommendationRequest
 from app.rules.recommend import input_hash, recommend
 from app.rules.result import Recommendation
+from app.services.titles import DEFAULT_TITLE, title_problem
 
 Saved = Callable[[StoredAssessment], None]
 """Told of each new assessment once it is stored; it must return at once and never raise."""
 
-DEFAULT_TITLE = "Untitled assessment"
-TITLE_MAX = 200
-
 
 class ReportImportError(ValueError):
     """The upload is not a Tunewise report that can be reopened; the message says why."""
-
-
-TITLE_REFUSED = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-"""Characters a title may not hold, as a regex class body: control characters (C0, DEL, C1)
-and the bidi embeddings, overrides and isolates that can make a title in a list read as
-something else. (Lone surrogates, which no UTF-8 text holds, are refused by category.)"""
-
-TITLE_PATTERN = rf"^[^{TITLE_REFUSED}]*[^\s{TITLE_REFUSED}][^{TITLE_REFUSED}]*$"
-"""The JSON Schema pattern of a title: some visible text, none of TITLE_REFUSED."""
-
-NOT_PLAIN_TEXT = "the title must be one line of plain text, without control characters or marks"
-_REFUSED = re.compile(f"[{TITLE_REFUSED}]")
-
-
-def title_problem(title: str) -> str | None:
-    """What is wrong with a (stripped) title, for the API, the wizard and the import alike."""
-    if len(title) > TITLE_MAX:
-        return f"Enter a title of {TITLE_MAX} characters or fewer"
-    if _REFUSED.search(title) or any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in title):
-        return NOT_PLAIN_TEXT
-    return None
 
 
 def create_assessment(

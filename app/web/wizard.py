@@ -14,7 +14,7 @@ from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.http.templating import templates
 from app.services import assessments as service
-from app.services.assessments import DEFAULT_TITLE, TITLE_MAX, title_problem
+from app.services.titles import DEFAULT_TITLE, TITLE_MAX, title_problem
 from app.vocabulary import words
 from app.web.forms import (
     CONTEXT_FIELDS,

@@ -18,7 +18,7 @@ from app.http.ratelimit import limits_of
 from app.http.templating import templates
 from app.questions import RecommendationRequest
 from app.services import assessments as service
-from app.services.assessments import DEFAULT_TITLE, title_problem
+from app.services.titles import DEFAULT_TITLE, title_problem
 from app.web.forms import CONTEXT_FIELDS, build_request, known_answers, parse_context, unsure_ids
 from app.web.proposal_form import FIELDS, FORM_NAMES, PREFIX, parse_proposal
 from app.web.recent import recent_of
