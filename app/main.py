@@ -32,7 +32,7 @@ from app.http.ratelimit import RateLimits
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
-from app.web import results, wizard, wizard_proposal
+from app.web import method, results, wizard, wizard_proposal
 from app.web.csrf import CrossSiteFormGuard
 from app.web.recent import RecentAssessments, signing_key
 
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wizard_proposal.router,  # before the question pages' /wizard/{slug}
         wizard.router,
         results.router,
+        method.router,
         health.metrics_router,
     ):
         app.include_router(router)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from app.http.templating import breakable
 from app.rules.catalogue import load_rules
+from app.views.method import effect_in_words, in_general, name_in_words
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
 
@@ -353,12 +354,28 @@ def test_recent_assessments_and_the_method_page(client: TestClient) -> None:
     assert "Listed one" in listing.text
     method = client.get("/method")
     check_page(method.text)
-    text = method.text.replace("<wbr>", "")  # the names may wrap after an underscore
+    text = html.unescape(re.sub(r"<[^>]+>", " ", method.text))
     catalogue = load_rules()
     for rule in (*catalogue.rules, *catalogue.constraints):
-        assert rule.id in text
+        assert name_in_words(rule.id) in text
+        assert rule.id not in text  # a reader never sees an internal id
     for threshold in catalogue.threshold_table:
-        assert threshold.name in text
+        assert name_in_words(threshold.name) in text
+    for section in ("Managed fine-tuning services", "Energy and emissions", "Measured runs"):
+        assert section in text
+    assert not re.search(r"\{[a-z_]+\}", text), "a rule's reason printed with its blanks"
+    assert not re.search(r"(?<![.\w])app/|\.toml\b|\b00[0-4]_[0-9a-f]{16}", text)
+    assert not re.search(r"\b(full_fine_tuning|dont_fine_tune)\b|\blora [+-]", text)
+
+
+def test_method_page_words() -> None:
+    assert name_in_words("min_examples") == "Min examples"
+    assert name_in_words("mfu_qlora") == "MFU QLoRA"
+    assert in_general("under {latency} with {leader}") == (
+        "under your p99 target with the leading approach"
+    )
+    rule = next(r for r in load_rules().rules if r.id == "behaviour-belongs-in-fine-tuning")
+    assert effect_in_words(rule) == "LoRA +3, QLoRA +3, Full fine-tuning +3, RAG (retrieval) \u22122"
 
 
 def test_an_id_may_wrap_after_an_underscore_and_stays_escaped() -> None:

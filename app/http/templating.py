@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from app.views.method import name_in_words
 from app.vocabulary import numbers, sources, words
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -44,4 +45,5 @@ def templates() -> Jinja2Templates:
     t.env.filters["cite"] = sources.cite
     t.env.filters["api_model"] = words.api_model_name
     t.env.filters["breakable"] = breakable
+    t.env.filters["name_in_words"] = name_in_words
     return t

@@ -3,7 +3,6 @@ re-run with today's data, the list of recent assessments and the method page."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,17 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from app.assessments.store import StoredAssessment
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
-from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of, reference_api_choices
 from app.http.deps import Store
 from app.http.downloads import report_response, view_report_response
 from app.http.imports import ImportRefused, reopen_upload
 from app.http.templating import templates
-from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
 from app.report.render import Paper
 from app.rules.catalogue import load_rules
-from app.rules.proposal_catalogue import load_proposal_catalogue
 from app.rules.result import Recommendation
 from app.services import assessments as service
 from app.views import energy, managed, rows
@@ -283,21 +279,3 @@ def favicon() -> RedirectResponse:
 def api_docs(request: Request) -> HTMLResponse:
     """The OpenAPI reference from the app's own copy of Swagger UI (intranets have no CDN)."""
     return templates().TemplateResponse(request, "docs.html", {})
-
-
-@router.get("/method", response_class=HTMLResponse)
-def method(request: Request) -> HTMLResponse:
-    catalogue = load_catalogue()
-    return templates().TemplateResponse(
-        request,
-        "method.html",
-        {
-            "questions": question_catalogue(),
-            "rules": load_rules(),
-            "proposal": load_proposal_catalogue(),
-            "constants": list(load_constants().table.values()),
-            "models": [asdict(m) for m in catalogue.plan_models],
-            "gpus": [asdict(g) for g in catalogue.gpus.values()],
-            "versions": current_versions(),
-        },
-    )
