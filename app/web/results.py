@@ -16,6 +16,7 @@ from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of, reference_api_choices
+from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.downloads import report_response, view_report_response
 from app.http.imports import ImportRefused, reopen_upload
@@ -158,7 +159,7 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
     if changes:
         overrides, errors = parse_context(changes)
         if not errors:
-            moved = service.recalculated_view(stored, overrides)
+            moved = _recalculated(request, stored, overrides)
             view = stored if moved.context == stored.context else moved
     context = page_context(view, view.result)
     recalculated = view.recalculated_from is not None
@@ -189,7 +190,7 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
-    rows_ = _rerun_rows(stored.result, service.rerun(stored))
+    rows_ = _rerun_rows(stored.result, service.rerun(stored, compute=slots_of(request).compute))
     return templates().TemplateResponse(
         request,
         "rerun.html",
@@ -270,7 +271,15 @@ def _view_or_page(
     overrides, errors = parse_context(changes)
     if errors:
         return results(request, assessment_id, store)
-    return service.recalculated_view(stored, overrides)
+    return _recalculated(request, stored, overrides)
+
+
+def _recalculated(
+    request: Request, stored: StoredAssessment, overrides: dict[str, Any]
+) -> StoredAssessment:
+    """The view with other assumptions (on a thread): a new recommendation, computed under a
+    slot."""
+    return service.recalculated_view(stored, overrides, compute=slots_of(request).compute)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
