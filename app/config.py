@@ -82,6 +82,14 @@ class Settings(BaseSettings):
     rate_limit_reports: str = Field(
         "20/minute", description="PDF renders one client may cause (cached downloads are free)"
     )
+    rate_limit_recommendations: str = Field(
+        "120/minute",
+        description=(
+            "new recommendations one client may ask for without saving one (POST "
+            "/api/v1/recommendations, the results page's recalculations and re-runs); answers "
+            "from the cache are free"
+        ),
+    )
     rate_limit_storage: str = Field(
         "memory://",
         description=(

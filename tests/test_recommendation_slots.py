@@ -1,5 +1,5 @@
-"""Issue 21 (F7): recommendations run off the event loop, and a bounded number wait for a slot.
-The storm itself is tests/test_recommendation_storm.py."""
+"""Issue 21 (F7): recommendations run off the event loop, a bounded number wait for a slot, and
+new ones are rate-limited per client. The storm itself is tests/test_recommendation_storm.py."""
 
 from __future__ import annotations
 
@@ -50,6 +50,41 @@ def every_slot_taken(client: TestClient) -> Iterator[None]:
     finally:
         release.set()
         held.result(timeout=10)
+
+
+def test_new_recommendations_are_rate_limited_but_cached_answers_are_free(
+    settings: Settings,
+) -> None:
+    with _app(settings, rate_limit_recommendations="2/minute") as c:
+        post = c.post
+        assert post("/api/v1/recommendations", json=_body(1001)).status_code == 200
+        assert post("/api/v1/recommendations", json=_body(1002)).status_code == 200
+        for _ in range(3):  # the same questions again: answered from the cache, not counted
+            assert post("/api/v1/recommendations", json=_body(1001)).status_code == 200
+        refused = post("/api/v1/recommendations", json=_body(1003))
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        assert refused.json()["detail"][0]["field"] == "rate"
+        assert "recommendations" in refused.json()["detail"][0]["message"]
+
+
+def test_a_shared_limit_store_is_asked_off_the_loop_and_fails_open(settings: Settings) -> None:
+    """Counters in Redis are a network round trip: counted from the thread pool, and an
+    unreachable store lets the recommendation through (logged), as for the other limits."""
+    with _app(settings, rate_limit_storage="redis://127.0.0.1:1/0") as c:
+        assert c.post("/api/v1/recommendations", json=_body(1501)).status_code == 200
+
+
+def test_recalculations_and_reruns_count_as_recommendations(settings: Settings) -> None:
+    with _app(settings, rate_limit_recommendations="2/minute") as c:
+        assessment = _create(c)  # saved: counted as an assessment, not here
+        assert c.get(f"/assessments/{assessment}").status_code == 200  # no recalculation
+        assert c.get(f"/assessments/{assessment}?monthly_requests=9000000").status_code == 200
+        assert c.get(f"/assessments/{assessment}/rerun").status_code == 200
+        refused = c.get(f"/assessments/{assessment}?monthly_requests=8000000")
+        assert refused.status_code == 429
+        assert "Too many requests" in refused.text
+        assert int(refused.headers["retry-after"]) >= 1
 
 
 def test_a_full_queue_is_answered_503_with_retry_after_everywhere(settings: Settings) -> None:

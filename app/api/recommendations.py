@@ -16,6 +16,7 @@ from app.cost_model.prices import live_prices
 from app.cost_model.training import estimate_training
 from app.http.compute import slots_of
 from app.http.media import JSON_ONLY, NOT_JSON_DOC
+from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
@@ -74,8 +75,10 @@ async def post_recommendation(
 ) -> Response:
     answers: AnswerCache = request.app.state.answer_cache
     cached = None if live_prices() else answers.get(body, include)
-    if cached is not None:  # no slot needed
+    if cached is not None:  # free: no rate-limit hit, no slot
         return CanonicalJSON(cached)
+    limits = limits_of(request)
+    await limits.check_async(request, limits.recommendations, "recommendations")
     answer = await slots_of(request).run(_answer, body, include)
     if not live_prices():
         answers.put(body, include, answer)
@@ -94,7 +97,7 @@ def _answer(body: RecommendationRequest, include: str | None) -> bytes:
 class AnswerCache:
     """The same request always gets the same bytes, so an app keeps the last few thousand
     answers: integrators re-asking an unchanged question pay validation and nothing more (no
-    slot). Each app built by create_app() has its own
+    slot, no rate-limit hit). Each app built by create_app() has its own
     (app.state.answer_cache); it is bypassed while prices update live (the answer could change
     under the same request). Only the event loop touches it, so it needs no lock."""
 

@@ -20,6 +20,7 @@ from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.downloads import report_response, view_report_response
 from app.http.imports import ImportRefused, reopen_upload
+from app.http.ratelimit import limits_of
 from app.http.templating import templates
 from app.questions.catalogue import question_catalogue
 from app.report.chart import page_svg_uri
@@ -190,6 +191,7 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
+    limits_of(request).check(request, limits_of(request).recommendations, "recommendations")
     rows_ = _rerun_rows(stored.result, service.rerun(stored, compute=slots_of(request).compute))
     return templates().TemplateResponse(
         request,
@@ -277,8 +279,9 @@ def _view_or_page(
 def _recalculated(
     request: Request, stored: StoredAssessment, overrides: dict[str, Any]
 ) -> StoredAssessment:
-    """The view with other assumptions (on a thread): a new recommendation, computed under a
-    slot."""
+    """The view with other assumptions (on a thread): a new recommendation, so counted against
+    the client's recommendations limit and computed under a slot."""
+    limits_of(request).check(request, limits_of(request).recommendations, "recommendations")
     return service.recalculated_view(stored, overrides, compute=slots_of(request).compute)
 
 
