@@ -60,6 +60,22 @@ class Settings(BaseSettings):
         10.0,
         description="longest reading an uploaded PDF may take, the wait included; past it, 422",
     )
+    recommendation_slots: int = Field(
+        1,
+        ge=1,
+        description=(
+            "recommendations computed at once in this instance, each in a thread (one process "
+            "has one interpreter lock: more add no throughput, and the event loop waits longer)"
+        ),
+    )
+    recommendation_queue: int = Field(
+        64,
+        ge=0,
+        description=(
+            "requests that may wait for a recommendation slot in this instance; one more is "
+            "answered 503 with Retry-After at once"
+        ),
+    )
     db_pool_size: int = Field(5, description="PostgreSQL connections kept open per instance")
     db_max_overflow: int = Field(10, description="extra connections allowed under a burst")
     rate_limit_assessments: str = Field(
@@ -70,6 +86,14 @@ class Settings(BaseSettings):
     )
     rate_limit_reports: str = Field(
         "20/minute", description="PDF renders one client may cause (cached downloads are free)"
+    )
+    rate_limit_recommendations: str = Field(
+        "120/minute",
+        description=(
+            "new recommendations one client may ask for without saving one (POST "
+            "/api/v1/recommendations, the results page's recalculations and re-runs); answers "
+            "from the cache are free"
+        ),
     )
     rate_limit_storage: str = Field(
         "memory://",

@@ -19,12 +19,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import assessments, catalogues, health, recommendations, reports
 from app.api.access import ApiKeyGuard
-from app.api.recommendations import answer_cache
+from app.api.recommendations import AnswerCache
 from app.api.security import SecurityMiddleware
 from app.assessments.sql import SqlAssessmentStore
 from app.config import Settings, get_settings
 from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
+from app.http.compute import RecommendationSlots
 from app.http.downloads import KnownReports
 from app.http.errors import document_errors, http_error_handler, validation_handler
 from app.http.prerender import ReportPrerenderer
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
         app.state.engine = engine
         app.state.rate_limits = RateLimits.from_settings(settings)
+        app.state.recommendation_slots = RecommendationSlots(
+            settings.recommendation_slots, settings.recommendation_queue
+        )
         app.state.store = SqlAssessmentStore(engine)
         try:
             upgrade_schema(engine)
@@ -84,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_errors(app)
     app.state.metrics = Metrics()
     app.state.request_log = request_logger(settings.log_requests)
-    app.state.answer_cache = answer_cache()
+    app.state.answer_cache = AnswerCache()
     app.state.known_reports = KnownReports()
     app.state.recent = RecentAssessments(signing_key(settings), shared=settings.shared_listing)
     app.state.prerender = ReportPrerenderer(

@@ -23,6 +23,7 @@ HOST = "127.0.0.1"
 GENEROUS_LIMITS = {
     "TUNEWISE_RATE_LIMIT_ASSESSMENTS": "100000/minute",
     "TUNEWISE_RATE_LIMIT_REPORTS": "100000/minute",
+    "TUNEWISE_RATE_LIMIT_RECOMMENDATIONS": "100000/minute",
 }
 """Rate limits far above what a load run sends, so every answer measures the app itself."""
 

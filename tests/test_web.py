@@ -375,7 +375,8 @@ def test_method_page_words() -> None:
         "under your p99 target with the leading approach"
     )
     rule = next(r for r in load_rules().rules if r.id == "behaviour-belongs-in-fine-tuning")
-    assert effect_in_words(rule) == "LoRA +3, QLoRA +3, Full fine-tuning +3, RAG (retrieval) \u22122"
+    expected = "LoRA +3, QLoRA +3, Full fine-tuning +3, RAG (retrieval) \u22122"
+    assert effect_in_words(rule) == expected
 
 
 def test_an_id_may_wrap_after_an_underscore_and_stays_escaped() -> None:

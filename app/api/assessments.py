@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from app.api.recommendations import CanonicalJSON
 from app.assessments.store import StoredAssessment
 from app.canonical import json_bytes
+from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
 from app.http.media import JSON_ONLY, NOT_JSON_DOC
@@ -119,8 +120,15 @@ _NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
     dependencies=[JSON_ONLY],
 )
 def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
+    """Sync (a thread): the save is database work; the recommendation hops to a slot."""
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    saved = create_assessment(store, body, body.title, saved=after_save(request, store))
+    saved = create_assessment(
+        store,
+        body,
+        body.title,
+        saved=after_save(request, store),
+        compute=slots_of(request).compute,
+    )
     document = {
         "id": saved.id,
         "title": saved.title,

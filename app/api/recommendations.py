@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
+from collections import OrderedDict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,7 +14,9 @@ from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
 from app.cost_model.training import estimate_training
+from app.http.compute import slots_of
 from app.http.media import JSON_ONLY, NOT_JSON_DOC
+from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
@@ -62,8 +63,8 @@ class RecommendationWithChart(Recommendation):
     responses={200: {"description": "The recommendation"}, **NOT_JSON_DOC},
     dependencies=[JSON_ONLY],
 )
-# async: a recommendation is a few milliseconds of pure CPU, so a thread hop would cost more
-# than it frees; the event loop is the one Python thread either way.
+# async: a cached answer is served on the loop at once; a new one is computed in a thread under
+# the app's recommendation slots (app.http.compute), so the loop keeps serving everyone else.
 async def post_recommendation(
     request: Request,
     body: RecommendationRequest,
@@ -72,10 +73,16 @@ async def post_recommendation(
         Query(description="`chart` adds the crossover chart model the results page draws"),
     ] = None,
 ) -> Response:
-    if live_prices():
-        return CanonicalJSON(_answer(body, include))
     answers: AnswerCache = request.app.state.answer_cache
-    return CanonicalJSON(answers(body, include))
+    cached = None if live_prices() else answers.get(body, include)
+    if cached is not None:  # free: no rate-limit hit, no slot
+        return CanonicalJSON(cached)
+    limits = limits_of(request)
+    await limits.check_async(request, limits.recommendations, "recommendations")
+    answer = await slots_of(request).run(_answer, body, include)
+    if not live_prices():
+        answers.put(body, include, answer)
+    return CanonicalJSON(answer)
 
 
 def _answer(body: RecommendationRequest, include: str | None) -> bytes:
@@ -87,15 +94,30 @@ def _answer(body: RecommendationRequest, include: str | None) -> bytes:
     return json_bytes(document)
 
 
-AnswerCache = Callable[[RecommendationRequest, str | None], bytes]
-
-
-def answer_cache(size: int = 2048) -> AnswerCache:
+class AnswerCache:
     """The same request always gets the same bytes, so an app keeps the last few thousand
-    answers: integrators re-asking an unchanged question pay validation and nothing more.
-    Each app built by create_app() has its own (app.state.answer_cache); it is bypassed while
-    prices update live (the answer could change under the same request)."""
-    return lru_cache(maxsize=size)(_answer)
+    answers: integrators re-asking an unchanged question pay validation and nothing more (no
+    slot, no rate-limit hit). Each app built by create_app() has its own
+    (app.state.answer_cache); it is bypassed while prices update live (the answer could change
+    under the same request). Only the event loop touches it, so it needs no lock."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.hits = 0
+        self._answers: OrderedDict[tuple[RecommendationRequest, str | None], bytes] = OrderedDict()
+
+    def get(self, body: RecommendationRequest, include: str | None) -> bytes | None:
+        answer = self._answers.get((body, include))
+        if answer is not None:
+            self._answers.move_to_end((body, include))
+            self.hits += 1
+        return answer
+
+    def put(self, body: RecommendationRequest, include: str | None, answer: bytes) -> None:
+        self._answers[(body, include)] = answer
+        self._answers.move_to_end((body, include))
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
 
 
 @router.post(

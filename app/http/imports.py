@@ -1,19 +1,23 @@
 """Reopening an assessment from an uploaded report: one way for the API and the pages.
 
 The route stays free for other requests throughout: the upload is read in a worker process
-(app.report.upload_worker) and awaited, and the recommendation and the database write run in
-the thread pool. Each refusal is one log line saying why, never the parser's own chatter, and
-comes back as an ImportRefused that the API answers in JSON and the pages as a page.
+(app.report.upload_worker) and awaited, the database write runs in the thread pool, and the
+recommendation under the app's recommendation slots (app.http.compute). Each refusal is one
+log line saying why, never the parser's own chatter, and comes back as an ImportRefused that
+the API answers in JSON and the pages as a page.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from app.assessments.store import AssessmentStore, StoredAssessment
+from app.http.compute import RETRY_AFTER_S as SLOT_RETRY_AFTER_S
+from app.http.compute import RecommendationsBusyError, slots_of
 from app.http.downloads import uploaded_file
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
@@ -51,7 +55,7 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
 
     Raises ImportRefused: 429 over the limit, 422 for a file that is not a report we can
     reopen (past a cap, too slow to read, altered, a title that breaks the rules), 503 when
-    every upload reader is taken.
+    every upload reader, or every place to wait for a recommendation slot, is taken.
     """
     limits = limits_of(request)
     retry = await run_in_threadpool(limits.wait_needed, request, limits.assessments, "assessments")
@@ -74,8 +78,18 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
         raise _refused(request, len(data), ImportRefused(422, "file", message)) from exc
     try:
         return await run_in_threadpool(
-            reopen_from_document, document, store, saved=after_save(request, store)
+            partial(
+                reopen_from_document,
+                document,
+                store,
+                saved=after_save(request, store),
+                compute=slots_of(request).compute,
+            )
         )
+    except RecommendationsBusyError as exc:
+        message = "Too many recommendations are being computed just now; try again shortly."
+        refusal = ImportRefused(503, "file", message, SLOT_RETRY_AFTER_S)
+        raise _refused(request, len(data), refusal) from exc
     except ReportImportError as exc:  # altered, no longer valid, a title that breaks the rules
         message = f"This is not a report we can reopen: {exc}."
         raise _refused(request, len(data), ImportRefused(422, "file", message)) from exc

@@ -1,4 +1,5 @@
-"""Rate limits on what is expensive: creating assessments and rendering PDFs.
+"""Rate limits on what is expensive: creating assessments, computing recommendations that are
+not saved, and rendering PDFs.
 
 Counters live where the settings say: in memory (per process: right for the single-instance
 default, documented as such) or in Redis, shared by every instance behind a load balancer.
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 
@@ -29,6 +31,7 @@ class RateLimits:
     limiter: MovingWindowRateLimiter
     assessments: RateLimitItem
     reports: RateLimitItem
+    recommendations: RateLimitItem
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -38,6 +41,7 @@ class RateLimits:
             MovingWindowRateLimiter(storage),
             parse(settings.rate_limit_assessments),
             parse(settings.rate_limit_reports),
+            parse(settings.rate_limit_recommendations),
         )
 
     def allow(self, request: Request, item: RateLimitItem, what: str) -> bool:
@@ -70,6 +74,15 @@ class RateLimits:
                 ],
                 headers={"Retry-After": str(retry)},
             )
+
+    async def check_async(self, request: Request, item: RateLimitItem, what: str) -> None:
+        """check() for a route on the event loop: in-process counters are counted right there
+        (microseconds; a thread hop would cost more), a shared store's from the thread pool
+        (a network round trip must not hold the loop)."""
+        if isinstance(self.limiter.storage, MemoryStorage):
+            self.check(request, item, what)
+        else:
+            await run_in_threadpool(self.check, request, item, what)
 
     def _hit(self, request: Request, item: RateLimitItem, what: str) -> tuple[bool, float]:
         """(allowed, when the window resets); allowed when the counter store fails (logged)."""

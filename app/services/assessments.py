@@ -4,7 +4,9 @@ The wizard, the API and the report import all call these functions, so an assess
 the browser, through the API or from a PDF is made the same way. Rate limits and the shape of
 an HTTP answer stay with the callers; what an assessment is stays here. So does the moment
 an assessment is saved: callers may pass `saved`, called with each new assessment (the web
-layer renders its report ahead there), so no way of saving one can forget it.
+layer renders its report ahead there), so no way of saving one can forget it. And so does
+where the recommendation is computed: callers may pass `compute` (the web layer's runs it under
+the app's recommendation slots, off the event loop); the default calls recommend() here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from app.rules.recommend import input_hash, recommend
 from app.rules.result import Recommendation
 from app.services.titles import DEFAULT_TITLE, title_problem
 
+Compute = Callable[[RecommendationRequest], Recommendation]
+"""Computes a request's recommendation: recommend() itself, or the same under a slot."""
+
 Saved = Callable[[StoredAssessment], None]
 """Told of each new assessment once it is stored; it must return at once and never raise."""
 
@@ -36,9 +41,10 @@ def create_assessment(
     created_at: datetime | None = None,
     *,
     saved: Saved | None = None,
+    compute: Compute = recommend,
 ) -> StoredAssessment:
     """Recommend for a validated request and keep it under a new unguessable id."""
-    return _save(store, recommend(request), title, created_at, saved)
+    return _save(store, compute(request), title, created_at, saved)
 
 
 def _save(
@@ -55,7 +61,9 @@ def _save(
     return stored
 
 
-def recalculate(stored: StoredAssessment, overrides: Mapping[str, Any]) -> Recommendation:
+def recalculate(
+    stored: StoredAssessment, overrides: Mapping[str, Any], *, compute: Compute = recommend
+) -> Recommendation:
     """The saved answers with some context changed (the results page's assumptions panel).
 
     The saved assessment is not changed. Raises pydantic's ValidationError when an override is
@@ -63,14 +71,16 @@ def recalculate(stored: StoredAssessment, overrides: Mapping[str, Any]) -> Recom
     """
     body = stored.request_body
     body["context"] = {**body["context"], **overrides}
-    return recommend(RecommendationRequest.model_validate(body))
+    return compute(RecommendationRequest.model_validate(body))
 
 
-def recalculated_view(stored: StoredAssessment, overrides: Mapping[str, Any]) -> StoredAssessment:
+def recalculated_view(
+    stored: StoredAssessment, overrides: Mapping[str, Any], *, compute: Compute = recommend
+) -> StoredAssessment:
     """The saved assessment seen with other assumptions: what a shared recalculated link and its
     PDF show. Same id, title and date; never stored, and it remembers the saved context."""
     return StoredAssessment.of(
-        recalculate(stored, overrides),
+        recalculate(stored, overrides, compute=compute),
         assessment_id=stored.id,
         title=stored.title,
         created_at=stored.created_at,
@@ -78,13 +88,17 @@ def recalculated_view(stored: StoredAssessment, overrides: Mapping[str, Any]) ->
     )
 
 
-def rerun(stored: StoredAssessment) -> Recommendation:
+def rerun(stored: StoredAssessment, *, compute: Compute = recommend) -> Recommendation:
     """The saved answers and context with today's rules, cost model and prices."""
-    return recommend(RecommendationRequest.model_validate(stored.request_body))
+    return compute(RecommendationRequest.model_validate(stored.request_body))
 
 
 def reopen_from_document(
-    document: Mapping[str, Any], store: AssessmentStore, *, saved: Saved | None = None
+    document: Mapping[str, Any],
+    store: AssessmentStore,
+    *,
+    saved: Saved | None = None,
+    compute: Compute = recommend,
 ) -> StoredAssessment:
     """A new assessment from a Tunewise report's embedded document (app.report.attachment's
     read_attachment, run in an upload worker), titled as the report was and dated now.
@@ -108,7 +122,7 @@ def reopen_from_document(
     if hashed != document["input_hash"]:  # checked first: an altered file costs no recommendation
         message = "the report's inputs do not match its input hash: the file was altered"
         raise ReportImportError(message)
-    return _save(store, recommend(request), title, None, saved)
+    return _save(store, compute(request), title, None, saved)
 
 
 def _imported_title(title: str) -> str:

@@ -14,9 +14,11 @@ from app.assessments.store import StoredAssessment
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.prices import prices_as_of, reference_api_choices
+from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.downloads import report_response, view_report_response
 from app.http.imports import ImportRefused, reopen_upload
+from app.http.ratelimit import limits_of
 from app.http.templating import templates
 from app.report.chart import page_svg_uri
 from app.report.render import Paper
@@ -154,7 +156,7 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
     if changes:
         overrides, errors = parse_context(changes)
         if not errors:
-            moved = service.recalculated_view(stored, overrides)
+            moved = _recalculated(request, stored, overrides)
             view = stored if moved.context == stored.context else moved
     context = page_context(view, view.result)
     recalculated = view.recalculated_from is not None
@@ -185,7 +187,8 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     stored = store.get(assessment_id)
     if stored is None:
         return _not_found(request)
-    rows_ = _rerun_rows(stored.result, service.rerun(stored))
+    limits_of(request).check(request, limits_of(request).recommendations, "recommendations")
+    rows_ = _rerun_rows(stored.result, service.rerun(stored, compute=slots_of(request).compute))
     return templates().TemplateResponse(
         request,
         "rerun.html",
@@ -266,7 +269,16 @@ def _view_or_page(
     overrides, errors = parse_context(changes)
     if errors:
         return results(request, assessment_id, store)
-    return service.recalculated_view(stored, overrides)
+    return _recalculated(request, stored, overrides)
+
+
+def _recalculated(
+    request: Request, stored: StoredAssessment, overrides: dict[str, Any]
+) -> StoredAssessment:
+    """The view with other assumptions (on a thread): a new recommendation, so counted against
+    the client's recommendations limit and computed under a slot."""
+    limits_of(request).check(request, limits_of(request).recommendations, "recommendations")
+    return service.recalculated_view(stored, overrides, compute=slots_of(request).compute)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, reference_api_choices
+from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
@@ -199,11 +202,16 @@ async def create_assessment(request: Request, store: Store) -> Response:
     if plain.get("next") == "proposal":  # the optional step: the team's proposal
         return proposal_page(request, answers, unsure, carried_values(plain), {}, {})
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
-    stored = service.create_assessment(
-        store,
-        build_request(answers, context, unsure),
-        title,
-        saved=after_save(request, store),
+    # in a thread: the save is database work, and the recommendation hops to a slot
+    stored = await run_in_threadpool(
+        partial(
+            service.create_assessment,
+            store,
+            build_request(answers, context, unsure),
+            title,
+            saved=after_save(request, store),
+            compute=slots_of(request).compute,
+        )
     )
     response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
     recent_of(request).remember(request, response, stored.id)

@@ -7,11 +7,14 @@ values and the title travel as hidden fields, so the step holds no state of its 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
@@ -93,7 +96,17 @@ async def create_with_proposal(request: Request, store: Store) -> Response:
     body = RecommendationRequest.model_validate(
         {**plain_request.model_dump(), "proposal": proposal.model_dump()}
     )
-    stored = service.create_assessment(store, body, title, saved=after_save(request, store))
+    # in a thread: the save is database work, and the recommendation hops to a slot
+    stored = await run_in_threadpool(
+        partial(
+            service.create_assessment,
+            store,
+            body,
+            title,
+            saved=after_save(request, store),
+            compute=slots_of(request).compute,
+        )
+    )
     response = RedirectResponse(f"/assessments/{stored.id}", status_code=303)
     recent_of(request).remember(request, response, stored.id)
     return response
