@@ -22,6 +22,7 @@ from app.services.titles import (
     BMP_END,
     NOT_PLAIN_TEXT,
     NOTHING_VISIBLE,
+    SURROGATES,
     title_pattern,
     title_problem,
 )
@@ -79,6 +80,9 @@ def test_the_documented_pattern_agrees_with_the_rule_for_every_bmp_character() -
     (which request generators read) accepts exactly what the rule accepts."""
     pattern = re.compile(title_pattern())
     for cp in range(BMP_END + 1):
+        if SURROGATES[0] <= cp <= SURROGATES[1]:  # left out of the pattern; the rule refuses
+            assert title_problem(f"a{chr(cp)}b") == NOT_PLAIN_TEXT
+            continue
         ch = chr(cp)
         for title in (ch, f"a{ch}b"):
             stripped = title.strip()
@@ -88,9 +92,20 @@ def test_the_documented_pattern_agrees_with_the_rule_for_every_bmp_character() -
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(min_size=1, max_size=12))
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12))
 def test_the_pattern_and_the_rule_agree_on_any_text(title: str) -> None:
     stripped = title.strip()
     if stripped and len(stripped) <= 200:
         accepted = bool(re.compile(title_pattern()).match(stripped))
         assert accepted == (title_problem(stripped) is None), ascii(stripped)
+
+
+def test_the_pattern_compiles_where_schema_validators_read_it() -> None:
+    """Rust's regex engine (jsonschema_rs, which schemathesis validates with) refused the
+    pattern while it named the surrogates, and the schema then lost its pattern."""
+    import jsonschema_rs  # noqa: PLC0415  # schemathesis's validator, installed with it
+
+    validator = jsonschema_rs.validator_for({"type": "string", "pattern": title_pattern()})
+    assert validator.is_valid("Q3 support bot")
+    assert not validator.is_valid("a\u200bb")
+    assert not validator.is_valid("\u3164")

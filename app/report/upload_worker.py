@@ -46,6 +46,15 @@ class UploadTimeoutError(ValueError):
     """Reading the upload ran past its deadline and its worker was stopped (422)."""
 
 
+STARTUP_S = 60.0
+"""The longest a new worker may take to start before uploads are told to come back (503)."""
+
+
+def _started() -> bool:
+    """Runs first in each new pool: done once its worker process is up."""
+    return True
+
+
 class _PoolStopped(Exception):  # noqa: N818  # an event inside the reader, never raised out of it
     """The pool a read was queued or running on was stopped for another read's overrun."""
 
@@ -137,6 +146,8 @@ class UploadReader:
         self._parse = parse
         self._make_pool = pool or (lambda: _process_pool(workers, memory_mb))
         self._pool: Executor | None = None
+        self._started: Future[bool] | None = None
+        """A no-op the pool ran first: its worker has started once this is done."""
         self._busy = 0
         self._lock = threading.Lock()
 
@@ -158,7 +169,7 @@ class UploadReader:
     def _discard(self, pool: Executor) -> None:
         with self._lock:
             if self._pool is pool:
-                self._pool = None
+                self._pool, self._started = None, None
         _stop(pool)
 
     async def read(self, pdf: bytes) -> dict[str, Any]:
@@ -177,18 +188,35 @@ class UploadReader:
         try:
             for _ in range(TRIES):
                 try:
-                    return await self._read_once(self._current_pool(), pdf)
+                    pool, started = self._current_pool()
+                    await self._wait_started(started)
+                    return await self._read_once(pool, pdf)
                 except _PoolStopped:
                     continue
             raise UploadBusyError("the upload reader was restarting")
         finally:
             self._leave_place()
 
-    def _current_pool(self) -> Executor:
+    def _current_pool(self) -> tuple[Executor, Future[bool]]:
         with self._lock:
-            if self._pool is None:
+            if self._pool is None or self._started is None:
                 self._pool = self._make_pool()
-            return self._pool
+                self._started = self._pool.submit(_started)
+            return self._pool, self._started
+
+    async def _wait_started(self, started: Future[bool]) -> None:
+        """Wait for a new pool's worker to start, which a busy machine may take seconds to
+        do (a spawned process imports the reader): the deadline is for reading the upload,
+        and starts once a worker is there to read it."""
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(started)), STARTUP_S)
+        except TimeoutError as exc:
+            raise UploadBusyError("the upload reader is still starting") from exc
+        except (BrokenProcessPool, asyncio.CancelledError) as exc:
+            task = asyncio.current_task()
+            if isinstance(exc, asyncio.CancelledError) and (task is None or task.cancelling()):
+                raise
+            raise _PoolStopped from exc
 
     async def _read_once(self, pool: Executor, pdf: bytes) -> dict[str, Any]:
         """One try on `pool`; _PoolStopped when the pool was stopped for another read."""
@@ -221,6 +249,6 @@ class UploadReader:
     def close(self) -> None:
         """Stop the pool (app shutdown); a later read starts a new one."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._started = self._pool, None, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

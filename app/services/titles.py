@@ -75,11 +75,23 @@ def _class_body(chars: list[int]) -> str:
     return "".join(parts)
 
 
+def _lone(cp: int) -> bool:
+    """A surrogate code point: no text holds one, and regex engines that read only Unicode
+    scalar values (Rust's, which schema validators use) refuse a pattern that names one, so
+    the pattern leaves them out; JSON's `\\ud800` escapes can still send one, and the rule
+    refuses it."""
+    return SURROGATES[0] <= cp <= SURROGATES[1]
+
+
+SURROGATES = (0xD800, 0xDFFF)
+
+
 @cache
 def title_pattern() -> str:
     """The same rules as a JSON Schema pattern, for the API's documentation and the tools
     that generate requests from it: built from this Python's Unicode tables when the schema
-    is first made (a few tens of milliseconds), so it never disagrees with title_problem."""
-    refused = _class_body([cp for cp in range(BMP_END + 1) if _refused(chr(cp))])
+    is first made (a few tens of milliseconds), so it never disagrees with title_problem
+    (lone surrogates aside: see _lone)."""
+    refused = _class_body([cp for cp in range(BMP_END + 1) if _refused(chr(cp)) and not _lone(cp)])
     blank = _class_body(sorted({*map(ord, PRINTS_NOTHING), *map(ord, JOINERS)}))
     return rf"^[^{refused}]*[^\s{refused}{blank}][^{refused}]*$"
