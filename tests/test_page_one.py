@@ -115,7 +115,9 @@ def test_page_one_advises_no_ruled_out_option(body: dict[str, Any] | None) -> No
     r = result_of(body)
     one = page_one(r)
     ruled_out = {s.approach for s in r.ranking if not s.eligible}
-    risky = " ".join(x.text for x in one.risks)
+    managed = next((o for o in r.cost.options if o.line == "managed"), None)
+    open_service = managed is not None and managed.eligible  # its lock-in is a risk in play
+    risky = " ".join(x.text for x in one.risks if not (open_service and "managed" in x.text))
     if r.plan.fine_tuning_approach is None:  # nothing is trained: no fine-tuning risk
         for word in ("adapter", "fine-tuned model", "fine-tuning service", "training corpus"):
             assert word not in risky, word

@@ -137,7 +137,8 @@ def risks(r: Recommendation) -> tuple[Risk, ...]:
     """The risks that fire on this result, most pressing first; each assumed answer too."""
     found = [Risk(text, cite(source)) for check, source in RISKS if (text := check(r))]
     if (managed := lock_in_risk(r)) is not None:  # sourced from the providers' dated pages
-        found.insert(min(1, len(found)), Risk(*managed))
+        trains = r.plan.fine_tuning_approach is not None  # else an open option, not the plan
+        found.insert(min(1, len(found)) if trains else len(found), Risk(*managed))
     for item in r.assumptions:
         label = words.question_label(item.question)
         found.insert(1, Risk(f"Assumed answer to \u201c{label}\u201d: {item.note}", "your answers"))
