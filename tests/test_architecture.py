@@ -15,7 +15,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 
 SHELL = ("app.web", "app.api", "app.http", "app.db", "app.assessments", "app.report")
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "app.web": ("app.api",),
+    "app.web": ("app.api", "app.report"),
     "app.api": ("app.web",),
     "app.assessments": ("app.report", "app.web", "app.api", "app.services"),
     "app.rules": (*SHELL, "app.services", "app.views"),
@@ -61,6 +61,42 @@ def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
         for name in sorted(imports_of(path))
         if any(_within(name, f) for f in forbidden)
     ]
+
+
+RESULTS_PAGE_MAY_IMPORT = (
+    "app.assessments.store",
+    "app.http",
+    "app.services",
+    "app.views",
+    "app.web",
+)
+"""The results page reads the document model (app/views) and the shell; it reaches into no
+rules, cost model, vocabulary or report package of its own (issue 22)."""
+
+
+def imports_outside(path: Path, allowed: tuple[str, ...]) -> list[str]:
+    return sorted(
+        name
+        for name in imports_of(path)
+        if name.startswith("app.") and not any(_within(name, a) for a in allowed)
+    )
+
+
+def test_the_results_page_reads_the_document_and_the_shell_only() -> None:
+    assert imports_outside(APP / "web" / "results.py", RESULTS_PAGE_MAY_IMPORT) == []
+
+
+def test_the_page_and_the_pdf_render_the_same_partials() -> None:
+    """One Jinja environment; the page-1 and proposal blocks are partials both include."""
+    templates = APP.parent / "templates"
+    page = (templates / "results.html").read_text(encoding="utf-8")
+    report = (templates / "report" / "report.html").read_text(encoding="utf-8")
+    for partial in ("page_one", "proposal", "body", "costs", "risks", "appendix"):
+        include = f'{{% include "partials/{partial}.html" %}}'
+        assert include in page, partial
+        assert include in report, partial
+    for path in (APP / "report" / "render.py", APP / "http" / "templating.py"):
+        assert "Environment(" not in path.read_text(encoding="utf-8"), path
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))

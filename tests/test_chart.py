@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from matplotlib.text import Annotation
 
 from app.questions import RecommendationRequest
-from app.report.chart import draw, render_svg
 from app.rules.recommend import recommend
 from app.rules.result import Costs, CrossoverPoint
 from app.views.chart import MAX_LABELS, Chart, build_chart
+from app.views.chart_svg import draw, render_svg
 from app.views.chart_words import short_reason
 from app.vocabulary.numbers import usd
 from tests.test_cost_over_time import LOGISTICS

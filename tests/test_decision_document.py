@@ -36,7 +36,7 @@ from app.report.render import Paper, layout
 from app.rules.approaches import Approach
 from app.rules.catalogue import load_rules
 from app.rules.recommend import recommend
-from app.views.summary import executive_summary
+from app.views.page_one import page_one
 from app.vocabulary import words
 from tests.conftest import shared_spec
 from tests.report_layout import fill, headings_left_at_the_foot, rows_cut_across_pages
@@ -204,7 +204,8 @@ def test_the_report_is_in_words(document: Document, paper: Paper) -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_the_first_page_carries_the_summary_figures(document: Document, paper: Paper) -> None:
     first = _squash(document.reports[paper].pages[0])
-    for row in executive_summary(document.assessment.result).rows:
+    one = page_one(document.assessment.result)
+    for row in (*one.facts, one.confidence):
         assert row.label in first, row.label
         assert _squash(row.value) in first, (row.label, row.value)
 

@@ -27,6 +27,7 @@ from app.questions import RecommendationRequest
 from app.report.render import render_html, render_pdf
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
+from app.views.managed import notice_rows
 from app.views.risks import risks
 from tests.pages import check_page
 
@@ -155,13 +156,16 @@ def test_too_few_examples_rule_managed_fine_tuning_out_too() -> None:
 
 
 def test_the_lock_in_risk_quotes_the_providers_dated_pages() -> None:
-    found = [k for k in risks(_run(NO_ML_ENGINEERS)) if "ties the fine-tuned model" in k.text]
+    """Short and without web addresses (issue 22): the providers and their notices' dates; the
+    notices themselves, with their pages, are listed beside the managed offers."""
+    r = _run(NO_ML_ENGINEERS)
+    found = [k for k in risks(r) if "managed fine-tuning service" in k.text]
     assert len(found) == 1
     risk = found[0]
-    assert "OpenAI (2026-05-07)" in risk.text
-    assert "6 January 2027" in risk.text
-    assert "developers.openai.com/api/docs/deprecations" in risk.source
-    assert "read 2026-11-26" in risk.source
+    assert "OpenAI" in risk.text
+    assert "OpenAI's notice of 2026-05-07" in risk.source
+    assert "http" not in risk.text + risk.source
+    assert any("deprecations" in n.source for n in notice_rows(r))
 
 
 # --- Page, API, PDF -----------------------------------------------------------------------------
@@ -202,7 +206,7 @@ def test_the_api_page_and_pdf_show_the_managed_option(client: TestClient) -> Non
     flat = "".join(text.split())
     assert "Managedfine-tuningservices" in flat
     assert "fine-tunedandservedbyFireworksAI" in flat
-    assert "OpenAI(2026-05-07)" in flat  # the lock-in risk, dated
+    assert "OpenAI,2026-05-07" in flat  # the providers' dated notices, beside the offers
 
 
 def test_the_report_appendix_carries_the_energy_estimate() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict
 
 import pytest
 from hypothesis import given
@@ -16,8 +15,7 @@ from app.rules.approaches import Approach
 from app.rules.recommend import recommend
 from app.views import rows
 from app.views.chart import y_axis
-from app.views.results import planned_training
-from app.views.summary import deciding_reason
+from app.views.page_one import page_one
 from app.vocabulary import numbers, words
 from benchmarks.common import FINTECH, LOGISTICS
 
@@ -101,9 +99,10 @@ IDS = re.compile(
 @pytest.mark.parametrize("body", [FINTECH, LOGISTICS], ids=["fintech", "logistics"])
 def test_the_page_rows_and_figures_speak_words(body: dict[str, object]) -> None:
     r = recommend(RecommendationRequest.model_validate(body))
-    planned = planned_training(r)
-    assert planned is not None
-    texts = [deciding_reason(r), rows.payback_sentence(r), *asdict(planned).values()]
+    one = page_one(r)
+    texts = [one.heading, one.lead, one.confidence.note]
+    for row in one.facts:
+        texts += [row.label, row.value, row.note]
     for row in (*rows.plan_rows(r), *rows.answer_rows(r), *rows.context_rows(r)):
         texts += [row.label, row.value]
     for line in rows.cost_line_rows(r):

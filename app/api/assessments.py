@@ -21,6 +21,7 @@ from app.questions import RecommendationRequest
 from app.rules.result import Recommendation
 from app.services.assessments import create_assessment
 from app.services.titles import DEFAULT_TITLE, TITLE_MAX, title_pattern, title_problem
+from app.views.document import document_of
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -63,6 +64,26 @@ class AssessmentCreated(BaseModel):
     result: Recommendation
 
 
+class Said(BaseModel):
+    label: str = ""
+    value: str = ""
+    note: str = ""
+
+
+class Decision(BaseModel):
+    """Page 1 of the decision document in words, as the results page and the PDF print it."""
+
+    heading: str
+    lead: str = Field(description="what to do and what it changes, in one sentence")
+    facts: list[Said] = Field(
+        description="build and running cost, payback, answer time, "
+        "model, GPUs, timeline: label, value and note"
+    )
+    confidence: dict[str, str] = Field(description="`level` (low, medium, high) and `says`")
+    proposal: dict[str, str] | None = Field(description="the team's proposal: `verdict`, `says`")
+    risks: list[dict[str, str]] = Field(description="the three risks that matter: text, source")
+
+
 class Assessment(AssessmentCreated):
     answers: dict[str, Any] = Field(description="the nine answers as given (defaults applied)")
     context: dict[str, Any] = Field(description="the context with its defaults applied")
@@ -70,6 +91,7 @@ class Assessment(AssessmentCreated):
     rules_version: str
     cost_model_version: str
     prices_as_of: str
+    decision: Decision = Field(description="page 1 of the decision document, in words")
 
 
 def iso_utc(moment: datetime) -> str:
@@ -98,6 +120,7 @@ def describe(assessment: StoredAssessment) -> dict[str, Any]:
         "cost_model_version": assessment.cost_model_version,
         "prices_as_of": assessment.prices_as_of,
         "result": assessment.result_document,
+        "decision": document_of(assessment).summary(),
         "links": links(assessment.id),
     }
 

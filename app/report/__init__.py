@@ -5,7 +5,7 @@
 - `app.report.attachment`: `read_attachment`, the inputs embedded in a report
 - `app.report.upload_limits`: the caps an uploaded PDF is held to before it is read
 - `app.report.upload_worker`: `UploadReader`, reading uploads in worker processes
-- `app.report.chart`: the crossover chart model, shared with the results page
+- the chart is drawn by `app.views.chart_svg`, shared with the results page
 
 This package imports nothing heavy itself, so a worker process can set its limits first.
 """

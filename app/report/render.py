@@ -19,23 +19,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
 from app.assessments.store import StoredAssessment
 from app.canonical import sha256_hex
 from app.report.attachment import ATTACHMENT_NAME, attachment_bytes, created_iso
-from app.report.chart import render_svg
-from app.report.context import build_context
 from app.report.fetcher import ReportFetcher
+from app.views.chart_svg import render_svg
+from app.views.document import document_of
+from app.views.paper import PAPER_SIZES, Paper
+from app.views.templating import environment
 
-Paper = Literal["a4", "letter"]
-PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
+__all__ = ["PAPER_SIZES", "Paper", "layout", "render_html", "render_pdf", "report_key"]
 
-REPORT_VERSION = "3"
+REPORT_VERSION = "4"
 """Bump when the templates or the stylesheet change, so cached reports are made again."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -58,18 +58,6 @@ class _SubsetterNotice(logging.Filter):
 @cache
 def _quiet_subsetter_notice() -> None:
     logging.getLogger("weasyprint").addFilter(_SubsetterNotice())
-
-
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
@@ -97,10 +85,11 @@ def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
 
 def render_html(assessment: StoredAssessment) -> str:
     """The HTML fed to WeasyPrint: what tests read to check the contents."""
-    context = build_context(assessment)
-    svg = render_svg(context.chart).encode("utf-8")
+    doc = document_of(assessment)
+    svg = render_svg(doc.chart).encode("utf-8")
     chart_src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    return environment().get_template("report.html").render(c=context, chart_src=chart_src)
+    template = environment().get_template("report/report.html")
+    return template.render(doc=doc, chart_src=chart_src, interactive=False)
 
 
 def epoch(created_at: datetime) -> int:

@@ -2,7 +2,7 @@
 
 The results page draws it with plotly.js in the browser (`Chart` is also the JSON of
 `?include=chart`) and, without JavaScript, as the SVG the PDF report uses (matplotlib,
-app/report/chart.py). Both take their series, labels, colours, emphasis, axis and crossover
+app/views/chart_svg.py). Both take their series, labels, colours, emphasis, axis and crossover
 labels from this model, so the charts cannot drift apart and the browser formats nothing.
 
 The chart makes one case: the recommendation against the status quo. So the model decides what

@@ -46,9 +46,11 @@ def offer_rows(r: Recommendation) -> tuple[OfferRow, ...]:
                 id=o.id,
                 offer=f"{o.provider}: {o.model}" + ("" if o.open_weights else " (closed weights)"),
                 status=status,
-                training=(
-                    f"{numbers.usd(o.training_usd_per_mtok)} per million training tokens; "
+                training=f"{numbers.usd(o.training_usd_per_mtok)} per million training tokens; "
+                + (
                     f"{numbers.tokens(o.training_tokens_per_run)} a run"
+                    if o.training_tokens_per_run
+                    else "no examples left to train on once the test set is locked"
                 ),
                 build=f"{numbers.usd(o.build_usd.expected)} for {o.runs} runs "
                 f"({numbers.usd_range(o.build_usd.low, o.build_usd.high)})",
@@ -70,16 +72,23 @@ def notice_rows(r: Recommendation) -> tuple[NoticeRow, ...]:
 
 
 def lock_in_risk(r: Recommendation) -> tuple[str, str] | None:
-    """The managed option's lock-in and deprecation risk, and its dated sources: what the
-    providers' own pages say about retiring fine-tuned models and winding fine-tuning down."""
+    """The managed option's lock-in and deprecation risk, where that option is open: a managed
+    service trains and serves the model only while its provider keeps them. Short and without
+    addresses: the providers' dated notices are listed with the managed offers."""
     m = r.cost.managed_fine_tuning
-    if m is None:
-        return None
-    said = "; ".join(f"{n.provider} ({n.date}): {n.text}" for n in m.notices)
-    text = (
-        "A managed fine-tuning service ties the fine-tuned model to its provider: it is served "
-        "only there, and only while the provider keeps its base model and its fine-tuning "
-        f"service. Keep the training data and the test set ready to retrain elsewhere. {said}."
+    managed = next((o for o in r.cost.options if o.line == m.line), None) if m else None
+    if m is None or managed is None or not managed.eligible:
+        return None  # a service ruled out is not a risk in play
+    providers = sorted({n.provider for n in m.notices})
+    said = (
+        f" {', '.join(providers)} have retired or announced retiring fine-tuned models."
+        if providers
+        else ""
     )
-    source = "; ".join(n.source for n in m.notices)
+    text = (
+        "A managed fine-tuning service serves the fine-tuned model only while its provider keeps "
+        "the base model and the service: keep the training data and the test set ready to "
+        f"retrain elsewhere.{said}"
+    )
+    source = "; ".join(f"{n.provider}'s notice of {n.date}" for n in m.notices)
     return text, source

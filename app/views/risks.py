@@ -1,9 +1,10 @@
 """The risks that matter for this case, from the source documents, most pressing first.
 
-A report replacing an $80K-a-month API used to list one risk ("confidence is medium"), and a
-catalogue report said "no risks". Each risk here names its source and fires on the result's own
-figures: what is trained, what it replaces, what the budget and the data allow. The executive
-summary shows the first three; the report lists them all.
+Each risk names its source and fires on what is in play: what is trained, what it replaces, what
+the budget and the data allow; never on an option that was ruled out, and never with a web
+address (the managed services' notices are cited by provider and date). Page 1 shows the first
+three; the report lists the rest. The move off a frontier API ("the fine-tuning is maybe 30% of
+the project") is said by page 1's timeline, and the confidence by its own line.
 """
 
 from __future__ import annotations
@@ -44,29 +45,18 @@ def _budget_at_high_end(r: Recommendation) -> str | None:
     )
 
 
-def _api_migration(r: Recommendation) -> str | None:
-    p = r.cost.payback
-    if not _trains(r) or p is None or p.versus != "api" or p.line not in r.cost.serving_plans:
-        return None
-    if r.cost.serving_plans[p.line].kind != "self_host":
-        return None
-    return (
-        "Moving off the frontier API means validating quality at parity, building the serving "
-        "infrastructure, planning rollback and a phased rollout: the fine-tuning is maybe 30% "
-        "of the project."
-    )
-
-
 def _no_payback(r: Recommendation) -> str | None:
     p = r.cost.payback
     if p is None or p.line == p.versus or p.month is not None:
         return None
     versus = next((o.label for o in r.cost.options if o.line == p.versus), p.versus)
-    return (
-        f"Over {p.months} months {words.approach_in_sentence(r.approach.value)} does not become "
-        f"cheaper than {versus} at the assumed traffic: the case rests on quality, latency or "
-        "data control, not cost."
+    head = f"Over {p.months} months {words.approach_in_sentence(r.approach.value)}"
+    cost = (
+        f"{head} is about break-even with {versus} at the assumed traffic"
+        if p.saving_usd.high > 0
+        else f"{head} does not become cheaper than {versus} at the assumed traffic"
     )
+    return f"{cost}: the case rests on quality, latency or data control, not cost."
 
 
 def _forgetting(r: Recommendation) -> str | None:
@@ -118,11 +108,6 @@ def _stale_knowledge(r: Recommendation) -> str | None:
     )
 
 
-def _confidence(r: Recommendation) -> str | None:
-    c = r.confidence
-    return None if c.level == "high" else f"Confidence is {c.level}: {c.explanation}"
-
-
 def _locked_test_set(r: Recommendation) -> str | None:
     return (
         f"Without a locked test set nobody can tell whether it improved: lock "
@@ -138,13 +123,11 @@ GUIDE, CARD, GLOSSARY = (
 RISKS: tuple[tuple[Check, str], ...] = (
     (_budget_at_high_end, f"{GUIDE}: budget and timeline table"),
     (_provenance, f"{CARD}: 'fine-tuned models hallucinate provenance'"),
-    (_api_migration, f"{GUIDE}: 'The fine-tuning is maybe 30% of the project'"),
     (_no_payback, "the cost comparison in this assessment"),
     (_stale_knowledge, f"{GLOSSARY}: 'retrieval against a maintained knowledge base'"),
     (_curation, f"{GLOSSARY}: 'data curation is where 80 percent of the quality comes from'"),
     (_forgetting, f"{CARD}: 'Catastrophic forgetting if training data distribution is too narrow'"),
     (_deprecation, f"{CARD}: 'Hidden retraining costs when underlying base model is deprecated'"),
-    (_confidence, "the scoring in this assessment"),
     (_locked_test_set, f"{GUIDE}: 'insist on a locked test set carved out before training starts'"),
 )
 """Each risk's check and its source, most pressing first."""
@@ -154,7 +137,8 @@ def risks(r: Recommendation) -> tuple[Risk, ...]:
     """The risks that fire on this result, most pressing first; each assumed answer too."""
     found = [Risk(text, cite(source)) for check, source in RISKS if (text := check(r))]
     if (managed := lock_in_risk(r)) is not None:  # sourced from the providers' dated pages
-        found.insert(min(1, len(found)), Risk(*managed))
+        trains = r.plan.fine_tuning_approach is not None  # else an open option, not the plan
+        found.insert(min(1, len(found)) if trains else len(found), Risk(*managed))
     for item in r.assumptions:
         label = words.question_label(item.question)
         found.insert(1, Risk(f"Assumed answer to \u201c{label}\u201d: {item.note}", "your answers"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.questions import Context
 from app.rules.result import Recommendation, ServingPlan, TrainingSummary
+from app.views.timeline import project_timeline
 from app.vocabulary import numbers, words
 
 
@@ -43,7 +44,8 @@ class CostLineRow:
     label: str
     """The option named by what it is ("Llama 3.1 8B + LoRA, hosted")."""
     status: str
-    """"recommended", "status quo", "ruled out: <why>", or empty."""
+    """"recommended", "status quo", "ruled out" (why is said once, in the alternatives), or
+    empty."""
     how: str
     build: str
     serving: str
@@ -53,6 +55,13 @@ class CostLineRow:
     latency: str
     """The estimated p99 time to a whole answer, with its range; "not estimated" when a provider
     hosts the model."""
+
+
+def band(low: float, expected: float, high: float) -> str:
+    """'$79 to $1,217'; empty when the range reads the same as its figure."""
+    if numbers.usd(low) == numbers.usd(high) == numbers.usd(expected):
+        return ""
+    return numbers.usd_range(low, high)
 
 
 def answer_time(plan: ServingPlan) -> str:
@@ -87,9 +96,8 @@ def plan_rows(r: Recommendation) -> tuple[Row, ...]:
     if plan.experiments:
         each = numbers.usd(plan.per_experiment_usd)
         rows.append(Row("Experiments", f"{plan.experiments} bounded runs, about {each} each"))
-    if plan.timeline_weeks:
-        low, high = plan.timeline_weeks
-        rows.append(Row("Timeline", f"{low} to {high} weeks", plan.timeline_basis or ""))
+    if (timeline := project_timeline(r)) is not None:
+        rows.append(Row("Timeline", timeline.value, timeline.note))
     rows.append(Row("Locked test set", numbers.plural(plan.test_set_examples, "held-out example")))
     return tuple(rows)
 
@@ -126,7 +134,7 @@ def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
                 else f" after a LoRA comparison of {numbers.usd(t.includes_lora_comparison_usd)}"
             ),
             total=numbers.usd(t.total_usd),
-            total_range=numbers.usd_range(t.total_usd_range.low, t.total_usd_range.high),
+            total_range=band(t.total_usd_range.low, t.total_usd, t.total_usd_range.high),
         )
         for approach, t in r.cost.training_by_method.items()
     )
@@ -146,7 +154,7 @@ def _status(r: Recommendation, name: str) -> str:
     if option.recommended:
         return "recommended"
     if not option.eligible:
-        return f"ruled out: {option.why_not}"
+        return "ruled out"  # why, once, in the alternatives
     return "status quo" if option.status_quo else ""
 
 
@@ -163,7 +171,7 @@ def cost_line_rows(r: Recommendation) -> tuple[CostLineRow, ...]:
             serving=numbers.usd(c.monthly_serving[name]),
             reserve=numbers.usd(c.monthly_retraining_reserve[name]),
             monthly=numbers.usd(value),
-            range=numbers.usd_range(c.monthly_range[name].low, c.monthly_range[name].high),
+            range=band(c.monthly_range[name].low, value, c.monthly_range[name].high),
             latency=answer_time(c.serving_plans[name]),
         )
         for name, value in c.monthly.items()

@@ -11,27 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.assessments.store import StoredAssessment
-from app.cost_model import COST_MODEL_VERSION
-from app.cost_model.catalogue import load_catalogue
-from app.cost_model.prices import prices_as_of, reference_api_choices
 from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.downloads import report_response, view_report_response
 from app.http.imports import ImportRefused, reopen_upload
 from app.http.ratelimit import limits_of
 from app.http.templating import templates
-from app.report.chart import page_svg_uri
-from app.report.render import Paper
-from app.rules.catalogue import load_rules
-from app.rules.result import Recommendation
 from app.services import assessments as service
-from app.views import energy, managed, rows
-from app.views.chart import build_chart
-from app.views.proposal import proposal_view
+from app.views import page
+from app.views.document import document_of
+from app.views.paper import Paper
 from app.views.recalculation import ASSUMPTION_FIELDS, recalculation_rows
-from app.views.results import planned_training
-from app.views.summary import deciding_reason, executive_summary
-from app.vocabulary import numbers, words
 from app.web.forms import parse_context
 from app.web.recent import recent_of
 from app.web.state import context_query, form_value, state_query
@@ -39,62 +29,41 @@ from app.web.state import context_query, form_value, state_query
 router = APIRouter(include_in_schema=False)
 
 
-def current_versions() -> dict[str, str]:
-    return {
-        "rules_version": load_rules().version,
-        "cost_model_version": COST_MODEL_VERSION,
-        "prices_as_of": prices_as_of(),
-    }
-
-
 def stale_versions(stored: StoredAssessment) -> list[tuple[str, str, str]]:
     """(what, then, now) for every version that moved since the assessment was made."""
-    then = {
-        "rules_version": stored.rules_version,
-        "cost_model_version": stored.cost_model_version,
-        "prices_as_of": stored.prices_as_of,
-    }
-    now = current_versions()
-    return [(k, then[k], now[k]) for k in now if then[k] != now[k]]
+    return page.stale_versions(
+        {
+            "rules_version": stored.rules_version,
+            "cost_model_version": stored.cost_model_version,
+            "prices_as_of": stored.prices_as_of,
+        }
+    )
 
 
 def _not_found(request: Request) -> HTMLResponse:
     return templates().TemplateResponse(request, "not_found.html", {}, status_code=404)
 
 
-def page_context(stored: StoredAssessment, result: Recommendation) -> dict[str, Any]:
-    chart = build_chart(result.cost)
+def page_context(stored: StoredAssessment) -> dict[str, Any]:
+    """The document (app/views/document.py), which the PDF reads too, and what only the page
+    has: the share and change links, the versions, the assumptions form, the chart's script."""
+    result = stored.result
+    doc = document_of(stored)
     return {
         "assessment": stored,
         "result": result,
-        "reason": deciding_reason(result),
-        "payback": rows.payback_sentence(result),
-        "training": planned_training(result),
-        "plan_rows": rows.plan_rows(result),
-        "cost_lines": rows.cost_line_rows(result),
-        "line_labels": rows.line_labels(result),
-        "price_sources": rows.price_source_rows(result),
-        "managed_offers": managed.offer_rows(result),
-        "managed_notices": managed.notice_rows(result),
-        "energy_rows": energy.energy_rows(result),
-        "energy_assumptions": energy.energy_assumptions(result),
-        "brief": executive_summary(result),
-        "proposal": proposal_view(result),
+        "doc": doc,
+        **page.chart_bindings(doc),
         "change_answers": "/wizard/check?"
         + state_query(
             result.answers.model_dump(mode="json"),
             tuple(result.unsure),
             **context_query(result.context.model_dump(mode="json")),
         ),
-        "answer_rows": rows.answer_rows(result),
-        "assumption_rows": rows.assumption_rows(result),
-        "context_rows": rows.context_rows(result),
-        "gpus": list(load_catalogue().gpus.values()),
-        "api_choices": reference_api_choices(),
+        "gpus": page.gpu_choices(),
+        "api_choices": page.api_choices(),
         "stale": stale_versions(stored),
         "request_body": stored.request_body,
-        "chart": chart.model_dump(mode="json"),
-        "chart_svg": page_svg_uri(chart),
         "assumption_values": {f: form_value(getattr(result.context, f)) for f in ASSUMPTION_FIELDS},
     }
 
@@ -158,7 +127,7 @@ def results(request: Request, assessment_id: str, store: Store) -> Response:
         if not errors:
             moved = _recalculated(request, stored, overrides)
             view = stored if moved.context == stored.context else moved
-    context = page_context(view, view.result)
+    context = page_context(view)
     recalculated = view.recalculated_from is not None
     query = urlencode(changes) if recalculated else ""
     context.update(
@@ -188,7 +157,7 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
     if stored is None:
         return _not_found(request)
     limits_of(request).check(request, limits_of(request).recommendations, "recommendations")
-    rows_ = _rerun_rows(stored.result, service.rerun(stored, compute=slots_of(request).compute))
+    rows_ = page.rerun_rows(stored.result, service.rerun(stored, compute=slots_of(request).compute))
     return templates().TemplateResponse(
         request,
         "rerun.html",
@@ -201,43 +170,6 @@ def rerun(request: Request, assessment_id: str, store: Store) -> Response:
             ),
         },
     )
-
-
-def _rerun_rows(then: Recommendation, now: Recommendation) -> list[tuple[str, str, str]]:
-    """(what, then, now) for the re-run page: the decision, the versions and the money."""
-
-    def complements(r: Recommendation) -> str:
-        return ", ".join(words.approach(c.value) for c in r.complements) or "None"
-
-    found = [
-        ("Recommendation", words.approach(then.approach.value), words.approach(now.approach.value)),
-        (
-            "Confidence",
-            words.CONFIDENCE[then.confidence.level],
-            words.CONFIDENCE[now.confidence.level],
-        ),
-        ("Complements", complements(then), complements(now)),
-        ("Rules version", then.rules_version, now.rules_version),
-        ("Cost model version", then.cost_model_version, now.cost_model_version),
-        ("Prices as of", then.prices_as_of, now.prices_as_of),
-    ]
-    if then.cost.training or now.cost.training:
-        found.append(
-            (
-                "Training programme",
-                numbers.usd(then.cost.training.total_usd if then.cost.training else None),
-                numbers.usd(now.cost.training.total_usd if now.cost.training else None),
-            )
-        )
-    found.extend(
-        (
-            f"Monthly: {words.line(name)}",
-            numbers.usd(value),
-            numbers.usd(now.cost.monthly.get(name)),
-        )
-        for name, value in then.cost.monthly.items()
-    )
-    return found
 
 
 @router.get("/assessments/{assessment_id}/report.pdf")

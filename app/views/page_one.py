@@ -1,0 +1,283 @@
+"""Page 1: the decision, as a PM with ten minutes reads it before a budget meeting.
+
+What to do and what it changes, in the reader's terms; what it costs to build and to run; what
+it saves or costs against what the team does today; the answer time against the target; the
+plan's model and GPUs; the whole project's timeline; the confidence in words; with a proposal,
+its verdict and the saving against its ask; the three risks that matter. Each item is one
+function of the `Recommendation`, so a new figure (a combined cost line, a latency flag, a
+range's drivers) changes one function. Every model and GPU named here is the plan's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.catalogue import load_rules
+from app.rules.result import CostOption, Recommendation
+from app.views.risks import Risk, risks
+from app.views.rows import Row, band
+from app.views.timeline import project_timeline
+from app.vocabulary import numbers, words
+
+RISKS_ON_PAGE_ONE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalVerdict:
+    """The team's proposal in two sentences: its verdict, and the saving against its ask."""
+
+    verdict: str
+    kind: str
+    """approve_as_proposed, approve_with_changes or send_back: a CSS class, never printed."""
+    proposed: str
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageOne:
+    heading: str
+    lead: str
+    """What to do and what it changes, in one sentence."""
+    facts: tuple[Row, ...]
+    confidence: Row
+    confidence_level: str
+    """low, medium or high: a CSS class, never printed."""
+    proposal: ProposalVerdict | None
+    risks: tuple[Risk, ...]
+
+
+def about(value: float) -> str:
+    """A figure a reader carries into a meeting: two significant figures ($26,000, $1,000)."""
+    if abs(value) < 100:  # under $100 the dollars are already few
+        return numbers.usd(round(value))
+    digits = len(str(int(abs(value)))) - 2
+    return numbers.usd(round(value, -digits))
+
+
+def money(expected: float, low: float, high: float, unit: str = "") -> str:
+    """'$195 a month ($79 to $1,217)'; the figure alone when its range reads the same."""
+    found = band(low, expected, high)
+    return f"{numbers.usd(expected)}{unit}" + (f" ({found})" if found else "")
+
+
+def _options(r: Recommendation) -> dict[str, CostOption]:
+    return {o.line: o for o in r.cost.options}
+
+
+def heading(r: Recommendation) -> str:
+    text = f"Recommended: {words.approach(r.approach.value)}"
+    if r.complements:
+        alongside = " and ".join(words.approach_in_sentence(c.value) for c in r.complements)
+        text += f", with {alongside} alongside"
+    return text
+
+
+def _fine_tune(r: Recommendation) -> str:
+    """'fine-tune Llama 3.1 8B with LoRA on your 50,000 examples'."""
+    method = r.plan.fine_tuning_approach
+    assert method is not None
+    n, t = r.answers.labelled_examples, r.cost.training
+    examples = f"your {numbers.plural(n, 'example')}"
+    if t is not None and t.curated:
+        examples = f"a curated {numbers.count(t.examples)} of your {numbers.count(n)} examples"
+    text = (
+        f"fine-tune {words.model_name(r.plan.base_model)} with "
+        f"{words.approach_in_sentence(method.value)} on {examples}"
+    )
+    if r.plan.adapter_strategy == "per_tenant":
+        text += f", one adapter for each of your {r.context.tenants:,} tenants"
+    return text
+
+
+def _what_to_do(r: Recommendation) -> str:
+    runs_on = _options(r).get(r.approach.value)
+    if r.approach in FINE_TUNING:
+        text = _fine_tune(r)
+        if Approach.rag in r.complements:
+            text += ", with retrieval beside it for the facts that change"
+    elif r.approach is Approach.rag:
+        model = runs_on.runs_on if runs_on is not None else "the model"
+        text = f"answer from your own documents with retrieval on {model}"
+        if r.plan.fine_tuning_approach is not None:
+            text += ", and " + _fine_tune(r) + " for its behaviour"
+    else:
+        line = r.cost.payback.line if r.cost.payback is not None else ""
+        option = _options(r).get(line)
+        model = option.runs_on if option is not None else "a strong base model"
+        text = f"don't fine-tune; prompt {model} well and measure it on a locked test set"
+    return text[0].upper() + text[1:]
+
+
+def _spend(o: CostOption) -> str:
+    """What a month's money buys on a line: 'GPT-5.2 calls', 'self-hosting'."""
+    if o.serving_kind == "api":
+        return f"{o.runs_on} calls" + (" with retrieval" if o.line == "rag" else "")
+    return "self-hosting" if o.serving_kind == "self_host" else "a hosted model"
+
+
+def _what_it_changes(r: Recommendation) -> str:
+    p, options = r.cost.payback, _options(r)
+    if p is None or p.line not in options or p.versus not in options:
+        return ""
+    mine, theirs = r.cost.monthly[p.line], r.cost.monthly[p.versus]
+    now, then = options[p.line], options[p.versus]
+    if p.line == p.versus:
+        return f"it keeps {_spend(now)} at about {about(mine)} a month, with nothing to build"
+    if mine < theirs and _spend(now) != _spend(then):
+        return (
+            f"it replaces about {about(theirs)} a month of {_spend(then)} with about "
+            f"{about(mine)} of {_spend(now)}"
+        )
+    return f"it runs at about {about(mine)} a month, against about {about(theirs)} for {then.label}"
+
+
+def lead(r: Recommendation) -> str:
+    change = _what_it_changes(r)
+    return f"{_what_to_do(r)}: {change}." if change else f"{_what_to_do(r)}."
+
+
+def build(r: Recommendation) -> Row:
+    t, p = r.cost.training, r.cost.payback
+    if t is not None:
+        runs = numbers.plural(t.runs, "run")
+        value = money(t.total_usd, t.total_usd_range.low, t.total_usd_range.high)
+        return Row("Build cost", value, f"{runs} on {words.gpus(t.gpu, t.gpu_count)}")
+    if p is not None and p.build_usd > 0:
+        return Row("Build cost", numbers.usd(p.build_usd), "setting up and tuning retrieval")
+    return Row("Build cost", "Nothing to build")
+
+
+def running(r: Recommendation) -> Row | None:
+    if r.cost.payback is None:
+        return None
+    line = r.cost.payback.line
+    spread = r.cost.monthly_range[line]
+    value = money(r.cost.monthly[line], spread.low, spread.high, " a month")
+    return Row("Running cost", value, r.cost.serving[line])
+
+
+def versus(r: Recommendation) -> Row | None:
+    """Against the status quo over the chart's months; a saving whose range crosses zero is
+    about break-even, never said in one direction."""
+    p = r.cost.payback
+    if p is None:
+        return None
+    label, s = f"Over {p.months} months", p.saving_usd
+    if p.line == p.versus:
+        total = next(x for x in r.cost.series if x.approach == p.line).cumulative_usd[-1]
+        return Row(label, f"{numbers.usd(total)} in all", "the status quo: nothing changes")
+    them = _options(r)[p.versus].label if p.versus in _options(r) else words.line(p.versus)
+    if s.low < 0 < s.high:
+        lean = "saves" if s.expected >= 0 else "costs"
+        note = (
+            f"from {numbers.usd(-s.low)} more to {numbers.usd(s.high)} saved; the expected "
+            f"case {lean} {numbers.usd(abs(s.expected))}"
+        )
+        return Row(label, f"About break-even against {them}", note)
+    band = numbers.saving_range(s.low, s.high)
+    if s.expected >= 0:
+        when = f"pays back in month {p.month}" if p.month is not None else ""
+        return Row(label, f"Saves {numbers.usd(s.expected)} against {them} ({band})", when)
+    value = f"Costs {numbers.usd(-s.expected)} more than {them} ({band})"
+    return Row(label, value, "does not pay back on cost alone")
+
+
+def answer_time(r: Recommendation) -> Row | None:
+    """The recommended line's p99 against the target, or why it is not estimated."""
+    p = r.cost.payback
+    plan = r.cost.serving_plans.get(p.line) if p is not None else None
+    if plan is None:
+        return None
+    target = numbers.ms(r.answers.latency_p99_ms)
+    label = "Answer time (p99)"
+    if plan.estimated_p99_ms is None:
+        return Row(label, "Not estimated", f"a provider hosts it; your target is {target}")
+    p99 = plan.estimated_p99_ms.expected
+    meets = "meets it" if p99 <= r.answers.latency_p99_ms else "misses it"
+    first = plan.estimated_first_token_p99_ms
+    note = f"first words after about {numbers.ms(first.expected)}" if first is not None else ""
+    return Row(label, f"About {numbers.ms(p99)} against your {target} target: {meets}", note)
+
+
+def base_model(r: Recommendation) -> Row | None:
+    if not r.plan.base_model:
+        return None
+    note = "proposed by Tunewise" if r.plan.base_model_proposed else "your choice"
+    return Row("Base model", words.model_name(r.plan.base_model), note)
+
+
+def training_gpus(r: Recommendation) -> Row | None:
+    if not (r.plan.gpu and r.plan.gpu_count):
+        return None
+    return Row("Training GPUs", words.gpus(r.plan.gpu, r.plan.gpu_count))
+
+
+def timeline(r: Recommendation) -> Row | None:
+    found = project_timeline(r)
+    return None if found is None else Row("Timeline", found.value, found.note)
+
+
+def confidence(r: Recommendation) -> Row:
+    """The level and what it means, in words: never the points."""
+    c, rules = r.confidence, load_rules()
+    second = words.approach_in_sentence(c.runner_up.value) if c.runner_up else ""
+    if c.margin is None or not second:
+        text = "It is the only approach your answers allow."
+    elif c.margin < 0 or (c.level == "high" and c.margin < rules.high_margin and not r.unsure):
+        text = "Your answers require it, whatever the other approaches offer."
+    elif c.margin == 0:
+        text = f"It fits as well as {second}; the simpler, cheaper approach comes first."
+    elif c.margin < rules.medium_margin:
+        text = f"{second[0].upper() + second[1:]} fits nearly as well: try both on the test set."
+    elif c.margin < rules.high_margin:
+        text = f"{second[0].upper() + second[1:]} is a close second."
+    else:
+        text = f"No other approach comes close; the next is {second}."
+    if r.unsure:
+        asked = ", ".join(f"\u201c{words.question_label(q)}\u201d" for q in r.unsure)
+        text += f" Lowered because you were not sure of {asked}."
+    return Row("Confidence", words.CONFIDENCE[c.level], text)
+
+
+def proposal(r: Recommendation) -> ProposalVerdict | None:
+    review = r.proposal_review
+    if review is None:
+        return None
+    mine = review.recommended.programme_usd.expected
+    theirs = review.proposed.programme_usd.expected
+    ask = review.budget_requested_usd
+    if ask is None:
+        saving = (
+            f"The proposal states no budget; as written it costs about {numbers.usd(theirs)} "
+            f"to build, against {numbers.usd(mine)} for the recommendation."
+        )
+    else:
+        gap = f"{numbers.usd(abs(ask - mine))} {'less' if mine <= ask else 'more'}"
+        saving = (
+            f"The team asked for {numbers.usd(ask)}; the recommendation costs about "
+            f"{numbers.usd(mine)} to build, {gap} than the ask (the proposal as written costs "
+            f"about {numbers.usd(theirs)} by this cost model)."
+        )
+    return ProposalVerdict(
+        verdict=review.verdict_label,
+        kind=review.verdict,
+        proposed=words.approach_in_sentence(review.proposed.approach.value),
+        sentence=f"{review.verdict_reason} {saving}",
+    )
+
+
+FACTS = (build, running, versus, answer_time, base_model, training_gpus, timeline)
+"""Page 1's figures, in order: each one function of the recommendation."""
+
+
+def page_one(r: Recommendation) -> PageOne:
+    return PageOne(
+        heading=heading(r),
+        lead=lead(r),
+        facts=tuple(row for fact in FACTS if (row := fact(r)) is not None),
+        confidence=confidence(r),
+        confidence_level=r.confidence.level,
+        proposal=proposal(r),
+        risks=risks(r)[:RISKS_ON_PAGE_ONE],
+    )
