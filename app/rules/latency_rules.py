@@ -22,6 +22,7 @@ from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
 from app.cost_model.latency import LatencyEstimate
+from app.cost_model.latency_fit import LatencyCheck, check_api, check_plan
 from app.cost_model.serving import ServingCost, Traffic, fine_tuned_monthly, retrieved_tokens
 from app.questions import Context
 from app.rules.facts import MODEL, Facts
@@ -67,15 +68,23 @@ class Judged:
 
 
 @lru_cache(maxsize=1024)
-def judged(model: ModelSpec, ctx: Context) -> Judged | None:
-    """The fine-tuned model's serving as the cost block plans it (LoRA's line)."""
+def judged(model: ModelSpec, ctx: Context, target_ms: int) -> Judged | None:
+    """The fine-tuned model's serving as the cost block plans it (LoRA's line, sized for the
+    target too), at the batch an answer shares at the busy hour."""
     traffic = _traffic(ctx)
-    serve = fine_tuned_monthly(model, traffic, on_prem=ctx.on_prem_required, adapters=True)
+    serve = fine_tuned_monthly(
+        model,
+        traffic,
+        on_prem=ctx.on_prem_required,
+        adapters=True,
+        tenants=ctx.tenants,
+        target_ms=target_ms,
+    )
     if serve.self_host is not None:
         plan = serve.self_host
         gpu = load_catalogue().gpus[plan.gpu]
         est = latency.for_plan(model, plan, traffic)
-        return Judged(gpu, plan.tensor_parallel, plan.batch, est, planned=True)
+        return Judged(gpu, plan.tensor_parallel, est.batch or plan.batch, est, planned=True)
     best = latency.fastest(model, traffic, ALONE)
     if best is None:
         return None
@@ -131,7 +140,7 @@ def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
 def _out_of_reach(f: Facts) -> Fired | None:
     """The planned model misses the p99 target even at the low end of its estimate."""
     target = f.answers.latency_p99_ms
-    j = judged(f.model, f.context)
+    j = judged(f.model, f.context, target)
     if j is None or j.estimate.p99_ms.low <= target:
         return None
     est = j.estimate
@@ -150,14 +159,14 @@ def _out_of_reach(f: Facts) -> Fired | None:
 
 
 def line_latency(
-    model: ModelSpec, ctx: Context, name: str, serve: ServingCost
-) -> LatencyEstimate | None:
-    """A cost line's answer time: an API line from its published speed, a self-hosted line
-    from its plan (retrieval's prompts carry the retrieved context); None for a line a
-    provider hosts, whose speed is not recorded."""
+    model: ModelSpec, ctx: Context, name: str, serve: ServingCost, target_ms: int
+) -> LatencyCheck | None:
+    """A cost line's answer time against the target, with what would meet it: an API line
+    from its published speed, a self-hosted line from its plan (retrieval's prompts carry the
+    retrieved context); None for a line a provider hosts, whose speed is not recorded."""
     extra = retrieved_tokens(Band.expected) if name == "rag" else 0  # the retrieved context
     if serve.approach == "api":
-        return latency.api(ctx.reference_api_model, _traffic(ctx, extra))
+        return check_api(ctx.reference_api_model, _traffic(ctx, extra), target_ms)
     if serve.self_host is None:
         return None
-    return latency.for_plan(model, serve.self_host, _traffic(ctx, extra))
+    return check_plan(model, serve.self_host, _traffic(ctx, extra), target_ms)
