@@ -186,7 +186,7 @@ def test_each_constraint_decides_and_is_shown(
     served = result["cost"]["serving_plans"][result["cost"]["payback"]["line"]]
     misses = served["meets_target"] is False
     assert result["confidence"]["level"] == ("medium" if misses else "high")
-    assert ("beyond the" in result["confidence"]["explanation"]) is misses
+    assert ("over the" in result["confidence"]["explanation"]) is misses
     monkeypatch.setitem(CONSTRAINTS, constraint_id, _off)
     ablated = _run({**BASE_ANSWERS, **answers}, {})
     assert ablated["approach"] == "dont_fine_tune"

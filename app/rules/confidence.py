@@ -30,8 +30,8 @@ def _latency_miss(costs: Costs) -> str | None:
     if plan is None or plan.meets_target is not False or plan.estimated_p99_ms is None:
         return None
     return (
-        f"Not high: its answers are estimated at about {ms(plan.estimated_p99_ms.expected)} "
-        f"at p99, beyond the {plan.latency_target_ms:,} ms target."
+        f"its answers take about {ms(plan.estimated_p99_ms.expected)} at p99, over the "
+        f"{plan.latency_target_ms:,} ms target."
     )
 
 
@@ -83,9 +83,9 @@ def confidence(
     else:
         explanation = f"{first} is the only eligible approach."
     miss = _latency_miss(costs)
-    if miss is not None and level == 2:
+    if miss is not None and level == 2:  # the margin alone would have said "high"
+        explanation += " Not high: " + miss
         level = 1
-        explanation += " " + miss
     answers = ev.facts.answers
     moving = tuple(q for q in unsure if _could_change(q, getattr(answers, q), counterfactuals))
     if moving:

@@ -3,7 +3,9 @@
 The latency answer is the time to the whole answer (the question says so): generation takes
 one decode step per output token, so a long answer cannot arrive in 100 ms however small the
 model. The estimate is the cost model's (app/cost_model/latency.py), on the option the cost
-block serves the fine-tuned model with: its self-hosted plan when it is self-hosted; when a
+block serves the fine-tuned model with: its self-hosted plan when it is self-hosted (sized for
+the target too, so the rule fires only when no fleet meets it), at the batch an answer shares at
+the busy hour (arrivals.py); when a
 provider hosts it (whose speed is not known here), the model answering alone on the fastest
 catalogue GPU, so the rule only claims what no ordinary 16-bit deployment could beat. The
 rule fires when even the low end of that estimate misses the target, and says what would meet
