@@ -26,6 +26,7 @@ from app.cost_model.self_hosting import (
     Traffic,
     answer_seconds,
     cheapest_fleet,
+    latency_tensor_parallel,
     replica_options,
 )
 
@@ -146,10 +147,28 @@ def _smaller(
     """The largest catalogue model smaller than this one that some fleet serves in time."""
     smaller = [m for m in load_catalogue().plan_models if m.params_b < model.params_b]
     for other in sorted(smaller, key=lambda m: -m.params_b):
+        if _soonest_ms(other, traffic) > target:  # no fleet can: skip its search
+            continue
         found = _timely(other, traffic, plan, target)
         if found is not None:
             return _with_fleet("smaller_model", other, found, traffic)
     return None
+
+
+def _soonest_ms(model: ModelSpec, traffic: Traffic) -> float:
+    """A bound no fleet of the model beats: an answer alone on a node's worth of the fastest
+    GPU (more GPUs per replica add pipeline stages, not speed; fewer are slower)."""
+    node = latency_tensor_parallel(1_000_000)
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+    return (
+        latency.tail_factor()
+        * 1e3
+        * min(
+            answer_seconds(model, gpu, node, tokens, Band.expected, 1)
+            for gpu in load_catalogue().gpus.values()
+            if gpu.datacenter
+        )
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -24,8 +24,14 @@ from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
 from app.cost_model.latency import LatencyEstimate
-from app.cost_model.latency_fit import LatencyCheck, check_api, check_plan
-from app.cost_model.serving import ServingCost, Traffic, fine_tuned_monthly, retrieved_tokens
+from app.cost_model.latency_fit import LatencyCheck, LatencyFix, check_api, check_plan
+from app.cost_model.serving import (
+    SelfHostPlan,
+    ServingCost,
+    Traffic,
+    fine_tuned_monthly,
+    retrieved_tokens,
+)
 from app.questions import Context
 from app.rules.facts import MODEL, Facts
 from app.rules.registry import Fired, rule
@@ -61,6 +67,8 @@ class Judged:
     estimate: LatencyEstimate
     planned: bool
     """True: the self-hosted serving plan; False: the best case on the fastest GPU."""
+    plan: SelfHostPlan | None = None
+    """The self-hosted serving plan, when planned."""
 
     def basis(self) -> str:
         gpu = _on(self.gpu.id, self.tensor_parallel)
@@ -86,7 +94,8 @@ def judged(model: ModelSpec, ctx: Context, target_ms: int) -> Judged | None:
         plan = serve.self_host
         gpu = load_catalogue().gpus[plan.gpu]
         est = latency.for_plan(model, plan, traffic)
-        return Judged(gpu, plan.tensor_parallel, est.batch or plan.batch, est, planned=True)
+        batch = est.batch or plan.batch
+        return Judged(gpu, plan.tensor_parallel, batch, est, planned=True, plan=plan)
     best = latency.fastest(model, traffic, ALONE)
     if best is None:
         return None
@@ -104,11 +113,36 @@ def _estimate(model: ModelSpec, j: Judged, traffic: Traffic) -> LatencyEstimate 
     return None if best is None else best[2]
 
 
+def _fix_words(fix: LatencyFix, j: Judged) -> str:
+    """One typed fix (app/cost_model/latency_fit.py) in words."""
+    if fix.kind == "streaming":
+        return f"streaming the answer (its first words in about {ms(fix.p99_ms)})"
+    where = ""
+    shape = (fix.gpu, fix.tensor_parallel)
+    if fix.gpu is not None and fix.tensor_parallel and shape != (j.gpu.id, j.tensor_parallel):
+        where = f" served on {_on(fix.gpu, fix.tensor_parallel)}"
+    if fix.kind == "shorter_answers" and fix.output_tokens is not None:
+        return f"answers of at most {plural(fix.output_tokens, 'token')}{where}"
+    other = load_catalogue().models[fix.model] if fix.model is not None else None
+    if fix.kind == "smaller_model" and other is not None:
+        return (
+            f"a model of at most {other.params_b:g}B parameters, such as {other.name}"
+            f"{where} (about {ms(fix.p99_ms)})"
+        )
+    return f"serving on {_on(fix.gpu or j.gpu.id, fix.tensor_parallel or 1)}"
+
+
 def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
-    """What would meet the target, each computed from the same estimate: the longest answer
-    that fits, the largest smaller catalogue model that fits, the fastest GPU if it fits."""
+    """What would meet the target. For the serving plan, the cost model's typed fixes (the
+    same the result carries): streaming, shorter answers, a smaller model, each with the fleet
+    that meets it. For the best case on the fastest GPU: the longest answer that fits, the
+    largest smaller catalogue model that fits."""
     traffic = _traffic(ctx)
     found: list[str] = []
+    if j.plan is not None:
+        return _joined(
+            [_fix_words(f, j) for f in check_plan(model, j.plan, traffic, target).fixes], j
+        )
     tokens = latency.most_output_tokens(model, j.gpu, j.tensor_parallel, j.batch, traffic, target)
     if tokens:
         found.append(f"answers of at most {plural(tokens, 'token')}")
@@ -130,6 +164,10 @@ def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
             most := latency.most_output_tokens(model, gpu, tp, j.batch, traffic, target)
         ):
             found.append(f"answers of at most {plural(most, 'token')} served on {on}")
+    return _joined(found, j)
+
+
+def _joined(found: list[str], j: Judged) -> str:
     if not found:
         return (
             "no single change does: even the first token takes about "
