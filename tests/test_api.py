@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -226,20 +227,29 @@ def test_live_prices_are_opt_in_and_say_so(
 def test_unsure_answers_take_the_conservative_default_and_lower_confidence(
     client: TestClient,
 ) -> None:
-    sure = client.post(
-        "/api/v1/recommendations", json={"answers": {**BASE_ANSWERS, "budget_usd": 5000}}
-    ).json()
-    answers = {k: v for k, v in BASE_ANSWERS.items() if k != "budget_usd"}
-    unsure = client.post(
-        "/api/v1/recommendations", json={"answers": answers, "unsure": ["budget_usd"]}
-    ).json()
+    """An unsure answer takes its default; it lowers the confidence only when another likely
+    value of it changes the recommendation (199 examples instead of the assumed 200 rules
+    fine-tuning out), not when none does (no budget from $500 to $50,000 changes LoRA here)."""
+
+    def post(question: str, **extra: Any) -> dict[str, Any]:
+        answers = {k: v for k, v in BASE_ANSWERS.items() if k != question}
+        body = {"answers": {**answers, **extra}, "unsure": [question] if not extra else []}
+        response = client.post("/api/v1/recommendations", json=body)
+        return dict(response.json())
+
+    levels = ["low", "medium", "high"]
+    sure, unsure = post("budget_usd", budget_usd=5000), post("budget_usd")
     assert unsure["answers"]["budget_usd"] == 5000
     assert unsure["assumptions"][0]["question"] == "budget_usd"
-    levels = ["low", "medium", "high"]
+    assert unsure["confidence"]["level"] == sure["confidence"]["level"]
+    assert "no likely answer would change" in unsure["confidence"]["explanation"]
+    assert unsure["input_hash"] != sure["input_hash"]
+    sure, unsure = post("labelled_examples", labelled_examples=200), post("labelled_examples")
+    assert any(c["change"] == {"labelled_examples": 199} for c in unsure["counterfactuals"])
     assert levels.index(unsure["confidence"]["level"]) == max(
         0, levels.index(sure["confidence"]["level"]) - 1
     )
-    assert unsure["input_hash"] != sure["input_hash"]
+    assert "would change the recommendation" in unsure["confidence"]["explanation"]
     questions = {q["id"]: q for q in client.get("/api/v1/questions").json()["questions"]}
     assert questions["budget_usd"]["unsure"]["default"] == 5000
 

@@ -8,6 +8,13 @@ step by its batch; one answer waits for every step, so at the planned batch a to
 whole step. `tests/test_latency.py` checks that these pieces give back `replica_throughput`'s
 requests per second, so the two never drift apart.
 
+A serving plan's answer is estimated at the traffic's real concurrency, not at the replica's
+full batch: requests arrive as a Poisson process at the busy-hour rate, and an answer shares
+its batch with the 99th percentile of the answers in flight on its replica (Little's law,
+arrivals.py), so at low traffic it decodes nearly alone and at a fleet's busy hour at the
+fleet's batch. Past a node's GPUs a replica adds pipeline stages, which do not shorten an
+answer (`latency_tensor_parallel`).
+
 The mean becomes a p99 through one cited factor (`latency_p99_over_mean`): continuous batching
 stalls decoding while other prompts are processed, and queues add the rest of the tail. A
 frontier API is not sized here: its time to first token and time per token are published
@@ -16,13 +23,20 @@ measurements (data/api_latency.toml).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from app.cost_model.arrivals import peak_rate, shared_batch
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue, read_data
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.ranges import Range
-from app.cost_model.self_hosting import decode_step_seconds, prefill_seconds
+from app.cost_model.self_hosting import (
+    answer_seconds,
+    decode_step_seconds,
+    latency_tensor_parallel,
+    prefill_seconds,
+)
 from app.cost_model.serving import SelfHostPlan, Traffic, replica_throughput
 
 
@@ -36,9 +50,12 @@ class LatencyEstimate:
     """Mean time per further output token (one decode step)."""
     p99_ms: Range
     """p99 time to the whole answer, its last token included."""
+    batch: int | None = None
+    """Self-hosted: the answers decoded at once with this one (expected estimate)."""
 
 
-def _tail(band: Band) -> float:
+def tail_factor(band: Band = Band.expected) -> float:
+    """The p99 answer time over the mean (`latency_p99_over_mean`)."""
     return load_constants().get("latency_p99_over_mean", band)
 
 
@@ -46,24 +63,53 @@ def self_hosted(
     model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic
 ) -> LatencyEstimate:
     """An answer on one replica of `tensor_parallel` GPUs decoding `batch` answers at once."""
+    return _estimate(model, gpu, tensor_parallel, traffic, lambda _: batch)
+
+
+def _estimate(
+    model: ModelSpec, gpu: GpuSpec, tp: int, traffic: Traffic, batch: Callable[[Band], int]
+) -> LatencyEstimate:
+    within = latency_tensor_parallel(tp)
 
     def first(band: Band) -> float:
-        return prefill_seconds(model, gpu, tensor_parallel, traffic.input_tokens, band) * 1e3
+        return prefill_seconds(model, gpu, within, traffic.input_tokens, band) * 1e3
 
     def step(band: Band) -> float:
-        return decode_step_seconds(model, gpu, tensor_parallel, batch, traffic, band) * 1e3
+        return decode_step_seconds(model, gpu, within, batch(band), traffic, band) * 1e3
 
     return LatencyEstimate(
-        first_token_ms=Range.of(lambda b: first(b) * _tail(b)),
+        first_token_ms=Range.of(lambda b: first(b) * tail_factor(b)),
         per_token_ms=Range.of(step),
-        p99_ms=Range.of(lambda b: (first(b) + traffic.output_tokens * step(b)) * _tail(b)),
+        p99_ms=Range.of(lambda b: (first(b) + traffic.output_tokens * step(b)) * tail_factor(b)),
+        batch=batch(Band.expected),
     )
 
 
-def for_plan(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic) -> LatencyEstimate:
-    """A serving plan's answer time: its GPU, its tensor parallelism, its batch."""
+@lru_cache(maxsize=4096)
+def plan_batch(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic, band: Band) -> int:
+    """The batch an answer shares on the plan's replicas at the busy hour (arrivals.py),
+    at most the replica's planned batch."""
     gpu = load_catalogue().gpus[plan.gpu]
-    return self_hosted(model, gpu, plan.tensor_parallel, plan.batch, traffic)
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+
+    def seconds(batch: int) -> float:
+        return answer_seconds(model, gpu, plan.tensor_parallel, tokens, band, batch)
+
+    rate = peak_rate(traffic.monthly_requests, band) / plan.replicas
+    return shared_batch(rate, seconds, plan.batch)
+
+
+def for_plan(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic) -> LatencyEstimate:
+    """A serving plan's answer time: its GPU, its tensor parallelism, and the batch an answer
+    shares at the traffic each of its replicas receives in the busy hour."""
+    gpu = load_catalogue().gpus[plan.gpu]
+    return _estimate(
+        model,
+        gpu,
+        plan.tensor_parallel,
+        traffic,
+        lambda band: plan_batch(model, plan, traffic, band),
+    )
 
 
 def on_gpu(
@@ -141,10 +187,12 @@ def api(reference: str, traffic: Traffic) -> LatencyEstimate | None:
         return at(speed.first_token_s, band) * 1e3
 
     return LatencyEstimate(
-        first_token_ms=Range.of(lambda b: first(b) * _tail(b)),
+        first_token_ms=Range.of(lambda b: first(b) * tail_factor(b)),
         per_token_ms=speed.per_token_ms,
         p99_ms=Range.of(
-            lambda b: (first(b) + traffic.output_tokens * at(speed.per_token_ms, b)) * _tail(b)
+            lambda b: (
+                (first(b) + traffic.output_tokens * at(speed.per_token_ms, b)) * tail_factor(b)
+            )
         ),
     )
 

@@ -21,10 +21,13 @@ from app.cost_model.serving import (
 )
 
 
-def prompted_monthly(model: ModelSpec, traffic: Traffic, *, on_prem: bool) -> ServingCost:
+def prompted_monthly(
+    model: ModelSpec, traffic: Traffic, *, on_prem: bool, target_ms: int | None = None
+) -> ServingCost:
     """The open model prompted without fine-tuning: the cheaper of a provider's base price and
-    self-hosting (one copy, no adapters); self-hosted only when it must run on-prem."""
-    own = fine_tuned_monthly(model, traffic, on_prem=True, adapters=False)
+    self-hosting (one copy, no adapters, sized for the p99 target too); self-hosted only when
+    it must run on-prem."""
+    own = fine_tuned_monthly(model, traffic, on_prem=True, adapters=False, target_ms=target_ms)
     hosted = None if on_prem else hosted_base_monthly(model, traffic)
     if hosted is not None and hosted.expected <= own.monthly_usd.expected:
         return ServingCost("hosted", hosted, f"hosted {model.name}")
@@ -32,14 +35,19 @@ def prompted_monthly(model: ModelSpec, traffic: Traffic, *, on_prem: bool) -> Se
 
 
 def rag_on_model_monthly(
-    model: ModelSpec, traffic: Traffic, refreshes_per_month: float, *, on_prem: bool
+    model: ModelSpec,
+    traffic: Traffic,
+    refreshes_per_month: float,
+    *,
+    on_prem: bool,
+    target_ms: int | None = None,
 ) -> ServingCost:
     """Retrieval in front of the open model: its prompts carry the retrieved context (sized at
     the expected number of chunks), plus the retrieval overhead (queries, corpus refreshes,
     the vector store)."""
     extra = retrieved_tokens(Band.expected)
     longer = Traffic(traffic.monthly_requests, traffic.input_tokens + extra, traffic.output_tokens)
-    served = prompted_monthly(model, longer, on_prem=on_prem)
+    served = prompted_monthly(model, longer, on_prem=on_prem, target_ms=target_ms)
     return ServingCost(
         served.approach,
         served.monthly_usd + retrieval_overhead(traffic, refreshes_per_month),

@@ -11,14 +11,22 @@ tenants' adapters in one batch always pay; one tenant's adapter is merged into t
 range's high end keeps it unmerged); a base or fully fine-tuned model pays nothing. A mixture
 of experts holds every expert in memory but reads and multiplies only what its batch routes to
 (moe.py).
+
+With a p99 target the fleet must also answer in time: the cheapest fleet whose expected p99 at
+the busy hour meets it (arrivals.py: the batch an answer shares follows the traffic each
+replica receives, so more replicas, a faster GPU or more tensor parallelism all shorten it).
+A replica's roofline depends on the model, the GPU, its size, the token shape and the band,
+never on the traffic, so it is computed once per shape (cached) and the fleet is arithmetic on
+it. When no fleet meets the target the cheapest is kept, marked as missing it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from app.cost_model.arrivals import peak_rate, replicas_for_batch
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.moe import resident_weight_bytes, weight_bytes_read
@@ -54,6 +62,13 @@ class SelfHostPlan:
     monthly_usd: float = 0.0
     adapter_throughput_loss: float = 0.0
     """The fraction of throughput the LoRA adapters cost (0 for a base or merged model)."""
+    target_ms: int | None = None
+    """The p99 target the fleet was sized for; None when sized for cost alone."""
+    meets_target: bool | None = None
+    """Whether the fleet's expected p99 meets `target_ms`: False when no fleet in the catalogue
+    does, and this, the cheapest, was kept; None without a target."""
+    copies: int = 1
+    adapters: int = 0
 
     @property
     def gpus(self) -> int:
@@ -165,30 +180,108 @@ def replica_throughput(
     return first.tensor_parallel, first.batch, first.requests_per_second
 
 
+def latency_tensor_parallel(tp: int) -> int:
+    """The GPUs that divide one answer's time: past a node, replicas add pipeline stages,
+    which add to an answer's time instead of dividing it."""
+    return min(tp, int(load_constants().get("gpus_per_node")))
+
+
+@cache
+def answer_seconds(
+    model: ModelSpec, gpu: GpuSpec, tp: int, tokens: tuple[int, int], band: Band, batch: int
+) -> float:
+    """One answer's mean time on a replica of `tp` GPUs decoding `batch` answers at once:
+    its prompt, then one decode step per output token (`tokens`: input, output)."""
+    within = latency_tensor_parallel(tp)
+    shape = Traffic(0, *tokens)
+    prefill = prefill_seconds(model, gpu, within, tokens[0], band)
+    return prefill + tokens[1] * decode_step_seconds(model, gpu, within, batch, shape, band)
+
+
+@cache
+def _replicas(
+    model: ModelSpec, gpu: GpuSpec, tokens: tuple[int, int], band: Band
+) -> tuple[Replica, ...]:
+    """A shape's replicas: they do not depend on the traffic, so each is computed once."""
+    return replica_options(model, gpu, Traffic(0, *tokens), band)
+
+
+@cache
+def latency_replicas(
+    model: ModelSpec, gpu: GpuSpec, tp: int, traffic: Traffic, target_ms: int
+) -> int | None:
+    """The fewest replicas of `tp` GPUs whose expected p99 at the busy hour meets the target
+    (1 when any fleet that carries the traffic does), or None when not even an answer alone
+    does. The largest batch within the target is found by bisection (time grows with it)."""
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+    replica = next(
+        (r for r in _replicas(model, gpu, tokens, Band.expected) if r.tensor_parallel == tp), None
+    )
+    if replica is None:
+        return None
+    limit = target_ms / 1e3 / load_constants().get("latency_p99_over_mean")
+
+    def seconds(batch: int) -> float:
+        return answer_seconds(model, gpu, tp, tokens, Band.expected, batch)
+
+    if seconds(replica.batch) <= limit:
+        return 1
+    if seconds(1) > limit:
+        return None
+    low, high = 1, replica.batch  # seconds(low) within the limit, seconds(high) not
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if seconds(mid) <= limit else (low, mid)
+    return replicas_for_batch(peak_rate(traffic.monthly_requests), seconds, low)
+
+
 @lru_cache(maxsize=1024)
 def cheapest_fleet(
-    model: ModelSpec, traffic: Traffic, copies: int, band: Band, adapters: int = 0
+    model: ModelSpec,
+    traffic: Traffic,
+    copies: int,
+    band: Band,
+    adapters: int = 0,
+    target_ms: int | None = None,
 ) -> SelfHostPlan | None:
     """The datacenter fleet with the lowest monthly cost that carries the busy hour, always
     on, over every GPU kind and replica size; ties go to fewer GPUs, then smaller replicas.
     `copies` full models must each have a replica; `adapters` unmerged LoRA adapters slow
-    every replica down."""
+    every replica down. With `target_ms`, only fleets whose expected p99 meets it compete
+    (each band prices the replicas the expected estimate needs); when none does, the
+    cheapest is kept with `meets_target` False."""
     c = load_constants()
-    peak_rps = traffic.monthly_requests / seconds_per_month() * c.get("peak_to_average", band)
+    peak_rps = peak_rate(traffic.monthly_requests, band)
     loss = adapter_throughput_loss(adapters, band)
-    best: tuple[float, int, int, SelfHostPlan] | None = None
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+    best: tuple[bool, float, int, int, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
         if not gpu.datacenter:
             continue
-        for option in replica_options(model, gpu, traffic, band):
+        for option in _replicas(model, gpu, tokens, band):
             rps = option.requests_per_second * (1.0 - loss)
             replicas = max(copies, math.ceil(peak_rps / rps))
+            meets = None
+            if target_ms is not None:
+                timely = latency_replicas(model, gpu, option.tensor_parallel, traffic, target_ms)
+                meets = timely is not None
+                replicas = max(replicas, timely or 0)
             gpus = replicas * option.tensor_parallel
             usd = gpus * hourly_usd(gpu, band) * c.get("hours_per_month", band)
             plan = SelfHostPlan(
-                gpu.id, option.tensor_parallel, replicas, option.batch, rps, usd, loss
+                gpu.id,
+                option.tensor_parallel,
+                replicas,
+                option.batch,
+                rps,
+                usd,
+                loss,
+                target_ms,
+                meets,
+                copies,
+                adapters,
             )
-            key = (usd, gpus, option.tensor_parallel, plan)
-            if best is None or key[:3] < best[:3]:
+            key = (meets is False, usd, gpus, option.tensor_parallel, plan)
+            if best is None or key[:4] < best[:4]:
                 best = key
-    return None if best is None else best[3]
+    return None if best is None else best[4]

@@ -57,10 +57,16 @@ def retrieved_tokens(band: Band) -> int:
 
 
 def self_host(
-    model: ModelSpec, traffic: Traffic, copies: int, band: Band, adapters: int = 0
+    model: ModelSpec,
+    traffic: Traffic,
+    copies: int,
+    band: Band,
+    adapters: int = 0,
+    target_ms: int | None = None,
 ) -> ServingCost | None:
-    """The cheapest datacenter GPU fleet that carries the busy hour, always on."""
-    plan = cheapest_fleet(model, traffic, copies, band, adapters)
+    """The cheapest datacenter GPU fleet that carries the busy hour, always on, and answers
+    within `target_ms` at p99 where any fleet does."""
+    plan = cheapest_fleet(model, traffic, copies, band, adapters, target_ms)
     if plan is None:
         return None
     how = (
@@ -72,9 +78,9 @@ def self_host(
 
 
 def _self_host_range(
-    model: ModelSpec, traffic: Traffic, copies: int, adapters: int = 0
+    model: ModelSpec, traffic: Traffic, copies: int, adapters: int = 0, target_ms: int | None = None
 ) -> ServingCost | None:
-    plans = {band: self_host(model, traffic, copies, band, adapters) for band in Band}
+    plans = {band: self_host(model, traffic, copies, band, adapters, target_ms) for band in Band}
     expected = plans[Band.expected]
     if expected is None:
         return None
@@ -179,6 +185,7 @@ def fine_tuned_monthly(
     adapters: bool,
     copies: int = 1,
     tenants: int = 1,
+    target_ms: int | None = None,
 ) -> ServingCost:
     """The cheaper of hosted and self-hosted serving.
 
@@ -187,8 +194,9 @@ def fine_tuned_monthly(
     everything on-prem. Self-hosted, one tenant's adapter is merged into the base (no cost, the
     same weights as a full fine-tune; kept unmerged is the high end of its range), while several
     tenants' adapters stay unmerged on one shared base and cost throughput in every band.
+    Self-hosted, the fleet also meets the p99 `target_ms` where any fleet can (self_hosting.py).
     """
-    own = _self_host_range(model, traffic, copies, max(1, tenants) if adapters else 0)
+    own = _self_host_range(model, traffic, copies, max(1, tenants) if adapters else 0, target_ms)
     hosted = hosted_monthly(model, traffic) if adapters and not on_prem else None
     if own is None and hosted is None:
         raise ValueError(f"{model.id} fits no catalogue GPU for serving")

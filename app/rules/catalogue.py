@@ -65,6 +65,9 @@ class RuleCatalogue:
     thresholds: Thresholds
     threshold_table: tuple[Threshold, ...]
     """The thresholds with their units and sources, in catalogue order."""
+    unsure_plausible_factor: float = 10.0
+    """An "I'm not sure" answer lowers the confidence only when a value within this factor of
+    the assumed one, either way, changes the recommendation."""
 
     @cached_property
     def deciding_rules(self) -> tuple[Rule, ...]:
@@ -119,6 +122,7 @@ def parse_rules(text: str) -> RuleCatalogue:
         constraints=tuple(_rule(row, numbers) for row in doc.get("constraints", [])),
         thresholds=thresholds,
         threshold_table=table,
+        unsure_plausible_factor=float(doc["confidence"].get("unsure_plausible_factor", 10.0)),
     )
 
 

@@ -87,17 +87,22 @@ def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
 
 def _serving(facts: Facts, line: str, rag_on_model: bool = False) -> ServingCost:
     serving_on = _serving_on.__wrapped__ if live_prices() else _serving_on  # prices may move
-    fresh = facts.answers.data_freshness.value
-    return serving_on(facts.model, facts.context, fresh, line, rag_on_model)
+    fresh, target = facts.answers.data_freshness.value, facts.answers.latency_p99_ms
+    return serving_on(facts.model, facts.context, fresh, line, rag_on_model, target)
 
 
 @lru_cache(maxsize=2048)
 def _serving_on(
-    model: ModelSpec, ctx: Context, freshness: str, line: str, rag_on_model: bool
+    model: ModelSpec,
+    ctx: Context,
+    freshness: str,
+    line: str,
+    rag_on_model: bool,
+    target_ms: int | None = None,
 ) -> ServingCost:
-    """A line's serving cost, on the model it runs on: it depends on the model, the traffic
-    and how often the data changes, never on the answers that move most (examples, budget),
-    so it is cached."""
+    """A line's serving cost, on the model it runs on: it depends on the model, the traffic,
+    how often the data changes and the p99 target (a self-hosted fleet is sized for it too),
+    never on the answers that move most (examples, budget), so it is cached."""
     on_prem = ctx.on_prem_required
     approach = LINE_APPROACH[line]
     if approach in FINE_TUNING:
@@ -109,12 +114,15 @@ def _serving_on(
             adapters=not full,
             copies=ctx.tenants if full else 1,
             tenants=ctx.tenants,
+            target_ms=target_ms,
         )
     refreshes = REFRESHES_PER_MONTH[freshness]
     if line == "base":
-        return prompted_monthly(model, _traffic(ctx), on_prem=on_prem)
+        return prompted_monthly(model, _traffic(ctx), on_prem=on_prem, target_ms=target_ms)
     if line == "rag" and rag_on_model:
-        return rag_on_model_monthly(model, _traffic(ctx), refreshes, on_prem=on_prem)
+        return rag_on_model_monthly(
+            model, _traffic(ctx), refreshes, on_prem=on_prem, target_ms=target_ms
+        )
     reference = ctx.reference_api_model
     if line == "rag":
         monthly = rag_monthly(reference, _traffic(ctx), refreshes)
@@ -126,8 +134,8 @@ def model_serving(facts: Facts, model: ModelSpec, line: str) -> ServingCost:
     """A line's serving cost on another model than the plan's (a team's proposal), priced
     exactly as the plan's own lines are."""
     serving_on = _serving_on.__wrapped__ if live_prices() else _serving_on
-    fresh = facts.answers.data_freshness.value
-    return serving_on(model, facts.context, fresh, line, rag_on_model=False)
+    fresh, target = facts.answers.data_freshness.value, facts.answers.latency_p99_ms
+    return serving_on(model, facts.context, fresh, line, rag_on_model=False, target_ms=target)
 
 
 def _build(facts: Facts, line: str, rag_on_model: bool) -> Range:

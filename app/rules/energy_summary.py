@@ -68,7 +68,8 @@ def _serving(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Footprint | 
     traffic = Traffic(
         ctx.monthly_requests, ctx.input_tokens_per_request, ctx.output_tokens_per_request
     )
-    own = self_host(plan.model, traffic, 1, Band.expected, ctx.tenants)
+    target = ev.facts.answers.latency_p99_ms
+    own = self_host(plan.model, traffic, 1, Band.expected, ctx.tenants, target)
     if own is None or own.self_host is None:
         return None
     host = own.self_host

@@ -3,7 +3,9 @@
 The latency answer is the time to the whole answer (the question says so): generation takes
 one decode step per output token, so a long answer cannot arrive in 100 ms however small the
 model. The estimate is the cost model's (app/cost_model/latency.py), on the option the cost
-block serves the fine-tuned model with: its self-hosted plan when it is self-hosted; when a
+block serves the fine-tuned model with: its self-hosted plan when it is self-hosted (sized for
+the target too, so the rule fires only when no fleet meets it), at the batch an answer shares at
+the busy hour (arrivals.py); when a
 provider hosts it (whose speed is not known here), the model answering alone on the fastest
 catalogue GPU, so the rule only claims what no ordinary 16-bit deployment could beat. The
 rule fires when even the low end of that estimate misses the target, and says what would meet
@@ -22,7 +24,14 @@ from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
 from app.cost_model.latency import LatencyEstimate
-from app.cost_model.serving import ServingCost, Traffic, fine_tuned_monthly, retrieved_tokens
+from app.cost_model.latency_fit import LatencyCheck, LatencyFix, check_api, check_plan
+from app.cost_model.serving import (
+    SelfHostPlan,
+    ServingCost,
+    Traffic,
+    fine_tuned_monthly,
+    retrieved_tokens,
+)
 from app.questions import Context
 from app.rules.facts import MODEL, Facts
 from app.rules.registry import Fired, rule
@@ -58,6 +67,8 @@ class Judged:
     estimate: LatencyEstimate
     planned: bool
     """True: the self-hosted serving plan; False: the best case on the fastest GPU."""
+    plan: SelfHostPlan | None = None
+    """The self-hosted serving plan, when planned."""
 
     def basis(self) -> str:
         gpu = _on(self.gpu.id, self.tensor_parallel)
@@ -67,15 +78,24 @@ class Judged:
 
 
 @lru_cache(maxsize=1024)
-def judged(model: ModelSpec, ctx: Context) -> Judged | None:
-    """The fine-tuned model's serving as the cost block plans it (LoRA's line)."""
+def judged(model: ModelSpec, ctx: Context, target_ms: int) -> Judged | None:
+    """The fine-tuned model's serving as the cost block plans it (LoRA's line, sized for the
+    target too), at the batch an answer shares at the busy hour."""
     traffic = _traffic(ctx)
-    serve = fine_tuned_monthly(model, traffic, on_prem=ctx.on_prem_required, adapters=True)
+    serve = fine_tuned_monthly(
+        model,
+        traffic,
+        on_prem=ctx.on_prem_required,
+        adapters=True,
+        tenants=ctx.tenants,
+        target_ms=target_ms,
+    )
     if serve.self_host is not None:
         plan = serve.self_host
         gpu = load_catalogue().gpus[plan.gpu]
         est = latency.for_plan(model, plan, traffic)
-        return Judged(gpu, plan.tensor_parallel, plan.batch, est, planned=True)
+        batch = est.batch or plan.batch
+        return Judged(gpu, plan.tensor_parallel, batch, est, planned=True, plan=plan)
     best = latency.fastest(model, traffic, ALONE)
     if best is None:
         return None
@@ -93,11 +113,36 @@ def _estimate(model: ModelSpec, j: Judged, traffic: Traffic) -> LatencyEstimate 
     return None if best is None else best[2]
 
 
+def _fix_words(fix: LatencyFix, j: Judged) -> str:
+    """One typed fix (app/cost_model/latency_fit.py) in words."""
+    if fix.kind == "streaming":
+        return f"streaming the answer (its first words in about {ms(fix.p99_ms)})"
+    where = ""
+    shape = (fix.gpu, fix.tensor_parallel)
+    if fix.gpu is not None and fix.tensor_parallel and shape != (j.gpu.id, j.tensor_parallel):
+        where = f" served on {_on(fix.gpu, fix.tensor_parallel)}"
+    if fix.kind == "shorter_answers" and fix.output_tokens is not None:
+        return f"answers of at most {plural(fix.output_tokens, 'token')}{where}"
+    other = load_catalogue().models[fix.model] if fix.model is not None else None
+    if fix.kind == "smaller_model" and other is not None:
+        return (
+            f"a model of at most {other.params_b:g}B parameters, such as {other.name}"
+            f"{where} (about {ms(fix.p99_ms)})"
+        )
+    return f"serving on {_on(fix.gpu or j.gpu.id, fix.tensor_parallel or 1)}"
+
+
 def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
-    """What would meet the target, each computed from the same estimate: the longest answer
-    that fits, the largest smaller catalogue model that fits, the fastest GPU if it fits."""
+    """What would meet the target. For the serving plan, the cost model's typed fixes (the
+    same the result carries): streaming, shorter answers, a smaller model, each with the fleet
+    that meets it. For the best case on the fastest GPU: the longest answer that fits, the
+    largest smaller catalogue model that fits."""
     traffic = _traffic(ctx)
     found: list[str] = []
+    if j.plan is not None:
+        return _joined(
+            [_fix_words(f, j) for f in check_plan(model, j.plan, traffic, target).fixes], j
+        )
     tokens = latency.most_output_tokens(model, j.gpu, j.tensor_parallel, j.batch, traffic, target)
     if tokens:
         found.append(f"answers of at most {plural(tokens, 'token')}")
@@ -119,6 +164,10 @@ def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
             most := latency.most_output_tokens(model, gpu, tp, j.batch, traffic, target)
         ):
             found.append(f"answers of at most {plural(most, 'token')} served on {on}")
+    return _joined(found, j)
+
+
+def _joined(found: list[str], j: Judged) -> str:
     if not found:
         return (
             "no single change does: even the first token takes about "
@@ -131,7 +180,7 @@ def fixes(model: ModelSpec, ctx: Context, j: Judged, target: int) -> str:
 def _out_of_reach(f: Facts) -> Fired | None:
     """The planned model misses the p99 target even at the low end of its estimate."""
     target = f.answers.latency_p99_ms
-    j = judged(f.model, f.context)
+    j = judged(f.model, f.context, target)
     if j is None or j.estimate.p99_ms.low <= target:
         return None
     est = j.estimate
@@ -150,14 +199,14 @@ def _out_of_reach(f: Facts) -> Fired | None:
 
 
 def line_latency(
-    model: ModelSpec, ctx: Context, name: str, serve: ServingCost
-) -> LatencyEstimate | None:
-    """A cost line's answer time: an API line from its published speed, a self-hosted line
-    from its plan (retrieval's prompts carry the retrieved context); None for a line a
-    provider hosts, whose speed is not recorded."""
+    model: ModelSpec, ctx: Context, name: str, serve: ServingCost, target_ms: int
+) -> LatencyCheck | None:
+    """A cost line's answer time against the target, with what would meet it: an API line
+    from its published speed, a self-hosted line from its plan (retrieval's prompts carry the
+    retrieved context); None for a line a provider hosts, whose speed is not recorded."""
     extra = retrieved_tokens(Band.expected) if name == "rag" else 0  # the retrieved context
     if serve.approach == "api":
-        return latency.api(ctx.reference_api_model, _traffic(ctx, extra))
+        return check_api(ctx.reference_api_model, _traffic(ctx, extra), target_ms)
     if serve.self_host is None:
         return None
-    return latency.for_plan(model, serve.self_host, _traffic(ctx, extra))
+    return check_plan(model, serve.self_host, _traffic(ctx, extra), target_ms)

@@ -165,7 +165,8 @@ def _too_large(r: Review) -> Figures | None:
     if not (side.approach.fine_tunes or r.facts.context.on_prem_required):
         return None
     target = r.facts.answers.latency_p99_ms
-    theirs, mine = judged(side.model, r.facts.context), judged(ours.model, r.facts.context)
+    ctx = r.facts.context
+    theirs, mine = judged(side.model, ctx, target), judged(ours.model, ctx, target)
     figures = {"model": side.model.name, "recommended_model": ours.model.name}
     if theirs is not None and mine is not None:
         slow, fast = theirs.estimate.p99_ms, mine.estimate.p99_ms

@@ -8,7 +8,7 @@ and its report are made from.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from app.canonical import sha256_hex
 from app.cost_model import COST_MODEL_VERSION
@@ -19,6 +19,7 @@ from app.questions.proposal import Proposal
 from app.questions.text import catalogue_text
 from app.rules.approaches import Approach
 from app.rules.catalogue import load_rules
+from app.rules.confidence import confidence
 from app.rules.cost_block import cost_block
 from app.rules.counterfactuals import Counterfactual as CounterfactualValue
 from app.rules.counterfactuals import find_counterfactuals
@@ -30,7 +31,6 @@ from app.rules.plan import make_plan
 from app.rules.proposal_review import review_proposal
 from app.rules.result import (
     Assumption,
-    Confidence,
     Counterfactual,
     FiredRule,
     RankedApproach,
@@ -87,46 +87,6 @@ def _separating_rule(ev: Evaluation, winner: Approach, loser: Approach) -> Engin
     return rule if gap < 0 else None
 
 
-LEVELS: tuple[Literal["low", "medium", "high"], ...] = ("low", "medium", "high")
-
-
-def _confidence(ev: Evaluation, unsure: tuple[str, ...]) -> Confidence:
-    """The margin between the first two approaches in words; each answer given as "I'm not
-    sure" takes the level down one step, since the result rests on an assumed value."""
-    catalogue = load_rules()
-    margin = ev.margin
-    second = ev.runner_up
-    if margin is None or margin >= catalogue.high_margin:
-        level = 2
-    elif margin >= catalogue.medium_margin:
-        level = 1
-    else:
-        level = 0
-    first = words.approach(ev.primary.value)  # it opens the sentence: capitalised
-    if ev.decided_by:  # a must of the policy decided, not the points
-        level = 2
-        explanation = f"{first} is required by the policy, whatever the points say."
-    elif second is not None and margin == 0:
-        explanation = (
-            f"{first} and {second.approach.label} tie on points; the tie goes to the simpler, "
-            "cheaper approach (try prompting and retrieval before training)."
-        )
-    elif second is not None and margin is not None:
-        explanation = f"{first} leads {second.approach.label} by {plural(margin, 'point')}."
-    else:
-        explanation = f"{first} is the only eligible approach."
-    if unsure:
-        level = max(0, level - len(unsure))
-        asked = ", ".join(f"\u201c{words.question_label(q)}\u201d" for q in unsure)
-        explanation += f" Lowered because the answer to {asked} was \u201cI\u2019m not sure\u201d."
-    return Confidence(
-        level=LEVELS[level],
-        margin=margin,
-        runner_up=second.approach if second is not None else None,
-        explanation=explanation,
-    )
-
-
 def _assumptions(unsure: tuple[str, ...]) -> tuple[Assumption, ...]:
     return tuple(
         Assumption(
@@ -159,6 +119,8 @@ def recommend(request: RecommendationRequest) -> Recommendation:
     ev = evaluate(build_facts(answers, context))
     plan = make_plan(ev)
     block = cost_block(ev.facts, plan.fine_tuning)
+    costs = cost_summary(ev, plan, block)
+    found = find_counterfactuals(ev)
     primary = ev.primary
     review = (
         None
@@ -172,7 +134,7 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         approach_label=words.approach(primary.value),
         summary=summary(ev),
         complements=ev.complements,
-        confidence=_confidence(ev, unsure),
+        confidence=confidence(ev, unsure, costs, found),
         assumptions=_assumptions(unsure),
         ranking=tuple(
             RankedApproach(
@@ -191,9 +153,9 @@ def recommend(request: RecommendationRequest) -> Recommendation:
             for f in ev.fired
         ),
         warnings=ev.warnings,
-        counterfactuals=tuple(_counterfactual(cf) for cf in find_counterfactuals(ev)),
+        counterfactuals=tuple(_counterfactual(cf) for cf in found),
         plan=plan_summary(plan),
-        cost=cost_summary(ev, plan, block),
+        cost=costs,
         answers=answers,
         context=context,
         context_defaults=_defaults(context),

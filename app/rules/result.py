@@ -217,13 +217,39 @@ class ServingPlan(Result):
         None,
         description="estimated p99 time to the whole answer (its last token), milliseconds: "
         "self-hosted from the serving plan's roofline (prefill, then one decode step per "
-        "output token at the planned batch), an API from its published speed; null when a "
-        "provider hosts the model (its speed is not recorded)",
+        "output token at the batch an answer shares at the busy hour, `answer_batch`), an API "
+        "from its published speed; null when a provider hosts the model (its speed is not "
+        "recorded)",
     )
     estimated_first_token_p99_ms: MsRange | None = Field(
         None,
         description="estimated p99 time to the first token, milliseconds (what a reader of a "
         "streamed answer waits for); null as above",
+    )
+    latency_target_ms: int | None = Field(
+        None, description="the p99 target the answers must meet (`latency_p99_ms`), milliseconds"
+    )
+    meets_target: bool | None = Field(
+        None,
+        description="whether the expected p99 to the last token is within the target; a "
+        "self-hosted fleet is the cheapest that meets it where any fleet of the catalogue does. "
+        "Null where the time is not estimated",
+    )
+    first_token_meets_target: bool | None = Field(
+        None,
+        description="whether the expected p99 to the first token is within the target: "
+        "streamed, the reader sees words in time. Null where the time is not estimated",
+    )
+    answer_batch: int | None = Field(
+        None,
+        description="self-hosted: the answers an answer decodes beside (itself included) at "
+        "the busy hour, the 99th percentile of Poisson arrivals by Little's law, at most the "
+        "replica's batch",
+    )
+    latency_fixes: tuple[LatencyFix, ...] = Field(
+        (),
+        description="what would meet the target when the line misses it, each with its time; "
+        "empty when it meets it or is not estimated",
     )
 
 
@@ -330,7 +356,9 @@ class Recommendation(Result):
 
 # The managed option's and the energy's types build on the models above (result_extras.py).
 from app.rules.result_extras import Energy, ManagedFineTuning  # noqa: E402
+from app.rules.result_latency import LatencyFix  # noqa: E402
 from app.rules.result_proposal import ProposalReview  # noqa: E402
 
+ServingPlan.model_rebuild()
 Costs.model_rebuild()
 Recommendation.model_rebuild()

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from app.cost_model.latency import LatencyEstimate
+from app.cost_model.latency_fit import LatencyCheck
+from app.cost_model.latency_fit import LatencyFix as LatencyFixValue
 from app.cost_model.serving import ServingCost
 from app.rules.approaches import FINE_TUNING
 from app.rules.cost_block import CostBlock
@@ -27,6 +28,7 @@ from app.rules.result import (
     TrainingSummary,
     UsdRange,
 )
+from app.rules.result_latency import LatencyFix
 from app.vocabulary import words
 
 
@@ -86,35 +88,58 @@ def plan_summary(plan: PlanValues) -> Plan:
     )
 
 
+def _fix(fix: LatencyFixValue) -> LatencyFix:
+    return LatencyFix(
+        kind=fix.kind,
+        estimated_p99_ms=round(fix.p99_ms),
+        model=fix.model,
+        gpu=fix.gpu,
+        gpus_per_replica=fix.tensor_parallel,
+        replicas=fix.replicas,
+        output_tokens=fix.output_tokens,
+        monthly_usd=None if fix.monthly_usd is None else round(fix.monthly_usd, 2),
+    )
+
+
+def _times(check: LatencyCheck | None, target_ms: int | None) -> dict[str, Any]:
+    """A line's answer time against the target, as ServingPlan's fields."""
+    if check is None:
+        return {} if target_ms is None else {"latency_target_ms": target_ms}
+    est = check.estimate
+    return {
+        "estimated_p99_ms": MsRange.of(est.p99_ms),
+        "estimated_first_token_p99_ms": MsRange.of(est.first_token_ms),
+        "latency_target_ms": check.target_ms,
+        "meets_target": check.meets,
+        "first_token_meets_target": check.first_token_meets,
+        "answer_batch": est.batch,
+        "latency_fixes": tuple(_fix(f) for f in check.fixes),
+    }
+
+
 @lru_cache(maxsize=1024)
 def _serving_plan(
     model: str,
     api_model: str,
     name: str,
     serve: ServingCost,
-    latency: LatencyEstimate | None = None,
+    check: LatencyCheck | None = None,
+    target_ms: int | None = None,
 ) -> ServingPlan:
     """How a line is served, as data and in words (models and GPUs by name), with its answer
-    time when it is estimated. Cached: it depends on the traffic and the model, not on the
-    answers that change most often."""
+    time against the target when it is estimated. Cached: it depends on the traffic, the model
+    and the target, not on the answers that change most often."""
     retrieval = name == "rag"
-    times = (
-        {}
-        if latency is None
-        else {
-            "estimated_p99_ms": MsRange.of(latency.p99_ms),
-            "estimated_first_token_p99_ms": MsRange.of(latency.first_token_ms),
-        }
-    )
+    times = _times(check, target_ms)
     if serve.approach == "api":
         how = words.serving("api", api_model=api_model, retrieval=retrieval)
         return ServingPlan(kind="api", how=how, **times)
     if name == MANAGED:  # trained and served by a provider, on the provider's model
-        return ServingPlan(kind="hosted", how=serve.how)
+        return ServingPlan(kind="hosted", how=serve.how, **times)
     if serve.self_host is None:
         tuned = name in {"lora", "qlora", "full_fine_tuning"}  # a prompted model pays no premium
         how = words.serving("hosted", model=model, retrieval=retrieval, fine_tuned=tuned)
-        return ServingPlan(kind="hosted", how=how)
+        return ServingPlan(kind="hosted", how=how, **times)
     host = serve.self_host
     how = words.serving(
         "self_host",
@@ -147,9 +172,15 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     }
     planned = by_method[plan.fine_tuning.value] if plan.fine_tuning and plan.method else None
     model, api_model = facts.model.id, facts.context.reference_api_model
+    target = facts.answers.latency_p99_ms
     plans = {
         name: _serving_plan(
-            model, api_model, name, s, line_latency(facts.model, facts.context, name, s)
+            model,
+            api_model,
+            name,
+            s,
+            line_latency(facts.model, facts.context, name, s, target),
+            target,
         )
         for name, s in block.serving.items()
     }
