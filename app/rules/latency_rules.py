@@ -29,6 +29,9 @@ from app.rules.registry import Fired, rule
 from app.vocabulary import words
 from app.vocabulary.numbers import ms, ms_range, plural
 
+RETRIEVAL = frozenset({"rag", "recommended"})
+"""The cost lines that retrieve before they answer."""
+
 ALONE = 1
 """The batch of the best case: one answer decoded at a time."""
 
@@ -153,11 +156,15 @@ def line_latency(
     model: ModelSpec, ctx: Context, name: str, serve: ServingCost
 ) -> LatencyEstimate | None:
     """A cost line's answer time: an API line from its published speed, a self-hosted line
-    from its plan (retrieval's prompts carry the retrieved context); None for a line a
-    provider hosts, whose speed is not recorded."""
-    extra = retrieved_tokens(Band.expected) if name == "rag" else 0  # the retrieved context
+    from its plan; None for a line a provider hosts, whose speed is not recorded. A line with
+    retrieval (`rag`, and `recommended`: the fine-tuned model with retrieval beside it) waits
+    for the retrieval hop, and its prompts carry the retrieved context."""
+    retrieval = name in RETRIEVAL
+    extra = retrieved_tokens(Band.expected) if retrieval else 0  # the retrieved context
     if serve.approach == "api":
-        return latency.api(ctx.reference_api_model, _traffic(ctx, extra))
-    if serve.self_host is None:
+        found = latency.api(ctx.reference_api_model, _traffic(ctx, extra))
+    elif serve.self_host is None:
         return None
-    return latency.for_plan(model, serve.self_host, _traffic(ctx, extra))
+    else:
+        found = latency.for_plan(model, serve.self_host, _traffic(ctx, extra))
+    return latency.after_retrieval(found) if retrieval and found is not None else found

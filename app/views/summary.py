@@ -30,8 +30,26 @@ def deciding_reason(r: Recommendation) -> str:
     return r.summary.removeprefix(head).strip() or r.summary
 
 
+def _parts_note(r: Recommendation, line: str) -> str | None:
+    """'LoRA: 30 experiments and 11 tenant runs, $71.79; RAG: 20 settings runs, $5.54' for a
+    combined line; None for a single approach's line."""
+    option = next((o for o in r.cost.options if o.line == line), None)
+    if option is None or not option.parts:
+        return None
+    said = []
+    for part in option.parts:
+        runs = numbers.plural(part.experiments, "experiment")
+        if part.tenant_runs:
+            runs += f" and {numbers.plural(part.tenant_runs, 'tenant run')}"
+        said.append(f"{words.approach(part.approach.value)}: {runs}, {numbers.usd(part.build_usd)}")
+    return "; ".join(said)
+
+
 def _build(r: Recommendation) -> Row:
     t, p = r.cost.training, r.cost.payback
+    parts = _parts_note(r, p.line) if p is not None else None
+    if p is not None and parts is not None:
+        return Row("Build cost", numbers.usd(p.build_usd), parts)
     if t is not None:
         runs = numbers.plural(t.runs, "run")
         band = numbers.usd_range(t.total_usd_range.low, t.total_usd_range.high)
@@ -57,7 +75,12 @@ def _versus(r: Recommendation) -> Row | None:
     s = p.saving_usd
     if p.line == p.versus:
         total = r.cost.series[[x.approach for x in r.cost.series].index(p.line)].cumulative_usd
-        return Row(label, f"{numbers.usd(total[-1])} in all", "the status quo: nothing changes")
+        note = (
+            "no other option meets the requirements"
+            if p.versus_reason == "nothing_else_meets_requirements"
+            else "the status quo: nothing changes"
+        )
+        return Row(label, f"{numbers.usd(total[-1])} in all", note)
     band = numbers.saving_range(s.low, s.high)
     if p.month is not None:
         value = f"Saves {numbers.usd(s.expected)} against {labels[p.versus]} ({band})"
