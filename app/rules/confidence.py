@@ -10,8 +10,9 @@ lies within a plausible distance of the assumed value.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
+from app.questions.models import UnsureQuestion
 from app.rules.catalogue import load_rules
 from app.rules.counterfactuals import Counterfactual
 from app.rules.engine import Evaluation
@@ -106,4 +107,6 @@ def confidence(
         margin=margin,
         runner_up=second.approach if second is not None else None,
         explanation=explanation,
+        lowered_by=cast("tuple[UnsureQuestion, ...]", moving),
+        misses_latency_target=miss is not None,
     )

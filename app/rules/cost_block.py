@@ -32,6 +32,7 @@ from app.cost_model.serving import (
 )
 from app.questions import Context
 from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.combination import Combination, combine
 from app.rules.facts import Facts
 from app.rules.managed import ManagedOption, managed_option
 from app.rules.pricing import test_set_size
@@ -75,6 +76,9 @@ class CostBlock:
     managed: ManagedOption | None = None
     """The managed fine-tuning service (line `managed`), for a team that should not run its own
     fine-tuning; None otherwise."""
+    combination: Combination | None = None
+    """The recommendation with its complements as one option (line `recommended`,
+    combination.py); None when the recommendation has no complement."""
 
 
 def _traffic(ctx: Context, extra_input: int = 0) -> Traffic:
@@ -162,9 +166,12 @@ def rag_runs_on_model(facts: Facts, planned: Approach | None) -> bool:
     return _serving(facts, SERIES_NAMES[planned]).approach == "self_host"
 
 
-def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
+def cost_block(
+    facts: Facts, planned: Approach | None = None, recommended: tuple[Approach, ...] = ()
+) -> CostBlock:
     """Every option's build, monthly cost, cumulative series and crossovers; `planned` is the
-    plan's fine-tuning approach, which decides the model retrieval is priced on."""
+    plan's fine-tuning approach, which decides the model retrieval is priced on; `recommended`
+    is the primary approach and its complements, costed as one line when there are several."""
     freshness = facts.answers.data_freshness.value
     rag_on_model = rag_runs_on_model(facts, planned)
     costs = []
@@ -185,6 +192,10 @@ def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
     if managed is not None:
         costs.append(managed.cost)
         serving[managed.cost.name] = managed.serving
+    combination = combine(facts, recommended)
+    if combination is not None:
+        costs.append(combination.cost)
+        serving[combination.cost.name] = combination.serving
     months = facts.context.horizon_months
     series = tuple(cumulative(c, months) for c in costs)
     status_quo = "base" if facts.context.on_prem_required else "api"
@@ -197,4 +208,5 @@ def cost_block(facts: Facts, planned: Approach | None = None) -> CostBlock:
         status_quo,
         rag_on_model,
         managed,
+        combination,
     )

@@ -24,7 +24,13 @@ from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
 from app.cost_model.latency import LatencyEstimate
-from app.cost_model.latency_fit import LatencyCheck, LatencyFix, check_api, check_plan
+from app.cost_model.latency_fit import (
+    LatencyCheck,
+    LatencyFix,
+    after_retrieval,
+    check_api,
+    check_plan,
+)
 from app.cost_model.serving import (
     SelfHostPlan,
     ServingCost,
@@ -37,6 +43,9 @@ from app.rules.facts import MODEL, Facts
 from app.rules.registry import Fired, rule
 from app.vocabulary import words
 from app.vocabulary.numbers import ms, ms_range, plural
+
+RETRIEVAL = frozenset({"rag", "recommended"})
+"""The cost lines that retrieve before they answer."""
 
 ALONE = 1
 """The batch of the best case: one answer decoded at a time."""
@@ -202,11 +211,16 @@ def line_latency(
     model: ModelSpec, ctx: Context, name: str, serve: ServingCost, target_ms: int
 ) -> LatencyCheck | None:
     """A cost line's answer time against the target, with what would meet it: an API line
-    from its published speed, a self-hosted line from its plan (retrieval's prompts carry the
-    retrieved context); None for a line a provider hosts, whose speed is not recorded."""
-    extra = retrieved_tokens(Band.expected) if name == "rag" else 0  # the retrieved context
+    from its published speed, a self-hosted line from its plan; None for a line a provider
+    hosts, whose speed is not recorded. A line with retrieval (`rag`, and `recommended`: the
+    fine-tuned model with retrieval beside it) waits for the retrieval hop, and its prompts
+    carry the retrieved context."""
+    retrieval = name in RETRIEVAL
+    extra = retrieved_tokens(Band.expected) if retrieval else 0  # the retrieved context
     if serve.approach == "api":
-        return check_api(ctx.reference_api_model, _traffic(ctx, extra), target_ms)
-    if serve.self_host is None:
+        check = check_api(ctx.reference_api_model, _traffic(ctx, extra), target_ms)
+    elif serve.self_host is None:
         return None
-    return check_plan(model, serve.self_host, _traffic(ctx, extra), target_ms)
+    else:
+        check = check_plan(model, serve.self_host, _traffic(ctx, extra), target_ms)
+    return after_retrieval(check) if retrieval and check is not None else check

@@ -1,12 +1,13 @@
 """The options a PM chooses between, each named by what it is and priced on the model it runs
-on; the crossovers that mean something; and the recommendation's payback in one sentence.
+on, with the musts each meets; and the crossovers that mean something.
 
 The chart used to compare a frontier API with a small fine-tuned open model and call the
 difference "fine-tuning", and to praise approaches the same page ruled out. Here each line
 says which model it runs on, how it is served and where its price comes from; crossovers are
 kept only among eligible options and against the status quo, so an ineligible option never
 "wins"; and the recommendation's build cost, payback month and saving (with its range) are
-said once, as data and as a sentence.
+said once, as data and as a sentence (payback.py). The recommendation with its complements
+is one option of its own (`recommended`, combination.py), its parts listed beneath it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from typing import Literal, cast
 
 from app.cost_model.catalogue import ModelSpec, load_catalogue
 from app.cost_model.prices import fine_tuned_premium, hosted_price, prices_as_of, resolve_api_model
-from app.cost_model.series import ApproachCost
 from app.cost_model.serving import ServingCost
 from app.rules.approaches import Approach
+from app.rules.combination import LINE as COMBINED
+from app.rules.combination import Combination, Part
 from app.rules.cost_block import LINE_APPROACH, SERIES_NAMES, CostBlock
 from app.rules.engine import Evaluation
 from app.rules.managed import LINE as MANAGED
 from app.rules.managed_summary import cost_option as managed_cost_option
-from app.rules.result import CostOption, Payback, UsdRange
+from app.rules.requirements import Must, fails, musts
+from app.rules.result import CostOption, UsdRange
+from app.rules.result_options import CostPart
 from app.vocabulary import numbers, words
 
 ServingKind = Literal["api", "hosted", "self_host"]
@@ -30,8 +34,15 @@ SERVED = {"api": "through its API", "hosted": "hosted", "self_host": "self-hoste
 ON_PREM_NO_API = "It must run on your own infrastructure: no external API may be used."
 
 
+RETRIEVAL_LINES = frozenset({"rag", COMBINED})
+"""The lines whose answers are grounded in retrieved documents."""
+
+
 def recommended_line(ev: Evaluation, block: CostBlock) -> str:
-    """The recommendation's own line; not fine-tuning at all is the status quo."""
+    """The recommendation's own line: its primary with its complements when it has any
+    (`recommended`), else its primary's line; not fine-tuning at all is the status quo."""
+    if block.combination is not None:
+        return COMBINED
     if ev.primary is Approach.dont_fine_tune:
         return block.status_quo
     return SERIES_NAMES[ev.primary]
@@ -84,7 +95,65 @@ def price_source(line: str, serve: ServingCost, model: ModelSpec, api_model: str
     )
 
 
+def _part(part: Part) -> CostPart:
+    monthly = part.serving + part.reserve
+    return CostPart(
+        approach=part.approach,
+        line=SERIES_NAMES[part.approach],
+        role="primary" if part.primary else "complement",
+        build_usd=part.build.expected,
+        build_usd_range=UsdRange.of(part.build),
+        experiments=part.experiments,
+        tenant_runs=part.tenant_runs,
+        runs=part.experiments + part.tenant_runs,
+        monthly_serving_usd=part.serving.expected,
+        monthly_retraining_reserve_usd=part.reserve.expected,
+        monthly_usd=round(monthly.expected, 2),
+        monthly_usd_range=UsdRange.of(monthly),
+    )
+
+
+def combined_option(ev: Evaluation, combo: Combination) -> CostOption:
+    """The recommendation with its complements: named by its parts, primary first ('Llama 3.1
+    8B + retrieval + LoRA, self-hosted'), priced as its fine-tuned model is."""
+    facts = ev.facts
+    ctx, model = facts.context, facts.model
+    serve, tuning = combo.serving, SERIES_NAMES[combo.tuning.approach]
+    names = " + ".join(
+        "retrieval" if p.approach is Approach.rag else words.line(SERIES_NAMES[p.approach])
+        for p in combo.parts
+    )
+    return CostOption(
+        line=COMBINED,
+        approach=ev.primary,
+        label=f"{model.name} + {names}, {SERVED[serve.approach]}",
+        runs_on=model.name,
+        serving_kind=cast("ServingKind", serve.approach),
+        status_quo=False,
+        recommended=True,
+        eligible=True,
+        why_not=None,
+        price_source=price_source(tuning, serve, model, ctx.reference_api_model),
+        parts=tuple(_part(p) for p in combo.parts),
+    )
+
+
+def _with_musts(option: CostOption, required: tuple[Must, ...]) -> CostOption:
+    failed = fails(
+        required, retrieval=option.line in RETRIEVAL_LINES, serving_kind=option.serving_kind
+    )
+    return option.model_copy(
+        update={"meets_requirements": not failed, "fails_requirements": failed}
+    )
+
+
 def options(ev: Evaluation, block: CostBlock) -> tuple[CostOption, ...]:
+    """Every line as an option, with the musts of the answers it meets or fails."""
+    required = musts(ev.facts)
+    return tuple(_with_musts(o, required) for o in _options(ev, block))
+
+
+def _options(ev: Evaluation, block: CostBlock) -> list[CostOption]:
     facts = ev.facts
     ctx, model = facts.context, facts.model
     primary = recommended_line(ev, block)
@@ -93,6 +162,9 @@ def options(ev: Evaluation, block: CostBlock) -> tuple[CostOption, ...]:
         line, serve = cost.name, block.serving[cost.name]
         if line == MANAGED and block.managed is not None:
             found.append(managed_cost_option(ev, block.managed, recommended=line == primary))
+            continue
+        if line == COMBINED and block.combination is not None:
+            found.append(combined_option(ev, block.combination))
             continue
         standing = ev.standing(LINE_APPROACH[line])
         why_not = None
@@ -118,7 +190,7 @@ def options(ev: Evaluation, block: CostBlock) -> tuple[CostOption, ...]:
                 price_source=price_source(line, serve, model, ctx.reference_api_model),
             )
         )
-    return tuple(found)
+    return found
 
 
 def meaningful_crossovers(
@@ -131,68 +203,3 @@ def meaningful_crossovers(
         for c in block.crossovers
         if c.approach in eligible and (c.versus in eligible or c.versus == block.status_quo)
     ]
-
-
-def _model_or_method(base_label: str, base: ApproachCost, tuned: ApproachCost) -> str:
-    """How much of the saving comes from changing model rather than from fine-tuning."""
-    base_m, tuned_m = base.monthly_usd.expected, tuned.monthly_usd.expected
-    text = (
-        f"Prompting the same model without fine-tuning ({base_label}) would cost "
-        f"{numbers.usd(base_m)} a month against {numbers.usd(tuned_m)} fine-tuned: "
-    )
-    if base_m <= tuned_m:
-        return (
-            text + "the saving comes from changing model; fine-tuning is for the quality it adds."
-        )
-    return text + f"fine-tuning saves a further {numbers.usd(base_m - tuned_m)} a month."
-
-
-def payback(ev: Evaluation, block: CostBlock, found: tuple[CostOption, ...]) -> Payback:
-    """The recommendation against the status quo over the chart's months, in one sentence."""
-    by_line = {o.line: o for o in found}
-    series = {s.name: s for s in block.series}
-    builds = {c.name: c for c in block.costs}
-    line, versus, months = recommended_line(ev, block), block.status_quo, block.months
-    mine, theirs = series[line], series[versus]
-    saving = theirs.expected[-1] - mine.expected[-1]
-    low, high = theirs.low[-1] - mine.high[-1], theirs.high[-1] - mine.low[-1]
-    build = builds[line].build_usd.expected
-    month = next(
-        (
-            m
-            for m, (x, y) in enumerate(zip(mine.expected, theirs.expected, strict=True), 1)
-            if x < y
-        ),
-        None,
-    )
-    label, other = by_line[line].label, by_line[versus].label
-    if line == versus:
-        monthly = builds[line].monthly_usd.expected
-        sentence = (
-            f"{label} needs nothing built and costs about {numbers.usd(monthly)} a month, "
-            f"{numbers.usd(mine.expected[-1])} over {months} months."
-        )
-    elif month is not None:
-        sentence = (
-            f"{label} costs {numbers.usd(build)} to build and pays back against {other} in "
-            f"month {month}; over {months} months it saves {numbers.usd(saving)} "
-            f"({numbers.saving_range(low, high)})."
-        )
-    else:
-        sentence = (
-            f"{label} costs {numbers.usd(build)} to build and does not pay back against "
-            f"{other} within {months} months: over {months} months it costs "
-            f"{numbers.usd(-saving)} more ({numbers.saving_range(low, high)})."
-        )
-    base = by_line.get("base")
-    if LINE_APPROACH[line].fine_tunes and base is not None and base.eligible and versus != "base":
-        sentence += " " + _model_or_method(base.label, builds["base"], builds[line])
-    return Payback(
-        line=line,
-        versus=versus,
-        build_usd=round(build, 2),
-        month=month if line != versus else None,
-        saving_usd=UsdRange(low=round(low, 2), expected=round(saving, 2), high=round(high, 2)),
-        months=months,
-        sentence=sentence,
-    )

@@ -168,7 +168,8 @@ def _untrained(approach: Approach, facts: Facts, block: CostBlock, model: ModelS
 
 
 def recommended_side(facts: Facts, plan: Plan, block: CostBlock) -> Side:
-    """The recommendation's column: its plan's programme and its primary line's serving."""
+    """The recommendation's column: its plan's programme and its line's serving; with a
+    complement, the combination's (combination.py: both parts' builds, one serving)."""
     primary = plan.approach
     line = SERIES_NAMES[primary]
     m = plan.method
@@ -180,7 +181,10 @@ def recommended_side(facts: Facts, plan: Plan, block: CostBlock) -> Side:
         first = m.comparison.estimate
         hours = hours + first.gpu_hours_per_experiment.scale(first.runs)
     programme = m.programme_range
-    if not primary.fine_tunes:  # retrieval first, a fine-tuning complement beside it
+    serving = block.serving[line]
+    if block.combination is not None:
+        programme, serving = block.combination.cost.build_usd, block.combination.serving
+    elif not primary.fine_tunes:  # retrieval first, a fine-tuning complement beside it
         programme = programme + next(c for c in block.costs if c.name == line).build_usd
     return Side(
         approach=primary,
@@ -191,6 +195,6 @@ def recommended_side(facts: Facts, plan: Plan, block: CostBlock) -> Side:
         asked_peak_gib=None,
         programme_usd=programme,
         gpu_hours=hours,
-        serving=block.serving[line],
+        serving=serving,
         timeline_weeks=plan.timeline.weeks if plan.timeline is not None else None,
     )

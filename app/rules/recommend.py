@@ -118,7 +118,7 @@ def recommend(request: RecommendationRequest) -> Recommendation:
     answers, context, unsure = request.answers, request.context, request.unsure
     ev = evaluate(build_facts(answers, context))
     plan = make_plan(ev)
-    block = cost_block(ev.facts, plan.fine_tuning)
+    block = cost_block(ev.facts, plan.fine_tuning, (ev.primary, *ev.complements))
     costs = cost_summary(ev, plan, block)
     found = find_counterfactuals(ev)
     primary = ev.primary

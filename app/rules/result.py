@@ -17,6 +17,7 @@ from app.cost_model.ranges import Range
 from app.questions import Answers, Context
 from app.questions.models import UnsureQuestion
 from app.rules.approaches import Approach
+from app.rules.requirements import Must
 
 _FROZEN = ConfigDict(frozen=True, extra="ignore")
 """Frozen like the rest of the core; unknown keys are ignored when a stored result written by a
@@ -28,7 +29,9 @@ CostLine = Annotated[
     Field(
         description="a line of the cost comparison: `api` (the reference frontier API, no "
         "fine-tuning: the status quo), `base` (the plan's open model prompted without "
-        "fine-tuning), `rag`, `lora`, `qlora` or `full_fine_tuning`"
+        "fine-tuning), `rag`, `lora`, `qlora`, `full_fine_tuning`, `managed` (a managed "
+        "fine-tuning service) or `recommended` (the recommendation with its complements as one "
+        "option, present only when it has a complement)"
     ),
 ]
 AnswerValue = str | int | float | bool
@@ -74,6 +77,15 @@ class Confidence(Result):
     )
     runner_up: Approach | None = Field(description="the second eligible approach, if any")
     explanation: str = Field(description="the level in words, for a person")
+    lowered_by: tuple[UnsureQuestion, ...] = Field(
+        (),
+        description='the questions answered "I\'m not sure" that lowered it: those where '
+        "another likely answer would change the recommendation",
+    )
+    misses_latency_target: bool = Field(
+        default=False,
+        description="the recommendation's own serving misses the p99 target, so it is not high",
+    )
 
 
 class Assumption(Result):
@@ -145,6 +157,14 @@ class Plan(Result):
         description="one adapter, or one per tenant on a shared base model (not merged)"
     )
     experiments: int | None = Field(description="the bounded number of experiments (plan settings)")
+    tenant_runs: int | None = Field(
+        None,
+        description="one final run for each further tenant's adapter, after the experiments; "
+        "null when nothing is trained",
+    )
+    runs: int | None = Field(
+        None, description="experiments plus tenant runs: the runs the programme pays for"
+    )
     per_experiment_usd: Usd | None = Field(description="expected cost of one experiment")
     timeline_weeks: tuple[int, int] | None = Field(description="weeks, fewest and most")
     timeline_basis: str | None = Field(description="the row of the seeds' timeline table used")
@@ -253,41 +273,6 @@ class ServingPlan(Result):
     )
 
 
-class CostOption(Result):
-    """One option a PM chooses between, priced end to end on the model it runs on."""
-
-    line: CostLine
-    approach: Approach = Field(description="the approach the option stands for")
-    label: str = Field(
-        description="the option named by what it is: model, method and how it is served"
-    )
-    runs_on: str = Field(description="the model it runs on, in words")
-    serving_kind: Literal["api", "hosted", "self_host"]
-    status_quo: bool = Field(description="the line the others are measured against")
-    recommended: bool = Field(description="the recommendation's own line")
-    eligible: bool = Field(description="no rule rules it out; only eligible options 'win'")
-    why_not: str | None = Field(description="why it is ruled out, for a person; null if eligible")
-    price_source: str = Field(description="where its monthly price comes from, for a person")
-
-
-class Payback(Result):
-    """The recommendation against the status quo over the chart's months."""
-
-    line: CostLine = Field(description="the recommendation's line")
-    versus: CostLine = Field(description="the status quo line")
-    build_usd: Usd = Field(description="one-off cost to build the recommendation")
-    month: int | None = Field(
-        description="the first month its cumulative cost is below the status quo's; null when "
-        "it does not pay back within `months` (or is the status quo itself)"
-    )
-    saving_usd: UsdRange = Field(
-        description="the status quo's cumulative cost minus the recommendation's at the last "
-        "month; negative when the recommendation costs more; the range from the constants' bands"
-    )
-    months: int
-    sentence: str = Field(description="the same, in one sentence")
-
-
 class Costs(Result):
     training: TrainingSummary | None = Field(description="the planned method's programme")
     training_by_method: dict[Literal["lora", "qlora", "full_fine_tuning"], TrainingSummary]
@@ -308,7 +293,21 @@ class Costs(Result):
         (), description="every line as an option: its name, model, eligibility and price source"
     )
     status_quo: CostLine = Field("api", description="the line the others are measured against")
-    payback: Payback | None = Field(None, description="the recommendation against the status quo")
+    recommended: CostLine | None = Field(
+        None,
+        description="the recommendation's line: `recommended` (its primary with its "
+        "complements) when it has complements, else its own approach's line",
+    )
+    requirements: tuple[Must, ...] = Field(
+        (),
+        description="the musts of the answers an option must meet to be a baseline: "
+        "`citations` (citations required: needs retrieval), `fresh_facts` (facts that change "
+        "daily, weekly or in real time: needs retrieval), `on_prem` (no third-party API or "
+        "provider)",
+    )
+    payback: Payback | None = Field(
+        None, description="the recommendation against the cheapest baseline that meets the musts"
+    )
     managed_fine_tuning: ManagedFineTuning | None = Field(
         None,
         description="the managed fine-tuning services priced for a team that should not run its "
@@ -354,9 +353,13 @@ class Recommendation(Result):
     )
 
 
-# The managed option's and the energy's types build on the models above (result_extras.py).
+# The options, the payback, the managed option and the energy build on the models above
+# (result_options.py, result_extras.py); re-exported here, where readers have always found them.
 from app.rules.result_extras import Energy, ManagedFineTuning  # noqa: E402
 from app.rules.result_latency import LatencyFix  # noqa: E402
+from app.rules.result_options import CostOption as CostOption  # noqa: E402, PLC0414 (re-exported)
+from app.rules.result_options import CostPart as CostPart  # noqa: E402, PLC0414 (re-exported)
+from app.rules.result_options import Payback as Payback  # noqa: E402, PLC0414 (re-exported)
 from app.rules.result_proposal import ProposalReview  # noqa: E402
 
 ServingPlan.model_rebuild()

@@ -16,8 +16,10 @@ from app.rules.facts import MethodFacts
 from app.rules.latency_rules import line_latency
 from app.rules.managed import LINE as MANAGED
 from app.rules.managed_summary import summary as managed_summary
-from app.rules.options import meaningful_crossovers, options, payback
+from app.rules.options import RETRIEVAL_LINES, meaningful_crossovers, options, recommended_line
+from app.rules.payback import payback
 from app.rules.plan import Plan as PlanValues
+from app.rules.requirements import musts
 from app.rules.result import (
     Costs,
     CrossoverPoint,
@@ -79,6 +81,8 @@ def plan_summary(plan: PlanValues) -> Plan:
         gpu_count=est.gpu_count if est is not None else None,
         adapter_strategy=cast("Literal['single', 'per_tenant'] | None", plan.adapter_strategy),
         experiments=m.experiments if m is not None else None,
+        tenant_runs=est.request.tenant_runs if est is not None else None,
+        runs=est.runs if est is not None else None,
         per_experiment_usd=round(est.per_experiment_usd.expected, 2) if est else None,
         timeline_weeks=plan.timeline.weeks if plan.timeline is not None else None,
         timeline_basis=plan.timeline.row if plan.timeline is not None else None,
@@ -117,6 +121,10 @@ def _times(check: LatencyCheck | None, target_ms: int | None) -> dict[str, Any]:
     }
 
 
+TUNED_LINES = frozenset({"lora", "qlora", "full_fine_tuning", "recommended"})
+"""The lines served on a fine-tuned model (the recommendation with its complements included)."""
+
+
 @lru_cache(maxsize=1024)
 def _serving_plan(
     model: str,
@@ -129,7 +137,7 @@ def _serving_plan(
     """How a line is served, as data and in words (models and GPUs by name), with its answer
     time against the target when it is estimated. Cached: it depends on the traffic, the model
     and the target, not on the answers that change most often."""
-    retrieval = name == "rag"
+    retrieval = name in RETRIEVAL_LINES
     times = _times(check, target_ms)
     if serve.approach == "api":
         how = words.serving("api", api_model=api_model, retrieval=retrieval)
@@ -137,7 +145,7 @@ def _serving_plan(
     if name == MANAGED:  # trained and served by a provider, on the provider's model
         return ServingPlan(kind="hosted", how=serve.how, **times)
     if serve.self_host is None:
-        tuned = name in {"lora", "qlora", "full_fine_tuning"}  # a prompted model pays no premium
+        tuned = name in TUNED_LINES  # a prompted model pays no premium
         how = words.serving("hosted", model=model, retrieval=retrieval, fine_tuned=tuned)
         return ServingPlan(kind="hosted", how=how, **times)
     host = serve.self_host
@@ -205,6 +213,8 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
         ),
         options=found,
         status_quo=block.status_quo,
+        recommended=recommended_line(ev, block),
+        requirements=musts(facts),
         payback=payback(ev, block, found),
         managed_fine_tuning=managed_summary(block.managed),
     )

@@ -22,7 +22,16 @@ from app.rules.result import CostLine, CostOption, Costs
 from app.views.chart_words import crossover_label, legend, reading, ruled_out_note
 from app.vocabulary.numbers import usd, usd_compact
 
-SERIES_ORDER = ("api", "base", "rag", "lora", "qlora", "full_fine_tuning", "managed")
+SERIES_ORDER = (
+    "api",
+    "base",
+    "rag",
+    "lora",
+    "qlora",
+    "full_fine_tuning",
+    "managed",
+    "recommended",
+)
 
 COLOURS = {
     "api": "#0072B2",
@@ -32,8 +41,11 @@ COLOURS = {
     "qlora": "#CC79A7",
     "full_fine_tuning": "#D55E00",
     "managed": "#000000",
+    "recommended": "#000000",
 }
-"""Okabe and Ito's colour-blind-safe palette; each line also has its own dash pattern."""
+"""Okabe and Ito's colour-blind-safe palette; each line also has its own dash pattern. The
+recommendation with its complements (`recommended`) never shares a chart with a managed
+service (only a team that may not fine-tune gets one), so the two share black."""
 OTHER_COLOUR = "#444444"
 
 Dash = Literal["solid", "dash", "dot", "dashdot"]
@@ -45,6 +57,7 @@ DASHES: dict[str, Dash] = {
     "qlora": "dot",
     "full_fine_tuning": "dashdot",
     "managed": "dash",
+    "recommended": "solid",
 }
 """plotly's dash names; the SVG renderer maps them to matplotlib's patterns."""
 

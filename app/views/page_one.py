@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import load_rules
 from app.rules.result import CostOption, Recommendation
+from app.views.answer_time import what_would_meet
 from app.views.risks import Risk, risks
 from app.views.rows import Row, band
 from app.views.timeline import project_timeline
@@ -45,14 +46,6 @@ class PageOne:
     """low, medium or high: a CSS class, never printed."""
     proposal: ProposalVerdict | None
     risks: tuple[Risk, ...]
-
-
-def about(value: float) -> str:
-    """A figure a reader carries into a meeting: two significant figures ($26,000, $1,000)."""
-    if abs(value) < 100:  # under $100 the dollars are already few
-        return numbers.usd(round(value))
-    digits = len(str(int(abs(value)))) - 2
-    return numbers.usd(round(value, -digits))
 
 
 def money(expected: float, low: float, high: float, unit: str = "") -> str:
@@ -120,16 +113,18 @@ def _what_it_changes(r: Recommendation) -> str:
     p, options = r.cost.payback, _options(r)
     if p is None or p.line not in options or p.versus not in options:
         return ""
-    mine, theirs = r.cost.monthly[p.line], r.cost.monthly[p.versus]
+    mine = numbers.usd_about(r.cost.monthly[p.line])
+    theirs = numbers.usd_about(r.cost.monthly[p.versus])
+    cheaper = r.cost.monthly[p.line] < r.cost.monthly[p.versus]
     now, then = options[p.line], options[p.versus]
     if p.line == p.versus:
-        return f"it keeps {_spend(now)} at about {about(mine)} a month, with nothing to build"
-    if mine < theirs and _spend(now) != _spend(then):
+        return f"it keeps {_spend(now)} at about {mine} a month, with nothing to build"
+    if cheaper and _spend(now) != _spend(then):
         return (
-            f"it replaces about {about(theirs)} a month of {_spend(then)} with about "
-            f"{about(mine)} of {_spend(now)}"
+            f"it replaces about {theirs} a month of {_spend(then)} with about "
+            f"{mine} of {_spend(now)}"
         )
-    return f"it runs at about {about(mine)} a month, against about {about(theirs)} for {then.label}"
+    return f"it runs at about {mine} a month, against about {theirs} for {then.label}"
 
 
 def lead(r: Recommendation) -> str:
@@ -137,8 +132,27 @@ def lead(r: Recommendation) -> str:
     return f"{_what_to_do(r)}: {change}." if change else f"{_what_to_do(r)}."
 
 
+def _parts(r: Recommendation) -> str | None:
+    """'LoRA: 30 experiments and 11 tenant runs, $71.79; RAG (retrieval): 20 settings runs,
+    $5.54' for a combined line; None for a single approach's line."""
+    p = r.cost.payback
+    option = _options(r).get(p.line) if p is not None else None
+    if option is None or not option.parts:
+        return None
+    said = []
+    for part in option.parts:
+        runs = numbers.plural(part.experiments, "experiment")
+        if part.tenant_runs:
+            runs += f" and {numbers.plural(part.tenant_runs, 'tenant run')}"
+        said.append(f"{words.approach(part.approach.value)}: {runs}, {numbers.usd(part.build_usd)}")
+    return "; ".join(said)
+
+
 def build(r: Recommendation) -> Row:
     t, p = r.cost.training, r.cost.payback
+    parts = _parts(r)
+    if p is not None and parts is not None:
+        return Row("Build cost", numbers.usd(p.build_usd), parts)
     if t is not None:
         runs = numbers.plural(t.runs, "run")
         value = money(t.total_usd, t.total_usd_range.low, t.total_usd_range.high)
@@ -166,8 +180,13 @@ def versus(r: Recommendation) -> Row | None:
     label, s = f"Over {p.months} months", p.saving_usd
     if p.line == p.versus:
         total = next(x for x in r.cost.series if x.approach == p.line).cumulative_usd[-1]
-        return Row(label, f"{numbers.usd(total)} in all", "the status quo: nothing changes")
+        note = "the status quo: nothing changes"
+        if p.versus_reason == "nothing_else_meets_requirements":
+            note = "no other option meets your requirements, so nothing is compared"
+        return Row(label, f"{numbers.usd(total)} in all", note)
     them = _options(r)[p.versus].label if p.versus in _options(r) else words.line(p.versus)
+    if p.versus_reason == "cheapest_meeting_requirements":
+        them += ", the cheapest option that meets your requirements"
     if s.low < 0 < s.high:
         lean = "saves" if s.expected >= 0 else "costs"
         note = (
@@ -194,10 +213,13 @@ def answer_time(r: Recommendation) -> Row | None:
     if plan.estimated_p99_ms is None:
         return Row(label, "Not estimated", f"a provider hosts it; your target is {target}")
     p99 = plan.estimated_p99_ms.expected
-    meets = "meets it" if p99 <= r.answers.latency_p99_ms else "misses it"
+    meets = plan.meets_target if plan.meets_target is not None else p99 <= r.answers.latency_p99_ms
     first = plan.estimated_first_token_p99_ms
     note = f"first words after about {numbers.ms(first.expected)}" if first is not None else ""
-    return Row(label, f"About {numbers.ms(p99)} against your {target} target: {meets}", note)
+    if not meets:
+        note = what_would_meet(plan) or note
+    verdict = "meets it" if meets else "misses it"
+    return Row(label, f"About {numbers.ms(p99)} against your {target} target: {verdict}", note)
 
 
 def base_model(r: Recommendation) -> Row | None:
@@ -234,9 +256,13 @@ def confidence(r: Recommendation) -> Row:
         text = f"{second[0].upper() + second[1:]} is a close second."
     else:
         text = f"No other approach comes close; the next is {second}."
-    if r.unsure:
-        asked = ", ".join(f"\u201c{words.question_label(q)}\u201d" for q in r.unsure)
-        text += f" Lowered because you were not sure of {asked}."
+    if c.misses_latency_target:
+        text += " Not high: its answers miss your p99 target (see the answer time)."
+    if c.lowered_by:
+        asked = ", ".join(f"\u201c{words.question_label(q)}\u201d" for q in c.lowered_by)
+        text += (
+            f" Lowered because you were not sure of {asked}, and a likely answer would change it."
+        )
     return Row("Confidence", words.CONFIDENCE[c.level], text)
 
 

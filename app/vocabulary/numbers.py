@@ -126,3 +126,11 @@ def amount(value: float, unit: str) -> str:
 def amount_range(low: float, high: float, unit: str) -> str:
     lo, hi = amount(low, unit), amount(high, unit)
     return lo if lo == hi else f"{lo} to {hi}"
+
+
+def usd_about(value: float) -> str:
+    """A figure a reader carries into a meeting: two significant figures ($26,000, $1,000)."""
+    if abs(value) < 100:  # under $100 the dollars are already few
+        return usd(round(value))
+    digits = len(str(int(abs(value)))) - 2
+    return usd(round(value, -digits))

@@ -37,10 +37,17 @@ LINES = {
     "qlora": "QLoRA",
     "full_fine_tuning": "Full fine-tuning",
     "managed": "Managed fine-tuning service",
+    "recommended": "Recommended combination",
 }
 """The cost comparison's lines, in tables."""
 
-LINES_SHORT = LINES | {"api": "API", "base": "Prompted model", "rag": "RAG", "managed": "Managed"}
+LINES_SHORT = LINES | {
+    "api": "API",
+    "base": "Prompted model",
+    "rag": "RAG",
+    "managed": "Managed",
+    "recommended": "Recommended",
+}
 """The same in a chart legend, where space is short."""
 
 METHODS = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full fine-tuning"}
