@@ -60,9 +60,18 @@ class LatencyCheck:
     """What would meet the target; empty when it is met."""
 
 
+SHORTEST_USEFUL_ANSWER = 32
+"""Tokens (about 25 words): an answer cut shorter than this is no fix for a latency target."""
+
+
 def _checked(
     estimate: LatencyEstimate, target_ms: int, fixes: tuple[LatencyFix, ...]
 ) -> LatencyCheck:
+    fixes = tuple(
+        f
+        for f in fixes
+        if f.kind != "shorter_answers" or (f.output_tokens or 0) >= SHORTEST_USEFUL_ANSWER
+    )
     meets = estimate.p99_ms.expected <= target_ms
     first = estimate.first_token_ms.expected <= target_ms
     streaming = (LatencyFix("streaming", estimate.first_token_ms.expected),) if first else ()

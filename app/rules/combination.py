@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec
-from app.cost_model.constants import Band
+from app.cost_model.constants import Band, load_constants
 from app.cost_model.prices import live_prices
 from app.cost_model.ranges import Range
 from app.cost_model.series import REFRESHES_PER_MONTH, ApproachCost, retraining_reserve_monthly
@@ -96,8 +96,10 @@ def with_context(ctx: Context) -> Traffic:
 
 
 @lru_cache(maxsize=1024)
-def _tuned_serving(model: ModelSpec, ctx: Context, full: bool) -> ServingCost:
-    """The fine-tuned model served as its own line serves it, at the longer prompt."""
+def _tuned_serving(model: ModelSpec, ctx: Context, full: bool, target_ms: int) -> ServingCost:
+    """The fine-tuned model served as its own line serves it, at the longer prompt, on the
+    cheapest fleet whose answers meet the p99 target once the retrieval hop is added."""
+    hop = load_constants().get("retrieval_hop_ms", Band.expected)
     return fine_tuned_monthly(
         model,
         with_context(ctx),
@@ -105,6 +107,7 @@ def _tuned_serving(model: ModelSpec, ctx: Context, full: bool) -> ServingCost:
         adapters=not full,
         copies=ctx.tenants if full else 1,
         tenants=ctx.tenants,
+        target_ms=max(1, round(target_ms - hop)),
     )
 
 
@@ -131,7 +134,8 @@ def combine(facts: Facts, approaches: tuple[Approach, ...]) -> Combination | Non
         return None
     ctx = facts.context
     serve_on = _tuned_serving.__wrapped__ if live_prices() else _tuned_serving
-    tuned = serve_on(facts.model, ctx, tuning is Approach.full_fine_tuning)
+    full = tuning is Approach.full_fine_tuning
+    tuned = serve_on(facts.model, ctx, full, facts.answers.latency_p99_ms)
     refreshes = REFRESHES_PER_MONTH[facts.answers.data_freshness.value]
     traffic = Traffic(
         ctx.monthly_requests, ctx.input_tokens_per_request, ctx.output_tokens_per_request

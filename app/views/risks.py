@@ -102,9 +102,9 @@ def _stale_knowledge(r: Recommendation) -> str | None:
     fresh = r.answers.data_freshness
     often = fresh in (DataFreshness.realtime, DataFreshness.daily, DataFreshness.weekly)
     return (
-        "Retrieval is only as current as its index: "
-        + ("re-index as often as the information changes, " if often else "")
-        + "and assign an owner to the knowledge base."
+        "Retrieval is only as current as its index: re-index "
+        + ("as often as the information changes" if often else "whenever the documents change")
+        + ", and assign an owner to the knowledge base."
     )
 
 
