@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
+from app.cost_model.bands import traced_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.moe import resident_weight_bytes, weight_bytes_read
@@ -136,6 +136,7 @@ def _replica(
     return Replica(tp, batch, 1.0 / (prefill_s + traffic.output_tokens * step_s / batch))
 
 
+@traced_cache(maxsize=4096)
 def replica_options(
     model: ModelSpec,
     gpu: GpuSpec,
@@ -165,7 +166,7 @@ def replica_throughput(
     return first.tensor_parallel, first.batch, first.requests_per_second
 
 
-@lru_cache(maxsize=1024)
+@traced_cache(maxsize=1024)
 def cheapest_fleet(
     model: ModelSpec, traffic: Traffic, copies: int, band: Band, adapters: int = 0
 ) -> SelfHostPlan | None:

@@ -38,16 +38,9 @@ class Result(BaseModel):
     model_config = _FROZEN
 
 
-class UsdRange(Result):
-    """An estimate with the uncertainty of its constants: low, expected and high."""
-
-    low: Usd
-    expected: Usd
-    high: Usd
-
-    @classmethod
-    def of(cls, r: Range) -> UsdRange:
-        return cls(low=round(r.low, 2), expected=round(r.expected, 2), high=round(r.high, 2))
+# A range and its drivers (result_ranges.py); re-exported, as every result module reads them here.
+from app.rules.result_ranges import Driver as Driver  # noqa: E402, PLC0414
+from app.rules.result_ranges import UsdRange as UsdRange  # noqa: E402, PLC0414
 
 
 class MsRange(Result):
@@ -256,7 +249,17 @@ class Payback(Result):
     )
     saving_usd: UsdRange = Field(
         description="the status quo's cumulative cost minus the recommendation's at the last "
-        "month; negative when the recommendation costs more; the range from the constants' bands"
+        "month; negative when the recommendation costs more; its interval is the difference's "
+        "own (each factor's swing on both sides subtracted before combining)"
+    )
+    crosses_zero: bool = Field(
+        default=False,
+        description="the saving's interval runs from costing more to saving: about break-even, "
+        "stated in neither direction",
+    )
+    depends_on: Driver | None = Field(
+        None,
+        description="when `crosses_zero`: the factor the outcome depends on most",
     )
     months: int
     sentence: str = Field(description="the same, in one sentence")

@@ -44,7 +44,9 @@ def _build(r: Recommendation) -> Row:
 
 def _running(r: Recommendation, line: str) -> Row:
     monthly, band = r.cost.monthly[line], r.cost.monthly_range[line]
-    value = f"{numbers.usd(monthly)} a month ({numbers.usd_range(band.low, band.high)})"
+    value = f"{numbers.usd(monthly)} a month"
+    if not band.is_exact:  # a range equal to its figure is not printed
+        value += f" ({numbers.usd_range(band.low, band.high)})"
     return Row("Running cost", value, r.cost.serving[line])
 
 
@@ -59,6 +61,9 @@ def _versus(r: Recommendation) -> Row | None:
         total = r.cost.series[[x.approach for x in r.cost.series].index(p.line)].cumulative_usd
         return Row(label, f"{numbers.usd(total[-1])} in all", "the status quo: nothing changes")
     band = numbers.saving_range(s.low, s.high)
+    if p.crosses_zero:
+        why = f"depends most on {p.depends_on.label}" if p.depends_on else "depends on the factors"
+        return Row(label, f"About break-even against {labels[p.versus]} ({band})", why)
     if p.month is not None:
         value = f"Saves {numbers.usd(s.expected)} against {labels[p.versus]} ({band})"
         return Row(label, value, f"pays back in month {p.month}")
