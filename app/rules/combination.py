@@ -44,8 +44,10 @@ LINE = "recommended"
 
 
 def cents(r: Range) -> Range:
-    """A range to the cent, so parts and their sum agree at the cents a reader sees."""
-    return Range(round(r.low, 2), round(r.expected, 2), round(r.high, 2))
+    """A range to the cent, so parts and their sum agree at the cents a reader sees. It keeps
+    its factors' swings, so a sum of parts combines them factor by factor (the same factor in
+    two parts adds before the squares), not as stacked extremes."""
+    return Range(round(r.low, 2), round(r.expected, 2), round(r.high, 2), r.swings)
 
 
 @dataclass(frozen=True, slots=True)

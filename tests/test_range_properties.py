@@ -1,0 +1,156 @@
+"""Ranges that mean something: P10 to P90 intervals of independent factors (hypothesis).
+
+Every low and high used to stack every low constant against every high one; now each factor
+swings alone and the swings are combined as independent (app/cost_model/ranges.py)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.canonical import canonical_json
+from app.cost_model.catalogue import load_catalogue
+from app.cost_model.constants import Band, hourly_usd
+from app.cost_model.methods import Method
+from app.cost_model.ranges import Range, Swing
+from app.cost_model.training import TrainingRequest, estimate_training
+from tests.test_properties import CAT, FAST, _run, answers, context
+
+
+def _ranges(node: Any) -> list[dict[str, Any]]:
+    """Every low / expected / high range in a result, wherever it sits."""
+    found = []
+    if isinstance(node, dict):
+        if {"low", "expected", "high"} <= node.keys() and "drivers" in node:
+            found.append(node)
+        for value in node.values():
+            found += _ranges(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            found += _ranges(value)
+    return found
+
+
+@FAST
+@given(answers, context)
+def test_every_range_holds_its_expected_value(a: dict[str, Any], c: dict[str, Any]) -> None:
+    result = _run(a, c)
+    for r in _ranges(result):
+        assert r["low"] <= r["expected"] <= r["high"], r
+        assert r["is_exact"] == (r["low"] == r["expected"] == r["high"])
+        for d in r["drivers"]:
+            assert d["usd_at_low"] != 0 or d["usd_at_high"] != 0
+            if d["low"] is not None:
+                assert min(d["low"], d["high"]) <= d["expected"] <= max(d["low"], d["high"])
+    for s in result["cost"]["series"]:
+        for low, mid, high in zip(s["low_usd"], s["cumulative_usd"], s["high_usd"], strict=True):
+            assert low <= mid + 0.01
+            assert mid <= high + 0.01
+
+
+@FAST
+@given(answers, context)
+def test_a_saving_whose_interval_crosses_zero_is_about_break_even(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    payback = _run(a, c)["cost"]["payback"]
+    s = payback["saving_usd"]
+    crosses = s["low"] < 0 < s["high"]
+    assert payback["crosses_zero"] is (crosses and payback["line"] != payback["versus"])
+    if payback["crosses_zero"]:
+        sentence = payback["sentence"].split(" Prompting the same model")[0]
+        assert "about break-even" in sentence
+        assert " saves " not in sentence
+        assert "does not pay back" not in sentence
+        assert payback["depends_on"] is not None
+        assert payback["depends_on"]["factor"] == s["drivers"][0]["factor"]
+    else:
+        assert payback["depends_on"] is None
+
+
+@FAST
+@given(answers, context)
+def test_the_same_inputs_give_the_same_bytes_from_cold_caches(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    """The factors a range probes are recorded through caches: a result made with every cost
+    model cache cold is the same, byte for byte, as one made from warm caches."""
+    warm = canonical_json(_run(a, c))
+    for module in [m for name, m in sys.modules.items() if name.startswith("app.cost_model")]:
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
+                value.cache_clear()
+    assert canonical_json(_run(dict(a), dict(c))) == warm
+
+
+training = st.builds(
+    TrainingRequest,
+    method=st.sampled_from(list(Method)),
+    model=st.sampled_from(sorted(CAT.models.values(), key=lambda m: m.id)),
+    gpu=st.sampled_from(sorted(CAT.gpus.values(), key=lambda g: g.id)),
+    examples=st.integers(1, 200_000),
+    tokens_per_example=st.integers(50, 4000),
+    eval_examples=st.integers(0, 200),
+)
+
+
+@FAST
+@given(training)
+def test_a_run_s_interval_is_inside_every_factor_stacked(req: TrainingRequest) -> None:
+    """Every factor at its low (or high) at once bounds the interval, and with more than one
+    factor moving the cost the interval is strictly inside that bound (it was the bound)."""
+    est = estimate_training(req)
+    r = est.per_experiment_usd
+    stacked = [est._gpu_hours(b) * hourly_usd(req.gpu, b) for b in (Band.low, Band.high)]
+    assert min(stacked) * (1 - 1e-9) <= r.low <= r.expected <= r.high <= max(stacked) * (1 + 1e-9)
+    if sum(s.down > 0 for s in r.swings) > 1:
+        assert min(stacked) < r.low
+    if sum(s.up > 0 for s in r.swings) > 1:
+        assert r.high < max(stacked)
+
+
+def test_swings_combine_as_independent_factors() -> None:
+    """Two factors that each move a cost from 100 to 50 or 200 give exp(-sqrt(2) ln 2) and
+    exp(sqrt(2) ln 2) of it (log scale); a saving's swings combine on the linear scale."""
+    cost = Range.from_swings(100.0, (Swing("a", -50.0, 100.0), Swing("b", -50.0, 100.0)))
+    assert cost.low == pytest.approx(100 * 2 ** -math.sqrt(2))
+    assert cost.high == pytest.approx(100 * 2 ** math.sqrt(2))
+    saving = Range.from_swings(10.0, (Swing("a", -30.0, 40.0), Swing("b", 0.0, -40.0)))
+    assert saving.low == pytest.approx(10 - 50)
+    assert saving.high == pytest.approx(10 + 40)
+
+
+def test_the_same_factor_adds_before_it_is_combined() -> None:
+    """A build and a month of running share the GPU's price: their sum swings by the sum of
+    the two swings, and the difference of two figures driven by one factor alone is exact."""
+    price = Range.factor("gpu_price:h100-80gb", 1.99, 2.99, 6.88)
+    build, month = price.scale(100.0), price.scale(730.0)
+    total = build + month
+    assert total.low == pytest.approx(830 * 1.99)
+    assert total.high == pytest.approx(830 * 6.88)
+    assert (month - month).is_exact
+    speed = Range.factor("mfu_lora", 0.8, 1.0, 1.25)
+    both = Range.of(lambda b: 830 * price.at(b) * speed.at(b))
+    assert [s.factor for s in both.swings] == ["gpu_price:h100-80gb", "mfu_lora"]
+    assert 830 * 1.99 * 0.8 < both.low < 830 * 1.99  # not every low at once
+    assert 830 * 6.88 < both.high < 830 * 6.88 * 1.25
+
+
+def test_each_driver_is_named_with_its_own_band() -> None:
+    gpu = load_catalogue().gpus["h100-80gb"]
+    req = TrainingRequest(method=Method.lora, model=CAT.models["llama-3.1-8b"], gpu=gpu)
+    from app.rules.result import UsdRange  # noqa: PLC0415
+
+    shown = UsdRange.of(estimate_training(req).total_usd)
+    assert not shown.is_exact
+    names = [d.factor for d in shown.drivers]
+    assert "gpu_price:h100-80gb" in names
+    price = next(d for d in shown.drivers if d.factor == "gpu_price:h100-80gb")
+    assert (price.low, price.expected, price.high) == (1.99, 2.99, 6.88)
+    assert price.label == f"the {gpu.name}'s hourly price"
+    assert price.usd_at_low < 0 < price.usd_at_high
