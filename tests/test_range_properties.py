@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
+from statistics import NormalDist
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from app.canonical import canonical_json
 from app.cost_model.catalogue import load_catalogue
+from app.cost_model.choices import is_choice
 from app.cost_model.constants import Band, hourly_usd
 from app.cost_model.methods import Method
 from app.cost_model.ranges import Range, Swing
@@ -114,15 +116,21 @@ def test_a_run_s_interval_is_inside_every_factor_stacked(req: TrainingRequest) -
         assert r.high < max(stacked)
 
 
+K = NormalDist().inv_cdf(0.90) / NormalDist().inv_cdf(0.95)
+"""A band's extremes are its P5 and P95; the interval is P10 to P90."""
+
+
 def test_swings_combine_as_independent_factors() -> None:
-    """Two factors that each move a cost from 100 to 50 or 200 give exp(-sqrt(2) ln 2) and
-    exp(sqrt(2) ln 2) of it (log scale); a saving's swings combine on the linear scale."""
+    """Two factors that each move a cost from 100 to 50 or 200 (their P5 and P95) give
+    exp(-k sqrt(2) ln 2) and exp(k sqrt(2) ln 2) of it, k = z(0.90) / z(0.95) (log scale); a
+    saving's swings combine on the linear scale, scaled by the same k."""
+    assert pytest.approx(1.2816 / 1.6449, abs=1e-4) == K
     cost = Range.from_swings(100.0, (Swing("a", -50.0, 100.0), Swing("b", -50.0, 100.0)))
-    assert cost.low == pytest.approx(100 * 2 ** -math.sqrt(2))
-    assert cost.high == pytest.approx(100 * 2 ** math.sqrt(2))
+    assert cost.low == pytest.approx(100 * 2 ** -(K * math.sqrt(2)))
+    assert cost.high == pytest.approx(100 * 2 ** (K * math.sqrt(2)))
     saving = Range.from_swings(10.0, (Swing("a", -30.0, 40.0), Swing("b", 0.0, -40.0)))
-    assert saving.low == pytest.approx(10 - 50)
-    assert saving.high == pytest.approx(10 + 40)
+    assert saving.low == pytest.approx(10 - K * 50)
+    assert saving.high == pytest.approx(10 + K * 40)
 
 
 def test_the_same_factor_adds_before_it_is_combined() -> None:
@@ -131,14 +139,43 @@ def test_the_same_factor_adds_before_it_is_combined() -> None:
     price = Range.factor("gpu_price:h100-80gb", 1.99, 2.99, 6.88)
     build, month = price.scale(100.0), price.scale(730.0)
     total = build + month
-    assert total.low == pytest.approx(830 * 1.99)
-    assert total.high == pytest.approx(830 * 6.88)
+    assert total.low == pytest.approx(830 * 2.99 * (1.99 / 2.99) ** K)
+    assert total.high == pytest.approx(830 * 2.99 * (6.88 / 2.99) ** K)
+    (swing,) = total.swings
+    assert swing.at_low == pytest.approx(-830.0)
+    assert swing.at_high == pytest.approx(830 * 3.89)
     assert (month - month).is_exact
     speed = Range.factor("mfu_lora", 0.8, 1.0, 1.25)
     both = Range.of(lambda b: 830 * price.at(b) * speed.at(b))
     assert [s.factor for s in both.swings] == ["gpu_price:h100-80gb", "mfu_lora"]
-    assert 830 * 1.99 * 0.8 < both.low < 830 * 1.99  # not every low at once
-    assert 830 * 6.88 < both.high < 830 * 6.88 * 1.25
+    assert 830 * 1.99 * 0.8 < both.low < total.low  # not every low at once
+    assert total.high < both.high < 830 * 6.88 * 1.25
+
+
+def test_a_choice_of_the_plan_is_a_driver_not_in_the_interval() -> None:
+    """The retrieved context and the vector store are the plan's choices (prices.toml marks
+    them `choice`): their swings are kept and listed first when largest, but the interval is
+    the uncertain factors' alone."""
+    from app.rules.result import UsdRange  # noqa: PLC0415
+
+    assert is_choice("rag:retrieved_tokens")
+    assert is_choice("rag:vector_store_usd_month")
+    assert not is_choice("rag:corpus_tokens")
+    assert not is_choice("gpu_price:h100-80gb")
+    store = Swing("rag:vector_store_usd_month", -50.0, 450.0)
+    price = Swing("gpu_price:h100-80gb", -10.0, 40.0)
+    figure = Range.from_swings(100.0, (store, price))
+    alone = Range.from_swings(100.0, (price,))
+    assert (figure.low, figure.high) == (alone.low, alone.high)
+    assert [s.factor for s in figure.drivers()] == [store.factor, price.factor]
+    shown = UsdRange.of(figure)
+    assert [(d.factor, d.kind) for d in shown.drivers] == [
+        ("rag:vector_store_usd_month", "choice"),
+        ("gpu_price:h100-80gb", "uncertain"),
+    ]
+    only_a_choice = UsdRange.of(Range.from_swings(100.0, (store,)))
+    assert only_a_choice.is_exact
+    assert only_a_choice.drivers[0].usd_at_high == 450.0
 
 
 def test_each_driver_is_named_with_its_own_band() -> None:

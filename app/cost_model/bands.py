@@ -2,11 +2,12 @@
 
 Every uncertain input of the cost model (a constant of data/constants.toml, a GPU's hourly
 price, a retrieval setting, the fine-tuned model's premium, an API's published speed) is a
-*factor* with its own band: a low, an expected and a high value, read as its P10, its best
-estimate and its P90. A computation takes a `Band`, which says which value each factor gives:
-every factor at its expected value (`Band.expected`), one factor alone at its low or high
-(`Band.only`), or, for a bound rather than an estimate, every factor at once (`Band.low`,
-`Band.high`). Functions keep one `band` parameter whatever the probe.
+*factor* with its own band: a low, an expected and a high value, read as its P5, its best
+estimate and its P95 (ranges.py reports P10 to P90). A computation takes a `Band`, which says
+which value each factor gives: every factor at its expected value (`Band.expected`), one
+factor alone at its low or high (`Band.only`), or, for a bound rather than an estimate, every
+factor at once (`Band.low`, `Band.high`). Functions keep one `band` parameter whatever the
+probe.
 
 While a range is being made (ranges.py), the factors its function reads are recorded, so that
 only those are probed. A cached function would hide its reads on a cache hit, so functions

@@ -1,7 +1,7 @@
 """Named, cited constants with a low / expected / high value each (data/constants.toml).
 
 Each constant with a band is one uncertain factor of the cost model, as is each GPU's hourly
-price (its catalogue low and high): a band's low and high are read as the factor's P10 and P90
+price (its catalogue low and high): a band's low and high are read as the factor's P5 and P95
 (bands.py says how an estimate picks them, ranges.py how they are combined)."""
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class Constant:
     source: str
     label: str
     """The constant in words, as a range's drivers name it."""
+    kind: str = "uncertain"
+    """`choice` where the plan states the value (choices.py): a driver, not in an interval."""
 
     def at(self, band: Band) -> float:
         return band.choose(self.name, self.low, self.value, self.high)
@@ -74,6 +76,7 @@ def load_constants() -> Constants:
             unit=str(row["unit"]),
             source=str(row["source"]),
             label=str(row.get("label", name.replace("_", " "))),
+            kind=str(row.get("kind", "uncertain")),
         )
         for name, row in sorted(doc.items())
     }

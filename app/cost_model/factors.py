@@ -1,7 +1,8 @@
 """Every uncertain factor of the cost model by name: what it is in words, its own band, its unit.
 
 A range (ranges.py) keeps each factor's swing under the factor's name; this says, for a reader,
-which factor that is and how uncertain it is on its own. The names:
+which factor that is, how uncertain it is on its own, and whether it is a choice the plan
+states rather than uncertainty (choices.py). The names:
 
 - a constant of data/constants.toml (`mfu_lora`), labelled by its `label`;
 - `gpu_price:<gpu id>`: a GPU's hourly on-demand price (data/gpus.toml's low and high);
@@ -19,12 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.cost_model.catalogue import load_catalogue
+from app.cost_model.choices import CHOICE, RAG, is_choice
 from app.cost_model.constants import GPU_PRICE, load_constants
 from app.cost_model.energy import PUE, energy_data
 from app.cost_model.latency import API_SPEED_FIRST, API_SPEED_STEP, api_speeds
 from app.cost_model.managed import MANAGED_RUNS
 from app.cost_model.prices import fine_tuned_premium, price_data
-from app.cost_model.serving import FINE_TUNED_PREMIUM, RAG
+from app.cost_model.serving import FINE_TUNED_PREMIUM
 
 RAG_SETTINGS = {
     "retrieved_tokens": ("retrieved context added to each prompt", "tokens"),
@@ -35,13 +37,18 @@ RAG_SETTINGS = {
 
 @dataclass(frozen=True, slots=True)
 class Factor:
-    """One uncertain input: its name, what it is in words, and its own band (P10, expected,
-    P90) in its unit; no band where it depends on the case."""
+    """One uncertain input (or a choice of the plan): its name, what it is in words, and its
+    own band (P5, expected, P95) in its unit; no band where it depends on the case."""
 
     name: str
     label: str
     unit: str
     band: tuple[float, float, float] | None
+
+    @property
+    def kind(self) -> str:
+        """`choice` for a value the plan states (choices.py), else `uncertain`."""
+        return CHOICE if is_choice(self.name) else "uncertain"
 
 
 def _gpu_price(name: str, gpu_id: str) -> Factor | None:

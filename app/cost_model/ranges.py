@@ -1,10 +1,14 @@
 """Low / expected / high figures: a P10 to P90 interval from independent uncertain factors.
 
-Each factor's band (bands.py) is read as its own P10 and P90. A figure is computed with every
-factor at its expected value, then once with each factor it read alone at its low and alone at
-its high (one at a time, the rest expected): each factor's *swing*. The swings are combined as
-independent, by the root sum of squares (the law of propagation of uncertainty for independent
-inputs, JCGM 100:2008, "GUM", 5.1.2), below and above the expected value separately:
+Each factor's band (bands.py) is the extremes of its cited sources (the cheapest and the
+dearest provider, the lowest and the highest measured utilisation), read as its 90% interval,
+P5 to P95 (data/README.md says why). A figure is computed with every factor at its expected
+value, then once with each factor it read alone at its low and alone at its high (one at a
+time, the rest expected): each factor's *swing*. The swings are combined as independent, by
+the root sum of squares (the law of propagation of uncertainty for independent inputs, JCGM
+100:2008, "GUM", 5.1.2), below and above the expected value separately, and the result is
+taken from the P5/P95 the bands are to P10/P90: each swing is scaled by z(0.90) / z(0.95)
+(1.2816 / 1.6449, `P10_OF_P5`) before the squares, on the scale the combination uses:
 
 - a figure that cannot be negative (a cost, a time, an amount) on the log scale: its factors
   multiply (hours x price), and for a product of independent log-normal factors this gives the
@@ -12,11 +16,15 @@ inputs, JCGM 100:2008, "GUM", 5.1.2), below and above the expected value separat
 - a figure that can (a saving: one cost minus another) on the linear scale, where the same
   holds for a sum of independent normal factors.
 
-So a range no longer stacks every low constant against every high one. Ranges add, subtract
-and scale by their swings, factor by factor, before combining: the same GPU price in a build
-and in a month of running moves both together, and a saving whose two sides share a factor is
-not widened by it. A factor whose effect is not monotonic is counted at its larger swing on each
-side. `Range.of` is deterministic: the same inputs give the same swings in the same order.
+A factor the plan chooses (choices.py: the retrieved context per prompt, the vector store) is
+not uncertainty: its swing is kept, and listed among the drivers with its effect, but it is
+left out of the interval. So a range no longer stacks every low constant against every high
+one. Ranges add, subtract and scale by their swings, factor by factor, before combining: the
+same GPU price in a build and in a month of running moves both together, and a saving whose
+two sides share a factor is not widened by it. A factor whose effect is not monotonic is
+counted at its larger swing on each side. `Range.of` is deterministic: the same inputs give the
+same swings in the same order. A range given only as its three values counts as one factor
+whose low and high are read the same way.
 """
 
 from __future__ import annotations
@@ -24,11 +32,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from app.cost_model.bands import Band, Side, note, recording
+from app.cost_model.choices import is_choice
 
 UNNAMED = "range"
 """The one factor of a range given only as its low, expected and high values."""
+
+P10_OF_P5 = NormalDist().inv_cdf(0.90) / NormalDist().inv_cdf(0.95)
+"""A band's extremes are read as P5 and P95; the interval reported is P10 to P90: each swing,
+log or linear, is scaled by z(0.90) / z(0.95) = 1.2816 / 1.6449 = 0.779 before combining."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +74,35 @@ def _log_square(ratio: float) -> float:
     return math.log(ratio) ** 2
 
 
+def uncertain(swings: Iterable[Swing]) -> tuple[Swing, ...]:
+    """The swings of uncertain factors: those the interval combines (not the plan's choices)."""
+    return tuple(s for s in swings if not is_choice(s.factor))
+
+
 def interval(expected: float, swings: tuple[Swing, ...]) -> tuple[float, float]:
-    """(low, high) of a figure from its factors' swings, combined as independent."""
-    if not swings:
+    """(low, high) of a figure from its uncertain factors' swings, combined as independent."""
+    kept = uncertain(swings)
+    if not kept:
         return expected, expected
-    return combine(expected, [s.down for s in swings], [s.up for s in swings])
+    return combine(expected, [s.down for s in kept], [s.up for s in kept])
 
 
 def combine(expected: float, downs: list[float], ups: list[float]) -> tuple[float, float]:
-    """(low, high) from each factor's fall and rise (both >= 0): on the log scale when the
-    figure and every factor's low stay at or above zero, else on the linear scale."""
+    """P10 and P90 from each factor's fall and rise (both >= 0) between its P5 and P95: on the
+    log scale when the figure and every factor's low stay at or above zero, else on the linear
+    scale; either way each swing is scaled by `P10_OF_P5` before the squares are summed."""
+    k = P10_OF_P5
     if expected > 0 and all(d <= expected for d in downs):
         if any(d >= expected for d in downs):
             low = 0.0
         else:
             below = sum(_log_square(1.0 - d / expected) for d in downs)
-            low = expected * math.exp(-math.sqrt(below))
+            low = expected * math.exp(-k * math.sqrt(below))
         above = sum(_log_square(1.0 + u / expected) for u in ups)
-        return low, expected * math.exp(math.sqrt(above))
+        return low, expected * math.exp(k * math.sqrt(above))
     below = sum(d * d for d in downs)
     above = sum(u * u for u in ups)
-    return expected - math.sqrt(below), expected + math.sqrt(above)
+    return expected - k * math.sqrt(below), expected + k * math.sqrt(above)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.cost_model.constants import Band, load_constants
-from app.cost_model.ranges import Range, combine
+from app.cost_model.ranges import Range, combine, uncertain
 
 RETRAINS_PER_YEAR = {
     "realtime": 365,
@@ -93,12 +93,13 @@ def cumulative(cost: ApproachCost, months: int) -> Series:
 def _band(
     build: Range, monthly: Range, months: int, window: float
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Each month's low and high, to the cent: every factor's swing in the build and in a
-    month, added at that month's weights, then combined (ranges.combine)."""
+    """Each month's low and high, to the cent: every uncertain factor's swing in the build and
+    in a month, added at that month's weights, then combined (ranges.combine; the plan's
+    choices are not in the interval)."""
     moves: dict[str, list[float]] = {}
-    for s in build.effects:
+    for s in uncertain(build.effects):
         moves.setdefault(s.factor, [0.0, 0.0, 0.0, 0.0])[0:2] = (s.at_low, s.at_high)
-    for s in monthly.effects:
+    for s in uncertain(monthly.effects):
         moves.setdefault(s.factor, [0.0, 0.0, 0.0, 0.0])[2:4] = (s.at_low, s.at_high)
     weights = [moves[f] for f in sorted(moves)]
     lows, highs = [], []

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from app.cost_model.catalogue import ModelSpec
+from app.cost_model.choices import RAG
 from app.cost_model.constants import Band
 from app.cost_model.prices import (
     api_price,
@@ -49,11 +50,7 @@ class ServingCost:
 def _rag() -> dict[str, float]:
     rag = price_data()["rag"]
     assert isinstance(rag, dict)
-    return {k: float(v) for k, v in rag.items() if not k.endswith("source")}
-
-
-RAG = "rag:"
-"""A retrieval setting of data/prices.toml's [rag] as a factor: `rag:<setting>`."""
+    return {k: float(v) for k, v in rag.items() if not k.endswith(("source", "_kind"))}
 
 
 def rag_setting(name: str, band: Band) -> float:

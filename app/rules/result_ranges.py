@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, cast
+
 from pydantic import Field, computed_field
 
 from app.cost_model.factors import factor
@@ -10,7 +12,7 @@ from app.rules.result import Result, Usd
 
 
 class Driver(Result):
-    """One uncertain factor behind a range: its own band, and how far it alone moves the figure."""
+    """One factor behind a range: its own band, and how far it alone moves the figure."""
 
     factor: str = Field(
         description="the factor's name: a cost-model constant (`mfu_lora`, see /method), "
@@ -18,12 +20,21 @@ class Driver(Result):
         "`api_first_token_s:<model>`, `api_per_token_ms:<model>`, `pue` or `managed_runs`"
     )
     label: str = Field(description="the factor in words")
+    kind: Literal["uncertain", "choice"] = Field(
+        "uncertain",
+        description="`uncertain`: part of the interval; `choice`: a value the plan states (the "
+        "retrieved context per prompt, the vector store), whose band is what another choice "
+        "would change: listed as what the figure depends on, not in the interval",
+    )
     unit: str = Field(description="the unit of the factor's own band")
     low: float | None = Field(
-        description="the factor's own low, read as its P10; null where its band is the case's own"
+        description="the factor's own low, the lowest of its sources, read as its P5; null "
+        "where its band is the case's own"
     )
     expected: float | None = Field(description="the factor's expected value")
-    high: float | None = Field(description="the factor's own high, read as its P90")
+    high: float | None = Field(
+        description="the factor's own high, the highest of its sources, read as its P95"
+    )
     usd_at_low: Usd = Field(
         description="how far this factor alone at its low moves the figure (every other "
         "factor expected): negative when it lowers it"
@@ -37,6 +48,7 @@ class Driver(Result):
         return cls(
             factor=f.name,
             label=f.label,
+            kind=cast("Literal['uncertain', 'choice']", f.kind),
             unit=f.unit,
             low=low,
             expected=expected,
@@ -52,14 +64,17 @@ DRIVERS = 3
 
 class UsdRange(Result):
     """An estimate and its interval: P10 to P90 of its independent uncertain factors, each
-    factor's own band read as its P10 and P90 and the factors combined as independent (the
-    cost model's ranges.py), with the factors that move it most."""
+    factor's own band (the extremes of its sources) read as its P5 and P95 and the factors
+    combined as independent (the cost model's ranges.py), with the factors that move it most;
+    the plan's own choices are among the drivers but not in the interval."""
 
     low: Usd = Field(description="the interval's low end (P10)")
     expected: Usd = Field(description="the estimate with every factor at its expected value")
     high: Usd = Field(description="the interval's high end (P90)")
     drivers: tuple[Driver, ...] = Field(
-        (), description="the factors that move the figure most, largest first (at most three)"
+        (),
+        description="the factors that move the figure most, largest first (at most three), "
+        "choices (`kind`) included",
     )
 
     @computed_field  # type: ignore[prop-decorator]
