@@ -11,7 +11,7 @@ from statistics import NormalDist
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.canonical import canonical_json
@@ -21,6 +21,8 @@ from app.cost_model.constants import Band, hourly_usd
 from app.cost_model.methods import Method
 from app.cost_model.ranges import Range, Swing
 from app.cost_model.training import TrainingRequest, estimate_training
+from app.questions import RecommendationRequest
+from app.rules.recommend import recommend
 from tests.test_properties import CAT, FAST, _run, answers, context
 
 
@@ -191,3 +193,111 @@ def test_each_driver_is_named_with_its_own_band() -> None:
     assert (price.low, price.expected, price.high) == (1.99, 2.99, 6.88)
     assert price.label == f"the {gpu.name}'s hourly price"
     assert price.usd_at_low < 0 < price.usd_at_high
+
+
+RUNNING_WITHIN = 4.0
+PROGRAMME_WITHIN = 6.0
+"""Issue 22's Done-when: the recommended line's running-cost interval within 4x (high over
+low), a training programme's within 6x."""
+
+
+def _within(r: dict[str, Any], times: float) -> bool:
+    return bool(r["is_exact"] or r["high"] <= times * r["low"])
+
+
+CORPUS_DOMINATES = (
+    {
+        "objective": "knowledge",
+        "domain_vocabulary": "general",
+        "output_consistency": "free_form",
+        "labelled_examples": 2000,
+        "data_freshness": "daily",
+        "citations_required": False,
+        "latency_p99_ms": 2000,
+        "ml_capability": 3,
+        "budget_usd": 10000,
+    },
+    {"monthly_requests": 100},
+)
+"""A catalogue that changes daily, asked 100 times a month: retrieval's running cost is mostly
+re-embedding the corpus each day, and the corpus size is not asked (prices.toml: 5M to 500M
+tokens around 50M), so the interval is $59 to $254 a month around $81 (4.29x)."""
+
+RESERVE_DOMINATES = (
+    {
+        "objective": "behaviour",
+        "domain_vocabulary": "general",
+        "output_consistency": "strict_format",
+        "labelled_examples": 4_088_511,
+        "data_freshness": "quarterly",
+        "citations_required": False,
+        "latency_p99_ms": 3647,
+        "ml_capability": 5,
+        "budget_usd": 75_000_000,
+    },
+    {"monthly_requests": 3647, "gpu": "a100-40gb", "horizon_months": 39},
+)
+"""LoRA on 4 million examples served 3,647 times a month: the running cost is almost all the
+retraining reserve (a share of the build), whose A100 40GB price ($1.10 to $3.67 an hour around
+$1.29), reserve (1x to 3x the build a year) and utilisation together span 4.6x."""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the issue's 4x does not hold where one uncertain factor dominates a small running "
+    "cost: the corpus size for retrieval re-embedded daily at low traffic, the GPU price and "
+    "the reserve for a running cost that is mostly retraining reserve (README, Ranges)",
+)
+@FAST
+@example(*CORPUS_DOMINATES)
+@example(*RESERVE_DOMINATES)
+@given(answers, context)
+def test_the_recommended_line_s_running_cost_interval_is_within_4x(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    cost = _run(a, c)["cost"]
+    spread = cost["monthly_range"][cost["recommended"]]
+    assert _within(spread, RUNNING_WITHIN), (cost["recommended"], spread)
+
+
+@FAST
+@given(answers, context)
+def test_every_training_programme_s_interval_is_within_6x(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    cost = _run(a, c)["cost"]
+    for method, programme in cost["training_by_method"].items():
+        spread = programme["total_usd_range"]
+        assert _within(spread, PROGRAMME_WITHIN), (method, spread)
+        assert _within(programme["per_experiment_usd_range"], PROGRAMME_WITHIN), method
+
+
+def test_the_combined_line_combines_its_parts_factors() -> None:
+    """The recommended line's running cost is its parts' swings added factor by factor, then
+    combined: not the parts' intervals stacked end to end."""
+    from app.rules.combination import combine  # noqa: PLC0415
+    from app.rules.facts import build_facts  # noqa: PLC0415
+    from tests.test_combination import LEGAL  # noqa: PLC0415
+
+    request = RecommendationRequest.model_validate(LEGAL)
+    r = recommend(request)
+    combo = combine(build_facts(request.answers, request.context), (r.approach, *r.complements))
+    assert combo is not None
+    parts = [p.serving + p.reserve for p in combo.parts]
+    summed: dict[str, list[float]] = {}
+    for part in parts:
+        for s in part.swings:
+            moved = summed.setdefault(s.factor, [0.0, 0.0])
+            moved[0] += s.at_low
+            moved[1] += s.at_high
+    whole = combo.cost.monthly_usd
+    assert {s.factor for s in whole.swings} == set(summed)
+    for s in whole.swings:
+        assert [s.at_low, s.at_high] == pytest.approx(summed[s.factor]), s.factor
+    again = Range.from_swings(whole.expected, whole.swings)
+    assert whole.low == pytest.approx(again.low)
+    assert whole.high == pytest.approx(again.high)
+    assert whole.high - whole.low < sum(p.high - p.low for p in parts)  # not stacked
+    shown = r.cost.monthly_range["recommended"]
+    assert (shown.low, shown.high) == (round(whole.low, 2), round(whole.high, 2))
+    assert "rag:retrieved_tokens" in {s.factor for s in whole.swings}  # a choice, a driver
