@@ -251,7 +251,7 @@ def test_energy_is_power_times_hours_times_pue(watts: float, hours: float, pue: 
     st.lists(st.floats(0, 1e5), min_size=3, max_size=3).map(sorted),
 )
 def test_the_energy_band_holds_its_expected_value(gpu: str, hours: list[float]) -> None:
-    f = footprint(gpu, Range(*hours))
+    f = footprint(gpu, Range(hours[0], hours[1], hours[2]))
     assert f.kwh.low <= f.kwh.expected <= f.kwh.high
     assert f.co2e_kg.low <= f.co2e_kg.expected <= f.co2e_kg.high
     data = energy_data()

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from hypothesis import given
 from pypdf import PdfReader
 
 from app.assessments.store import StoredAssessment
@@ -26,6 +27,7 @@ from app.views.page_one import PageOne, page_one
 from app.vocabulary import words
 from tests.conftest import shared_spec
 from tests.test_decision_document import what_a_person_reads
+from tests.test_properties import FAST, answers, context
 
 CREATED = datetime(2026, 11, 12, 9, 30, tzinfo=UTC)
 PROPOSAL = {
@@ -175,3 +177,30 @@ def test_the_report_is_short(body: dict[str, Any] | None) -> None:
     appendix = next(n for n, text in enumerate(pages, 1) if SECTIONS["appendix"] in text)
     assert appendix <= 5, f"the appendix starts on page {appendix}"
     assert len(pages) <= 8, f"{len(pages)} pages"
+
+
+@FAST
+@given(answers, context)
+def test_a_saving_that_crosses_zero_is_about_break_even_on_page_one(
+    a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    """Page 1's saving row reads the payback's `crosses_zero` and `depends_on`: about
+    break-even with the factor it depends on most, never said in one direction; and no range
+    that is its own figure (`is_exact`) is printed."""
+    r = recommend(RecommendationRequest.model_validate({"answers": a, "context": c}))
+    p = r.cost.payback
+    assert p is not None
+    rows = {row.label: row for row in page_one(r).facts}
+    row = rows.get(f"Over {p.months} months")
+    if row is None or p.line == p.versus:
+        return
+    if p.crosses_zero:
+        assert row.value.startswith("About break-even against ")
+        if p.depends_on is not None:
+            assert row.value.endswith(f"; it depends most on {p.depends_on.label}")
+    else:
+        assert not row.value.startswith("About break-even")
+        assert ("range" in row.value) is not p.saving_usd.is_exact
+    running = rows.get("Running cost")
+    if running is not None and r.cost.monthly_range[p.line].is_exact:
+        assert " to " not in running.value

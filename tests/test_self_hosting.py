@@ -105,18 +105,21 @@ def test_a_bigger_replica_wins_when_it_is_cheaper_than_the_first_that_fits() -> 
     assert plan.monthly_usd == pytest.approx(plan.gpus * 2.99 * 730)
 
 
-def test_the_seeds_self_hosting_figure_is_inside_the_range_and_below_expected() -> None:
-    """001's $4,500 a month on 2x A100 for Qwen 2.5 32B: inside low-to-high, and below the
-    expected figure, for the reasons measured_runs.toml [[seed_serving]] gives."""
+def test_the_seeds_self_hosting_figure_is_optimistic_and_inside_the_stacked_bound() -> None:
+    """001's $4,500 a month on 2x A100 for Qwen 2.5 32B: below the expected figure and below
+    the P10 to P90 interval, for the reasons measured_runs.toml [[seed_serving]] gives (it
+    takes several optimistic factors at once), yet not below every factor at its low at once."""
     cat = load_catalogue()
     for seed in read_data("measured_runs.toml")["seed_serving"]:
         traffic = Traffic(seed["monthly_requests"], seed["input_len"], seed["output_len"])
-        serving = fine_tuned_monthly(
-            cat.models[seed["model"]], traffic, on_prem=True, adapters=seed["adapters"] > 0
-        )
-        assert serving.monthly_usd.low <= seed["monthly_usd"] <= serving.monthly_usd.high
+        model = cat.models[seed["model"]]
+        serving = fine_tuned_monthly(model, traffic, on_prem=True, adapters=seed["adapters"] > 0)
+        stacked = cheapest_fleet(model, traffic, 1, Band.low, seed["adapters"])
+        assert stacked is not None
+        assert stacked.monthly_usd <= seed["monthly_usd"] < serving.monthly_usd.low
         assert serving.monthly_usd.expected > seed["monthly_usd"]
         assert "optimistic" in seed["source_note"]
+        assert "below the P10" in seed["source_note"]
 
 
 def test_the_logistics_fleet_and_cost() -> None:

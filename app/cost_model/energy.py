@@ -3,8 +3,9 @@
 People ask what a training programme or a month of self-hosted serving uses. The figure is an
 estimate with its assumptions in the open (data/energy.toml): every GPU is taken to draw its
 board power for every GPU-hour (the top of what it draws), the building adds its PUE, and the
-electricity carries the world-average carbon intensity. The range comes from the GPU-hours'
-range and the PUE's; the grid's intensity is one cited figure that a reader can rescale.
+electricity carries the world-average carbon intensity. The range combines the GPU-hours'
+factors and the PUE as independent factors (ranges.py); the grid's intensity is one cited
+figure that a reader can rescale.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from functools import cache
 
 from app.cost_model.catalogue import read_data
 from app.cost_model.ranges import Range
+
+PUE = "pue"
+"""The data centre's power usage effectiveness, as a factor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,7 @@ def energy_data() -> EnergyData:
         read=str(doc["read"]),
         board_power_w={k: float(v) for k, v in doc["board_power_w"].items()},
         board_power_source={k: str(v) for k, v in doc["board_power_source"].items()},
-        pue=Range(float(pue["low"]), float(pue["expected"]), float(pue["high"])),
+        pue=Range.factor(PUE, float(pue["low"]), float(pue["expected"]), float(pue["high"])),
         pue_source=str(pue["source"]),
         grid_gco2e_per_kwh=float(grid["gco2e_per_kwh"]),
         grid_source=str(grid["source"]),
@@ -61,13 +65,9 @@ def kwh(board_power_w: float, gpu_hours: float, pue: float) -> float:
 
 
 def footprint(gpu: str, gpu_hours: Range) -> Footprint:
-    """The energy and emissions of `gpu_hours` on catalogue GPU `gpu`: the low end pairs the
-    fewest hours with the best PUE, the high end the most hours with the worst."""
+    """The energy and emissions of `gpu_hours` on catalogue GPU `gpu`: the hours' factors and
+    the PUE combined as independent factors."""
     data = energy_data()
     watts = data.board_power_w[gpu]
-    energy = Range(
-        kwh(watts, gpu_hours.low, data.pue.low),
-        kwh(watts, gpu_hours.expected, data.pue.expected),
-        kwh(watts, gpu_hours.high, data.pue.high),
-    )
+    energy = Range.of(lambda b: kwh(watts, gpu_hours.at(b), data.pue.at(b)))
     return Footprint(gpu, watts, gpu_hours, energy, energy.scale(data.grid_gco2e_per_kwh / 1000.0))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from app.cost_model.arrivals import peak_rate, shared_batch
+from app.cost_model.bands import traced_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue, read_data
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.ranges import Range
@@ -59,6 +60,7 @@ def tail_factor(band: Band = Band.expected) -> float:
     return load_constants().get("latency_p99_over_mean", band)
 
 
+@lru_cache(maxsize=4096)
 def self_hosted(
     model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic
 ) -> LatencyEstimate:
@@ -85,7 +87,17 @@ def _estimate(
     )
 
 
-@lru_cache(maxsize=4096)
+def _p99_ms(
+    model: ModelSpec, gpu: GpuSpec, tensor_parallel: int, batch: int, traffic: Traffic, band: Band
+) -> float:
+    """`self_hosted`'s p99 under one band: what a search that compares expected times needs,
+    without the range's probes."""
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+    seconds = answer_seconds(model, gpu, tensor_parallel, tokens, band, batch)
+    return seconds * 1e3 * tail_factor(band)
+
+
+@traced_cache(maxsize=4096)
 def plan_batch(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic, band: Band) -> int:
     """The batch an answer shares on the plan's replicas at the busy hour (arrivals.py),
     at most the replica's planned batch."""
@@ -133,8 +145,7 @@ def most_output_tokens(
 
     def fits(tokens: int) -> bool:
         shorter = Traffic(traffic.monthly_requests, traffic.input_tokens, tokens)
-        est = self_hosted(model, gpu, tensor_parallel, batch, shorter)
-        return est.p99_ms.expected <= ms
+        return _p99_ms(model, gpu, tensor_parallel, batch, shorter, Band.expected) <= ms
 
     if not fits(1):
         return 0
@@ -147,6 +158,11 @@ def most_output_tokens(
         mid = (low + high) // 2
         low, high = (mid, high) if fits(mid) else (low, mid)
     return low
+
+
+API_SPEED_FIRST = "api_first_token_s:"
+API_SPEED_STEP = "api_per_token_ms:"
+"""An API's published speed as factors: `api_first_token_s:<model>`, `api_per_token_ms:<model>`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +181,18 @@ def api_speeds() -> dict[str, ApiSpeed]:
     speeds = {}
     for model, row in doc["models"].items():
         speeds[model] = ApiSpeed(
-            Range(row["first_token_s_low"], row["first_token_s"], row["first_token_s_high"]),
-            Range(row["per_token_ms_low"], row["per_token_ms"], row["per_token_ms_high"]),
+            Range.factor(
+                f"{API_SPEED_FIRST}{model}",
+                row["first_token_s_low"],
+                row["first_token_s"],
+                row["first_token_s_high"],
+            ),
+            Range.factor(
+                f"{API_SPEED_STEP}{model}",
+                row["per_token_ms_low"],
+                row["per_token_ms"],
+                row["per_token_ms_high"],
+            ),
             str(row["source"]),
             str(row["read"]),
         )
@@ -180,19 +206,14 @@ def api(reference: str, traffic: Traffic) -> LatencyEstimate | None:
     if speed is None:
         return None
 
-    def at(r: Range, band: Band) -> float:
-        return r.low if band is Band.low else r.high if band is Band.high else r.expected
-
     def first(band: Band) -> float:
-        return at(speed.first_token_s, band) * 1e3
+        return speed.first_token_s.at(band) * 1e3
 
     return LatencyEstimate(
         first_token_ms=Range.of(lambda b: first(b) * tail_factor(b)),
         per_token_ms=speed.per_token_ms,
         p99_ms=Range.of(
-            lambda b: (
-                (first(b) + traffic.output_tokens * at(speed.per_token_ms, b)) * tail_factor(b)
-            )
+            lambda b: (first(b) + traffic.output_tokens * speed.per_token_ms.at(b)) * tail_factor(b)
         ),
     )
 
@@ -201,17 +222,22 @@ def fastest(
     model: ModelSpec, traffic: Traffic, batch: int | None = None
 ) -> tuple[GpuSpec, int, LatencyEstimate] | None:
     """The datacenter GPU that answers soonest (expected p99), with its tensor parallelism."""
-    best: tuple[GpuSpec, int, LatencyEstimate] | None = None
+    best: tuple[float, GpuSpec, int, int] | None = None
     for gpu in load_catalogue().gpus.values():
         if not gpu.datacenter:
             continue
-        found = on_gpu(model, gpu, traffic, batch)
-        if found is None:
+        replica = replica_throughput(model, gpu, traffic)
+        if replica is None:
             continue
-        tp, est = found
-        if best is None or est.p99_ms.expected < best[2].p99_ms.expected:
-            best = (gpu, tp, est)
-    return best
+        tp, planned, _ = replica
+        answers = planned if batch is None else batch
+        p99 = _p99_ms(model, gpu, tp, answers, traffic, Band.expected)
+        if best is None or p99 < best[0]:
+            best = (p99, gpu, tp, answers)
+    if best is None:
+        return None
+    _, gpu, tp, answers = best
+    return gpu, tp, self_hosted(model, gpu, tp, answers, traffic)
 
 
 def after_retrieval(est: LatencyEstimate) -> LatencyEstimate:

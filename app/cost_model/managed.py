@@ -19,6 +19,9 @@ from app.cost_model.prices import provider_price
 from app.cost_model.ranges import Range
 from app.cost_model.self_hosting import Traffic
 
+MANAGED_RUNS = "managed_runs"
+"""How many runs a managed programme takes (the plan's fewest to most experiments), a factor."""
+
 ANY_MODEL = "any"
 """An offer's `tunes` when it fine-tunes the provider's own model, whatever the plan's."""
 

@@ -1,11 +1,108 @@
-"""Low / expected / high figures: every estimate carries the uncertainty of its constants."""
+"""Low / expected / high figures: a P10 to P90 interval from independent uncertain factors.
+
+Each factor's band (bands.py) is the extremes of its cited sources (the cheapest and the
+dearest provider, the lowest and the highest measured utilisation), read as its 90% interval,
+P5 to P95 (data/README.md says why). A figure is computed with every factor at its expected
+value, then once with each factor it read alone at its low and alone at its high (one at a
+time, the rest expected): each factor's *swing*. The swings are combined as independent, by
+the root sum of squares (the law of propagation of uncertainty for independent inputs, JCGM
+100:2008, "GUM", 5.1.2), below and above the expected value separately, and the result is
+taken from the P5/P95 the bands are to P10/P90: each swing is scaled by z(0.90) / z(0.95)
+(1.2816 / 1.6449, `P10_OF_P5`) before the squares, on the scale the combination uses:
+
+- a figure that cannot be negative (a cost, a time, an amount) on the log scale: its factors
+  multiply (hours x price), and for a product of independent log-normal factors this gives the
+  product's own P10 and P90 exactly; the low end never falls below zero;
+- a figure that can (a saving: one cost minus another) on the linear scale, where the same
+  holds for a sum of independent normal factors.
+
+A factor the plan chooses (choices.py: the retrieved context per prompt, the vector store) is
+not uncertainty: its swing is kept, and listed among the drivers with its effect, but it is
+left out of the interval. So a range no longer stacks every low constant against every high
+one. Ranges add, subtract and scale by their swings, factor by factor, before combining: the
+same GPU price in a build and in a month of running moves both together, and a saving whose
+two sides share a factor is not widened by it. A factor whose effect is not monotonic is
+counted at its larger swing on each side. `Range.of` is deterministic: the same inputs give the
+same swings in the same order. A range given only as its three values counts as one factor
+whose low and high are read the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from statistics import NormalDist
 
-from app.cost_model.constants import Band
+from app.cost_model.bands import Band, Side, note, recording
+from app.cost_model.choices import is_choice
+
+UNNAMED = "range"
+"""The one factor of a range given only as its low, expected and high values."""
+
+P10_OF_P5 = NormalDist().inv_cdf(0.90) / NormalDist().inv_cdf(0.95)
+"""A band's extremes are read as P5 and P95; the interval reported is P10 to P90: each swing,
+log or linear, is scaled by z(0.90) / z(0.95) = 1.2816 / 1.6449 = 0.779 before combining."""
+
+
+@dataclass(frozen=True, slots=True)
+class Swing:
+    """One factor's effect on a figure: how much the figure moves when that factor alone is at
+    its low, and alone at its high (every other factor expected)."""
+
+    factor: str
+    at_low: float
+    at_high: float
+
+    @property
+    def down(self) -> float:
+        return max(0.0, -self.at_low, -self.at_high)
+
+    @property
+    def up(self) -> float:
+        return max(0.0, self.at_low, self.at_high)
+
+    @property
+    def size(self) -> float:
+        return max(self.down, self.up)
+
+    def scale(self, factor: float) -> Swing:
+        return Swing(self.factor, self.at_low * factor, self.at_high * factor)
+
+
+def _log_square(ratio: float) -> float:
+    return math.log(ratio) ** 2
+
+
+def uncertain(swings: Iterable[Swing]) -> tuple[Swing, ...]:
+    """The swings of uncertain factors: those the interval combines (not the plan's choices)."""
+    return tuple(s for s in swings if not is_choice(s.factor))
+
+
+def interval(expected: float, swings: tuple[Swing, ...]) -> tuple[float, float]:
+    """(low, high) of a figure from its uncertain factors' swings, combined as independent."""
+    kept = uncertain(swings)
+    if not kept:
+        return expected, expected
+    return combine(expected, [s.down for s in kept], [s.up for s in kept])
+
+
+def combine(expected: float, downs: list[float], ups: list[float]) -> tuple[float, float]:
+    """P10 and P90 from each factor's fall and rise (both >= 0) between its P5 and P95: on the
+    log scale when the figure and every factor's low stay at or above zero, else on the linear
+    scale; either way each swing is scaled by `P10_OF_P5` before the squares are summed."""
+    k = P10_OF_P5
+    if expected > 0 and all(d <= expected for d in downs):
+        if any(d >= expected for d in downs):
+            low = 0.0
+        else:
+            below = sum(_log_square(1.0 - d / expected) for d in downs)
+            low = expected * math.exp(-k * math.sqrt(below))
+        above = sum(_log_square(1.0 + u / expected) for u in ups)
+        return low, expected * math.exp(k * math.sqrt(above))
+    below = sum(d * d for d in downs)
+    above = sum(u * u for u in ups)
+    return expected - k * math.sqrt(below), expected + k * math.sqrt(above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,21 +110,89 @@ class Range:
     low: float
     expected: float
     high: float
+    swings: tuple[Swing, ...] = ()
+    """Each factor's swing, by factor name; empty for an exact figure, or for a range given
+    only as its three values (it then counts as one factor of its own, `UNNAMED`)."""
+
+    @classmethod
+    def from_swings(cls, expected: float, swings: Iterable[Swing]) -> Range:
+        kept = tuple(sorted((s for s in swings if s.at_low or s.at_high), key=_by_factor))
+        low, high = interval(expected, kept)
+        return cls(low, expected, high, kept)
 
     @classmethod
     def of(cls, fn: Callable[[Band], float]) -> Range:
-        values = (fn(Band.low), fn(Band.expected), fn(Band.high))
-        return cls(min(values), values[1], max(values))
+        """`fn` with every factor expected, then each factor it read alone at its low and at
+        its high."""
+        with recording() as reads:
+            expected = fn(Band.expected)
+        swings = []
+        with recording():  # the probes read the same factors; nobody outside needs them
+            for factor in sorted(reads):
+                at_low = fn(Band.only(factor, Side.low)) - expected
+                at_high = fn(Band.only(factor, Side.high)) - expected
+                swings.append(Swing(factor, at_low, at_high))
+        return cls.from_swings(expected, swings)
+
+    @classmethod
+    def factor(cls, name: str, low: float, expected: float, high: float) -> Range:
+        """One factor's own band as a range."""
+        return cls.from_swings(expected, (Swing(name, low - expected, high - expected),))
 
     @classmethod
     def exact(cls, value: float) -> Range:
         return cls(value, value, value)
 
+    @property
+    def effects(self) -> tuple[Swing, ...]:
+        """The swings, a range given only as its three values counted as one factor."""
+        if self.swings or self.low == self.high == self.expected:
+            return self.swings
+        return (Swing(UNNAMED, self.low - self.expected, self.high - self.expected),)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low == self.expected == self.high
+
+    def at(self, band: Band) -> float:
+        """The figure under a band, so a range can be an input of `Range.of`: a probe of one
+        factor moves it by that factor's swing; the stacked extremes give its low or high."""
+        effects = self.effects
+        note(s.factor for s in effects)
+        if band.factor is None:
+            if band.side is Side.low:
+                return self.low
+            return self.high if band.side is Side.high else self.expected
+        for s in effects:
+            if s.factor == band.factor and band.side is not Side.expected:
+                return self.expected + (s.at_low if band.side is Side.low else s.at_high)
+        return self.expected
+
+    def drivers(self, count: int = 3) -> tuple[Swing, ...]:
+        """The factors that move the figure most, largest first (ties by name)."""
+        ranked = sorted(self.effects, key=lambda s: (-s.size, s.factor))
+        return tuple(ranked[:count])
+
     def __add__(self, other: Range) -> Range:
-        return Range(self.low + other.low, self.expected + other.expected, self.high + other.high)
+        moves: dict[str, tuple[float, float]] = {}
+        for s in (*self.effects, *other.effects):
+            low, high = moves.get(s.factor, (0.0, 0.0))
+            moves[s.factor] = (low + s.at_low, high + s.at_high)
+        swings = (Swing(f, low, high) for f, (low, high) in moves.items())
+        return Range.from_swings(self.expected + other.expected, swings)
+
+    def __neg__(self) -> Range:
+        return self.scale(-1.0)
+
+    def __sub__(self, other: Range) -> Range:
+        return self + -other
 
     def scale(self, factor: float) -> Range:
-        return Range(self.low * factor, self.expected * factor, self.high * factor)
+        effects = self.effects
+        if factor > 0 and effects == self.swings:  # both scales are homogeneous
+            swings = tuple(s.scale(factor) for s in effects)
+            return Range(self.low * factor, self.expected * factor, self.high * factor, swings)
+        return Range.from_swings(self.expected * factor, (s.scale(factor) for s in effects))
 
     def as_dict(self, digits: int = 2) -> dict[str, float]:
         return {
@@ -35,3 +200,7 @@ class Range:
             "expected": round(self.expected, digits),
             "high": round(self.high, digits),
         }
+
+
+def _by_factor(s: Swing) -> str:
+    return s.factor

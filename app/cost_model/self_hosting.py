@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from app.cost_model.arrivals import peak_rate, replicas_for_batch
+from app.cost_model.bands import recording, traced_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.moe import resident_weight_bytes, weight_bytes_read
@@ -151,6 +152,7 @@ def _replica(
     return Replica(tp, batch, 1.0 / (prefill_s + traffic.output_tokens * step_s / batch))
 
 
+@traced_cache(maxsize=4096)
 def replica_options(
     model: ModelSpec,
     gpu: GpuSpec,
@@ -186,7 +188,7 @@ def latency_tensor_parallel(tp: int) -> int:
     return min(tp, int(load_constants().get("gpus_per_node")))
 
 
-@cache
+@traced_cache(maxsize=None)
 def answer_seconds(
     model: ModelSpec, gpu: GpuSpec, tp: int, tokens: tuple[int, int], band: Band, batch: int
 ) -> float:
@@ -198,7 +200,7 @@ def answer_seconds(
     return prefill + tokens[1] * decode_step_seconds(model, gpu, within, batch, shape, band)
 
 
-@cache
+@traced_cache(maxsize=None)
 def _replicas(
     model: ModelSpec, gpu: GpuSpec, tokens: tuple[int, int], band: Band
 ) -> tuple[Replica, ...]:
@@ -212,7 +214,16 @@ def latency_replicas(
 ) -> int | None:
     """The fewest replicas of `tp` GPUs whose expected p99 at the busy hour meets the target
     (1 when any fleet that carries the traffic does), or None when not even an answer alone
-    does. The largest batch within the target is found by bisection (time grows with it)."""
+    does. The largest batch within the target is found by bisection (time grows with it).
+    Every band of a fleet's cost prices these replicas, so the factors read here are not the
+    cost's (they are not recorded: a probe of one would not move it)."""
+    with recording():
+        return _latency_replicas(model, gpu, tp, traffic, target_ms)
+
+
+def _latency_replicas(
+    model: ModelSpec, gpu: GpuSpec, tp: int, traffic: Traffic, target_ms: int
+) -> int | None:
     tokens = (traffic.input_tokens, traffic.output_tokens)
     replica = next(
         (r for r in _replicas(model, gpu, tokens, Band.expected) if r.tensor_parallel == tp), None
@@ -235,7 +246,7 @@ def latency_replicas(
     return replicas_for_batch(peak_rate(traffic.monthly_requests), seconds, low)
 
 
-@lru_cache(maxsize=1024)
+@traced_cache(maxsize=1024)
 def cheapest_fleet(
     model: ModelSpec,
     traffic: Traffic,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.cost_model.constants import Band, load_constants
-from app.cost_model.ranges import Range
+from app.cost_model.ranges import Range, combine, uncertain
 
 RETRAINS_PER_YEAR = {
     "realtime": 365,
@@ -35,10 +36,11 @@ class ApproachCost:
     build_usd: Range
     serving_usd: Range
     reserve_usd: Range
+    monthly_usd: Range = field(init=False)
+    """Serving plus the reserve, factor by factor."""
 
-    @property
-    def monthly_usd(self) -> Range:
-        return self.serving_usd + self.reserve_usd
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "monthly_usd", self.serving_usd + self.reserve_usd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,34 +58,63 @@ class Crossover:
     month: int
 
 
+@lru_cache(maxsize=2048)
 def retraining_reserve_monthly(build: Range, per_retrain: Range, freshness: str) -> Range:
     """The larger of the seed's reserve (about 2x the initial cost a year) and the cost of
     retraining as often as the data changes."""
     c = load_constants()
     retrains = RETRAINS_PER_YEAR[freshness]
 
-    def monthly(band: Band, build_v: float, run_v: float) -> float:
-        return max(c.get("retraining_reserve_per_year", band) * build_v, retrains * run_v) / 12
+    def monthly(band: Band) -> float:
+        reserve = c.get("retraining_reserve_per_year", band) * build.at(band)
+        return max(reserve, retrains * per_retrain.at(band)) / 12
 
-    return Range(
-        monthly(Band.low, build.low, per_retrain.low),
-        monthly(Band.expected, build.expected, per_retrain.expected),
-        monthly(Band.high, build.high, per_retrain.high),
-    )
+    return Range.of(monthly)
 
 
+def at_month(cost: ApproachCost, month: int) -> Range:
+    """Month `month`'s cumulative cost as a range: the build amortised so far plus the months'
+    running cost, factor by factor (the same factor in both moves them together)."""
+    window = load_constants().get("amortisation_months")
+    return cost.build_usd.scale(min(month, window) / window) + cost.monthly_usd.scale(month)
+
+
+@lru_cache(maxsize=1024)
 def cumulative(cost: ApproachCost, months: int) -> Series:
     """Month m's total: the build amortised over its window (so far) plus m months' running
-    cost, to the cent. Plain arithmetic in one pass: this runs for every approach and band of
-    every recommendation."""
+    cost, to the cent, with its P10 to P90 band combined from the factors' swings at each
+    month (`at_month`'s range, in one pass)."""
     window = load_constants().get("amortisation_months")
     b, mo = cost.build_usd, cost.monthly_usd
-    return Series(
-        cost.name,
-        _points(b.expected, mo.expected, months, window),
-        _points(b.low, mo.low, months, window),
-        _points(b.high, mo.high, months, window),
-    )
+    low, high = _band(b, mo, months, window)
+    return Series(cost.name, _points(b.expected, mo.expected, months, window), low, high)
+
+
+def _band(
+    build: Range, monthly: Range, months: int, window: float
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Each month's low and high, to the cent: every uncertain factor's swing in the build and
+    in a month, added at that month's weights, then combined (ranges.combine; the plan's
+    choices are not in the interval)."""
+    moves: dict[str, list[float]] = {}
+    for s in uncertain(build.effects):
+        moves.setdefault(s.factor, [0.0, 0.0, 0.0, 0.0])[0:2] = (s.at_low, s.at_high)
+    for s in uncertain(monthly.effects):
+        moves.setdefault(s.factor, [0.0, 0.0, 0.0, 0.0])[2:4] = (s.at_low, s.at_high)
+    weights = [moves[f] for f in sorted(moves)]
+    lows, highs = [], []
+    for m in range(1, months + 1):
+        share = min(m, window) / window
+        expected = build.expected * share + monthly.expected * m
+        downs, ups = [], []
+        for b_low, b_high, m_low, m_high in weights:
+            at_low, at_high = b_low * share + m_low * m, b_high * share + m_high * m
+            downs.append(max(0.0, -at_low, -at_high))
+            ups.append(max(0.0, at_low, at_high))
+        low, high = combine(expected, downs, ups)
+        lows.append(round(low * 100) / 100)
+        highs.append(round(high * 100) / 100)
+    return tuple(lows), tuple(highs)
 
 
 def _points(build: float, monthly: float, months: int, window: float) -> tuple[float, ...]:

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from app.cost_model.catalogue import ModelSpec
+from app.cost_model.choices import RAG
 from app.cost_model.constants import Band
 from app.cost_model.prices import (
     api_price,
@@ -31,6 +32,9 @@ from app.cost_model.self_hosting import (
     seconds_per_month,
 )
 
+FINE_TUNED_PREMIUM = "fine_tuned_premium"
+"""The premium a provider charges for a fine-tuned model's tokens, as a factor."""
+
 # Re-exported: the rules, the API and the tests read serving's names from here.
 __all__ = ["SelfHostPlan", "ServingCost", "Traffic", "replica_throughput", "seconds_per_month"]
 
@@ -46,14 +50,17 @@ class ServingCost:
 def _rag() -> dict[str, float]:
     rag = price_data()["rag"]
     assert isinstance(rag, dict)
-    return {k: float(v) for k, v in rag.items() if not k.endswith("source")}
+    return {k: float(v) for k, v in rag.items() if not k.endswith(("source", "_kind"))}
+
+
+def rag_setting(name: str, band: Band) -> float:
+    """A retrieval setting (its `_low`, plain and `_high` values) under a band."""
+    rag = _rag()
+    return band.choose(f"{RAG}{name}", rag[f"{name}_low"], rag[name], rag[f"{name}_high"])
 
 
 def retrieved_tokens(band: Band) -> int:
-    key = {Band.low: "retrieved_tokens_low", Band.expected: "retrieved_tokens"}.get(
-        band, "retrieved_tokens_high"
-    )
-    return int(_rag()[key])
+    return int(rag_setting("retrieved_tokens", band))
 
 
 def self_host(
@@ -80,14 +87,16 @@ def self_host(
 def _self_host_range(
     model: ModelSpec, traffic: Traffic, copies: int, adapters: int = 0, target_ms: int | None = None
 ) -> ServingCost | None:
-    plans = {band: self_host(model, traffic, copies, band, adapters, target_ms) for band in Band}
-    expected = plans[Band.expected]
+    """The cheapest fleet with every factor expected (answering within `target_ms` where any
+    fleet does); its range is the cheapest such fleet's cost as each factor alone moves (a
+    GPU's price, the utilisation, the peak), which may pick another fleet."""
+    expected = self_host(model, traffic, copies, Band.expected, adapters, target_ms)
     if expected is None:
         return None
 
     def usd(band: Band) -> float:
-        plan = plans[band]
-        return plan.monthly_usd.expected if plan is not None else math.inf
+        plan = cheapest_fleet(model, traffic, copies, band, adapters, target_ms)
+        return plan.monthly_usd if plan is not None else math.inf
 
     return ServingCost("self_host", Range.of(usd), expected.how, expected.self_host)
 
@@ -113,17 +122,12 @@ def rag_monthly(reference: str, traffic: Traffic, refreshes_per_month: float) ->
 def retrieval_overhead(traffic: Traffic, refreshes_per_month: float) -> Range:
     """What retrieval costs a month besides the model: embedding each query, re-embedding the
     corpus at each refresh, and the vector store."""
-    rag = _rag()
     emb = embedding_usd_per_mtok()
 
     def usd(band: Band) -> float:
         queries = traffic.monthly_requests * traffic.input_tokens * emb / 1e6
-        corpus = rag["corpus_tokens"] * refreshes_per_month * emb / 1e6
-        store_key = {
-            Band.low: "vector_store_usd_month_low",
-            Band.high: "vector_store_usd_month_high",
-        }
-        return queries + corpus + rag[store_key.get(band, "vector_store_usd_month")]
+        corpus = rag_setting("corpus_tokens", band) * refreshes_per_month * emb / 1e6
+        return queries + corpus + rag_setting("vector_store_usd_month", band)
 
     return Range.of(usd)
 
@@ -137,12 +141,11 @@ def rag_build(
     model and the base model (or frontier API) on the same test set"). The scoring runs on the
     reference API, or, with `model` (on-prem), at its hosted per-token price where a provider
     sells it, a proxy for the GPU time on your own hardware."""
-    rag, emb = _rag(), embedding_usd_per_mtok()
+    emb = embedding_usd_per_mtok()
     scoring = Traffic(experiments * test_set, traffic.input_tokens, traffic.output_tokens)
 
     def usd(band: Band) -> float:
-        corpus_key = {Band.low: "corpus_tokens_low", Band.high: "corpus_tokens_high"}
-        corpus = rag[corpus_key.get(band, "corpus_tokens")] * emb / 1e6
+        corpus = rag_setting("corpus_tokens", band) * emb / 1e6
         extra = retrieved_tokens(band)
         with_context = Traffic(
             scoring.monthly_requests, scoring.input_tokens + extra, scoring.output_tokens
@@ -172,9 +175,9 @@ def hosted_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:
     base = hosted_base_monthly(model, traffic)
     if base is None:
         return None
-    premium = fine_tuned_premium()
-    usd = base.expected
-    return Range(usd * (1 + premium.low), usd * (1 + premium.expected), usd * (1 + premium.high))
+    p = fine_tuned_premium()
+    premium = Range.factor(FINE_TUNED_PREMIUM, 1 + p.low, 1 + p.expected, 1 + p.high)
+    return premium.scale(base.expected)
 
 
 def fine_tuned_monthly(

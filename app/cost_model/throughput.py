@@ -22,8 +22,8 @@ standard-stack runs 43-64% too slow (measured_runs.toml, the Qwen and fms-accele
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
+from app.cost_model.bands import traced_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.methods import Method
@@ -143,7 +143,7 @@ class RunRates:
         return processed * self.busy_s / 3600 + self.setup_h + self.evaluation.hours
 
 
-@lru_cache(maxsize=8192)
+@traced_cache(maxsize=8192)
 def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     c = load_constants()
     gpu, method, gpus = shape.gpu, shape.method, shape.gpu_count

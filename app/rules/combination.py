@@ -20,10 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.cost_model.bands import Side
 from app.cost_model.catalogue import ModelSpec
+from app.cost_model.choices import RAG
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.prices import live_prices
-from app.cost_model.ranges import Range
+from app.cost_model.ranges import Range, Swing
 from app.cost_model.series import REFRESHES_PER_MONTH, ApproachCost, retraining_reserve_monthly
 from app.cost_model.serving import (
     ServingCost,
@@ -44,8 +46,10 @@ LINE = "recommended"
 
 
 def cents(r: Range) -> Range:
-    """A range to the cent, so parts and their sum agree at the cents a reader sees."""
-    return Range(round(r.low, 2), round(r.expected, 2), round(r.high, 2))
+    """A range to the cent, so parts and their sum agree at the cents a reader sees. It keeps
+    its factors' swings, so a sum of parts combines them factor by factor (the same factor in
+    two parts adds before the squares), not as stacked extremes."""
+    return Range(round(r.low, 2), round(r.expected, 2), round(r.high, 2), r.swings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +89,10 @@ def _sum(ranges: list[Range]) -> Range:
     return cents(total)
 
 
-def with_context(ctx: Context) -> Traffic:
-    """The traffic with the retrieved context added to every prompt (expected chunks)."""
-    extra = retrieved_tokens(Band.expected)
+def with_context(ctx: Context, band: Band = Band.expected) -> Traffic:
+    """The traffic with the retrieved context added to every prompt (the plan's expected
+    chunks; another setting of that choice under `band`)."""
+    extra = retrieved_tokens(band)
     return Traffic(
         ctx.monthly_requests,
         ctx.input_tokens_per_request + extra,
@@ -96,13 +101,15 @@ def with_context(ctx: Context) -> Traffic:
 
 
 @lru_cache(maxsize=1024)
-def _tuned_serving(model: ModelSpec, ctx: Context, full: bool, target_ms: int) -> ServingCost:
+def _tuned_serving(
+    model: ModelSpec, ctx: Context, full: bool, target_ms: int, band: Band = Band.expected
+) -> ServingCost:
     """The fine-tuned model served as its own line serves it, at the longer prompt, on the
     cheapest fleet whose answers meet the p99 target once the retrieval hop is added."""
     hop = load_constants().get("retrieval_hop_ms", Band.expected)
     return fine_tuned_monthly(
         model,
-        with_context(ctx),
+        with_context(ctx, band),
         on_prem=ctx.on_prem_required,
         adapters=not full,
         copies=ctx.tenants if full else 1,
@@ -135,7 +142,19 @@ def combine(facts: Facts, approaches: tuple[Approach, ...]) -> Combination | Non
     ctx = facts.context
     serve_on = _tuned_serving.__wrapped__ if live_prices() else _tuned_serving
     full = tuning is Approach.full_fine_tuning
-    tuned = serve_on(facts.model, ctx, full, facts.answers.latency_p99_ms)
+    target = facts.answers.latency_p99_ms
+    tuned = serve_on(facts.model, ctx, full, target)
+    # The retrieved context is the plan's choice (choices.py): what another setting would
+    # cost to serve is one more swing of the serving, a driver outside its interval.
+    context = f"{RAG}retrieved_tokens"
+    at_low, at_high = (
+        serve_on(facts.model, ctx, full, target, Band.only(context, side)).monthly_usd.expected
+        - tuned.monthly_usd.expected
+        for side in (Side.low, Side.high)
+    )
+    tuned_monthly = Range.from_swings(
+        tuned.monthly_usd.expected, (*tuned.monthly_usd.effects, Swing(context, at_low, at_high))
+    )
     refreshes = REFRESHES_PER_MONTH[facts.answers.data_freshness.value]
     traffic = Traffic(
         ctx.monthly_requests, ctx.input_tokens_per_request, ctx.output_tokens_per_request
@@ -150,7 +169,7 @@ def combine(facts: Facts, approaches: tuple[Approach, ...]) -> Combination | Non
             tuning,
             approaches[0] is tuning,
             cents(build),
-            cents(tuned.monthly_usd),
+            cents(tuned_monthly),
             cents(reserve),
             method.experiments,
             est.request.tenant_runs,

@@ -93,8 +93,8 @@ def energy_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Energy
         ),
         f"Grid carbon intensity {data.grid_gco2e_per_kwh:.0f} g CO2e per kWh: {data.grid_source}.",
         (
-            "The range pairs the fewest GPU-hours with the best PUE (low) and the most with the "
-            "worst (high); a month of always-on serving has no range in its hours."
+            "The range (P10 to P90) combines the GPU-hours' uncertain factors and the PUE as "
+            "independent factors; a month of always-on serving has no range in its hours."
         ),
     )
     return Energy(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.cost_model.managed import Quote, offers_for, quote
+from app.cost_model.managed import MANAGED_RUNS, Quote, offers_for, quote
 from app.cost_model.methods import Method
 from app.cost_model.ranges import Range
 from app.cost_model.self_hosting import Traffic
@@ -57,7 +57,7 @@ def _runs(facts: Facts) -> Range:
     planned = facts.method(Method.lora).experiments
     extra = facts.context.tenants - 1
     low, high = min(settings["min"], planned), max(settings["max"], planned)
-    return Range(low + extra, planned + extra, high + extra)
+    return Range.factor(MANAGED_RUNS, low + extra, planned + extra, high + extra)
 
 
 def _over_months(q: Quote, months: int) -> tuple[float, str]:

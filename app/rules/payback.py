@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from app.cost_model.series import ApproachCost
+from app.cost_model.series import ApproachCost, at_month
 from app.rules.conditions import FRESHNESS_WORDS
 from app.rules.cost_block import LINE_APPROACH, CostBlock
 from app.rules.engine import Evaluation
@@ -64,7 +64,13 @@ def payback(ev: Evaluation, block: CostBlock, found: tuple[CostOption, ...]) -> 
     versus = chosen.line
     mine, theirs = series[line], series[versus]
     saving = theirs.expected[-1] - mine.expected[-1]
-    low, high = theirs.low[-1] - mine.high[-1], theirs.high[-1] - mine.low[-1]
+    # The saving's own interval: the two sides' swings subtracted factor by factor, then
+    # combined (a factor that moves both sides alike, such as a shared GPU price, cancels).
+    band = at_month(builds[versus], months) - at_month(builds[line], months)
+    low, high = saving - (band.expected - band.low), saving + (band.high - band.expected)
+    shown = UsdRange.of(band, expected=saving)
+    crosses_zero = line != versus and shown.low < 0 < shown.high
+    depends_on = shown.drivers[0] if crosses_zero and shown.drivers else None
     build = builds[line].build_usd.expected
     month = next(
         (
@@ -86,6 +92,12 @@ def payback(ev: Evaluation, block: CostBlock, found: tuple[CostOption, ...]) -> 
         sentence = (
             f"{label} {built} about {numbers.usd(monthly)} a month, "
             f"{numbers.usd(mine.expected[-1])} over {months} months."
+        )
+    elif crosses_zero:
+        sentence = (
+            f"{label} costs {numbers.usd(build)} to build and over {months} months is about "
+            f"break-even against {other} ({numbers.saving_range(low, high)})"
+            + (f": it depends most on {depends_on.label}." if depends_on is not None else ".")
         )
     elif month is not None:
         sentence = (
@@ -124,7 +136,9 @@ def payback(ev: Evaluation, block: CostBlock, found: tuple[CostOption, ...]) -> 
         status_quo_fails=status_quo.fails_requirements,
         build_usd=round(build, 2),
         month=month if line != versus else None,
-        saving_usd=UsdRange(low=round(low, 2), expected=round(saving, 2), high=round(high, 2)),
+        saving_usd=shown,
+        crosses_zero=crosses_zero,
+        depends_on=depends_on,
         months=months,
         sentence=sentence,
     )

@@ -41,16 +41,9 @@ class Result(BaseModel):
     model_config = _FROZEN
 
 
-class UsdRange(Result):
-    """An estimate with the uncertainty of its constants: low, expected and high."""
-
-    low: Usd
-    expected: Usd
-    high: Usd
-
-    @classmethod
-    def of(cls, r: Range) -> UsdRange:
-        return cls(low=round(r.low, 2), expected=round(r.expected, 2), high=round(r.high, 2))
+# A range and its drivers (result_ranges.py); re-exported, as every result module reads them here.
+from app.rules.result_ranges import Driver as Driver  # noqa: E402, PLC0414
+from app.rules.result_ranges import UsdRange as UsdRange  # noqa: E402, PLC0414
 
 
 class MsRange(Result):

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from app.rules.approaches import Approach
 from app.rules.requirements import Must
-from app.rules.result import CostLine, Result, Usd, UsdRange
+from app.rules.result import CostLine, Driver, Result, Usd, UsdRange
 
 
 class CostPart(Result):
@@ -125,7 +125,17 @@ class Payback(Result):
     )
     saving_usd: UsdRange = Field(
         description="the baseline's cumulative cost minus the recommendation's at the last "
-        "month; negative when the recommendation costs more; the range from the constants' bands"
+        "month; negative when the recommendation costs more; its interval is the difference's "
+        "own (each factor's swing on both sides subtracted before combining)"
+    )
+    crosses_zero: bool = Field(
+        default=False,
+        description="the saving's interval runs from costing more to saving: about break-even, "
+        "stated in neither direction",
+    )
+    depends_on: Driver | None = Field(
+        None,
+        description="when `crosses_zero`: the factor the outcome depends on most",
     )
     months: int
     sentence: str = Field(description="the same, in one sentence")

@@ -56,9 +56,7 @@ def training_summary(m: MethodFacts, labelled_examples: int) -> TrainingSummary:
         tenant_runs=est.request.tenant_runs,
         runs=est.runs,
         total_usd=total,
-        total_usd_range=UsdRange(
-            low=round(whole.low, 2), expected=total, high=round(whole.high, 2)
-        ),
+        total_usd_range=UsdRange.of(whole, expected=m.programme_usd),
         includes_lora_comparison_usd=(
             None if m.comparison is None else round(m.comparison.programme_usd, 2)
         ),

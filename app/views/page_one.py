@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from app.rules.approaches import FINE_TUNING, Approach
 from app.rules.catalogue import load_rules
-from app.rules.result import CostOption, Recommendation
+from app.rules.result import CostOption, Recommendation, UsdRange
 from app.views.answer_time import what_would_meet
 from app.views.risks import Risk, risks
 from app.views.rows import Row, band
@@ -52,6 +52,13 @@ def money(expected: float, low: float, high: float, unit: str = "") -> str:
     """'$195 a month ($79 to $1,217)'; the figure alone when its range reads the same."""
     found = band(low, expected, high)
     return f"{numbers.usd(expected)}{unit}" + (f" ({found})" if found else "")
+
+
+def money_range(expected: float, r: UsdRange, unit: str = "") -> str:
+    """`money` for a result's range: a range that is its figure (`is_exact`) is not printed."""
+    if r.is_exact:
+        return f"{numbers.usd(expected)}{unit}"
+    return money(expected, r.low, r.high, unit)
 
 
 def _options(r: Recommendation) -> dict[str, CostOption]:
@@ -159,7 +166,7 @@ def build(r: Recommendation) -> Row:
         return Row("Build cost", numbers.usd(p.build_usd), parts)
     if t is not None:
         runs = numbers.plural(t.runs, "run")
-        value = money(t.total_usd, t.total_usd_range.low, t.total_usd_range.high)
+        value = money_range(t.total_usd, t.total_usd_range)
         return Row("Build cost", value, f"{runs} on {words.gpus(t.gpu, t.gpu_count)}")
     if p is not None and p.build_usd > 0:
         return Row("Build cost", numbers.usd(p.build_usd), "setting up and tuning retrieval")
@@ -171,13 +178,14 @@ def running(r: Recommendation) -> Row | None:
         return None
     line = r.cost.payback.line
     spread = r.cost.monthly_range[line]
-    value = money(r.cost.monthly[line], spread.low, spread.high, " a month")
+    value = money_range(r.cost.monthly[line], spread, " a month")
     return Row("Running cost", value, r.cost.serving[line])
 
 
 def versus(r: Recommendation) -> Row | None:
-    """Against the status quo over the chart's months; a saving whose range crosses zero is
-    about break-even, never said in one direction."""
+    """Against the baseline over the chart's months; a saving whose interval crosses zero
+    (`Payback.crosses_zero`) is about break-even with the factor it depends on most, never said
+    in one direction."""
     p = r.cost.payback
     if p is None:
         return None
@@ -191,18 +199,17 @@ def versus(r: Recommendation) -> Row | None:
     them = _options(r)[p.versus].label if p.versus in _options(r) else words.line(p.versus)
     if p.versus_reason == "cheapest_meeting_requirements":
         them += ", the cheapest option that meets your requirements"
-    if s.low < 0 < s.high:
-        lean = "saves" if s.expected >= 0 else "costs"
-        note = (
-            f"from {numbers.usd(-s.low)} more to {numbers.usd(s.high)} saved; the expected "
-            f"case {lean} {numbers.usd(abs(s.expected))}"
-        )
-        return Row(label, f"About break-even against {them}", note)
-    band = numbers.saving_range(s.low, s.high)
+    if p.crosses_zero:
+        value = f"About break-even against {them}"
+        if p.depends_on is not None:
+            value += f"; it depends most on {p.depends_on.label}"
+        note = f"from {numbers.usd(-s.low)} more to {numbers.usd(s.high)} saved"
+        return Row(label, value, note)
+    shown = "" if s.is_exact else f" ({numbers.saving_range(s.low, s.high)})"
     if s.expected >= 0:
         when = f"pays back in month {p.month}" if p.month is not None else ""
-        return Row(label, f"Saves {numbers.usd(s.expected)} against {them} ({band})", when)
-    value = f"Costs {numbers.usd(-s.expected)} more than {them} ({band})"
+        return Row(label, f"Saves {numbers.usd(s.expected)} against {them}{shown}", when)
+    value = f"Costs {numbers.usd(-s.expected)} more than {them}{shown}"
     return Row(label, value, "does not pay back on cost alone")
 
 

@@ -1,0 +1,132 @@
+"""Which value of each uncertain factor a computation reads, and which factors it read.
+
+Every uncertain input of the cost model (a constant of data/constants.toml, a GPU's hourly
+price, a retrieval setting, the fine-tuned model's premium, an API's published speed) is a
+*factor* with its own band: a low, an expected and a high value, read as its P5, its best
+estimate and its P95 (ranges.py reports P10 to P90). A computation takes a `Band`, which says
+which value each factor gives: every factor at its expected value (`Band.expected`), one
+factor alone at its low or high (`Band.only`), or, for a bound rather than an estimate, every
+factor at once (`Band.low`, `Band.high`). Functions keep one `band` parameter whatever the
+probe.
+
+While a range is being made (ranges.py), the factors its function reads are recorded, so that
+only those are probed. A cached function would hide its reads on a cache hit, so functions
+that take a band are cached with `traced_cache`, which remembers the reads with the value and
+answers a probe of a factor the computation never reads with its expected value at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache, wraps
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast
+
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Side(StrEnum):
+    low = "low"
+    expected = "expected"
+    high = "high"
+
+
+_READS: ContextVar[set[str] | None] = ContextVar("tunewise_factor_reads", default=None)
+
+
+def note(factors: Iterable[str]) -> None:
+    """Record factors read by the computation under way (if a range is being made)."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.update(factors)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect the factors read inside the block (a nested block collects its own)."""
+    reads: set[str] = set()
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Which value each factor gives: `side` for `factor` alone, every other factor expected;
+    with no `factor`, `side` for every factor at once (the stacked extremes: a bound)."""
+
+    side: Side = Side.expected
+    factor: str | None = None
+
+    low: ClassVar[Band]
+    expected: ClassVar[Band]
+    high: ClassVar[Band]
+
+    @classmethod
+    def only(cls, factor: str, side: Side) -> Band:
+        return cls(side, factor)
+
+    def choose(self, factor: str, low: float, expected: float, high: float) -> float:
+        """The value of `factor` (band low, expected, high) under this band. A factor whose
+        band is one value is certain: it is not recorded, so it is never probed."""
+        if low != expected or high != expected:
+            note((factor,))
+        side = self.side if self.factor is None or self.factor == factor else Side.expected
+        if side is Side.low:
+            return low
+        if side is Side.high:
+            return high
+        return expected
+
+
+Band.low = Band(Side.low)
+Band.expected = Band(Side.expected)
+Band.high = Band(Side.high)
+
+
+class Traced(Protocol[P, R_co]):
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+    def cache_clear(self) -> None: ...
+
+
+def traced_cache(maxsize: int | None) -> Callable[[Callable[P, R]], Traced[P, R]]:
+    """lru_cache for a function of a band: a hit replays the factors the call read, and a
+    probe of a factor the expected call never read is answered by the expected value (the
+    computation takes the same path and reads the same values)."""
+
+    def decorate(fn: Callable[P, R]) -> Traced[P, R]:
+        @lru_cache(maxsize=maxsize)
+        def evaluate(*args: Any, **kwargs: Any) -> tuple[R, frozenset[str]]:
+            with recording() as reads:
+                value = fn(*args, **kwargs)
+            return value, frozenset(reads)
+
+        @wraps(fn)
+        def traced(*args: Any, **kwargs: Any) -> R:
+            probe = next(
+                (a for a in (*args, *kwargs.values()) if isinstance(a, Band) and a.factor),
+                None,
+            )
+            if probe is not None:
+                plain = tuple(Band.expected if a is probe else a for a in args)
+                named = {k: Band.expected if v is probe else v for k, v in kwargs.items()}
+                value, reads = evaluate(*plain, **named)
+                if probe.factor not in reads:
+                    note(reads)
+                    return value
+            value, reads = evaluate(*args, **kwargs)
+            note(reads)
+            return value
+
+        traced.cache_clear = evaluate.cache_clear  # type: ignore[attr-defined]
+        return cast("Traced[P, R]", traced)
+
+    return decorate
