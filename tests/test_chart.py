@@ -101,6 +101,7 @@ def test_a_long_reason_is_cut_to_its_first_clause() -> None:
         "ML teams below 3 should not"
     )
     assert len(short_reason("word " * 60)) <= 91
+    assert short_reason("LoRA is the default method: x") == "LoRA is the default method"
 
 
 def _crowded() -> Chart:

@@ -24,6 +24,8 @@ from app.rules.proposal_review import review_proposal
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.rules.result_proposal import ProposalReview
+from app.vocabulary import words
+from app.vocabulary.numbers import usd
 from benchmarks.common import FINTECH
 
 ANSWERS = FINTECH["answers"]
@@ -59,6 +61,21 @@ def _review(proposal: dict[str, Any], context: dict[str, Any] | None = None) -> 
 
 def _ids(review: ProposalReview) -> set[str]:
     return {f.id for f in review.anti_patterns}
+
+
+def test_follow_ups_that_switch_to_the_recommendation_name_its_gpus_and_price() -> None:
+    """Issue 22: the follow-ups said "ask for 1 x H100 instead of 8" and "about $153 each"
+    (figures of QLoRA and full fine-tuning on 70B) beside "use Llama 3.1 8B"; once the team
+    switches to the recommendation, every figure it is asked for is the recommendation's."""
+    result = _result(FINTECH_PROPOSAL)
+    review = result.proposal_review
+    assert review is not None
+    asks = " ".join((*review.changes, *review.missing_evidence))
+    training = result.cost.training
+    assert training is not None
+    assert words.gpus(training.gpu, training.gpu_count) in asks
+    assert usd(training.per_experiment_usd) in asks
+    assert "H100" not in asks.split("instead of")[0]
 
 
 def test_fintech_proposal_is_sent_back_with_its_flags() -> None:

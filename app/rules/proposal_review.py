@@ -90,6 +90,32 @@ def _saving_sentence(saving: Range) -> str:
     )
 
 
+SWITCHES = frozenset({"proposal-full-as-primary-path", "proposal-model-too-large-for-inference"})
+"""Patterns whose ask moves the team to the recommended method or model."""
+ON_THE_PLAN = frozenset(
+    {
+        "proposal-gpus-sized-for-full",
+        "proposal-gpus-do-not-hold-run",
+        "proposal-unbounded-experiments",
+    }
+)
+"""Patterns whose ask names GPUs or a price per run: after a switch, the recommendation's."""
+
+
+def _asks_on_the_plan(review: Review, fired: set[str]) -> dict[str, str]:
+    """The GPUs and the price per run to ask for once the team also switches to the
+    recommended method or model: the plan's, not the proposal's (a follow-up list that says
+    'use Llama 3.1 8B' must not also say '1 x H100 at $153 a run', figures of 70B)."""
+    ours = review.recommended.training
+    if not fired & SWITCHES or ours is None:
+        return {}
+    run = ours.request
+    return {
+        "needed": words.gpus(run.gpu.id, ours.gpu_count),
+        "per_run": usd(ours.per_experiment_usd.expected),
+    }
+
+
 def review_proposal(
     proposal: Proposal,
     facts: Facts,
@@ -107,10 +133,9 @@ def review_proposal(
     flags: list[ProposalFlag] = []
     missing: list[str] = []
     changes: list[str] = []
-    for pattern in cat.anti_patterns:
-        figures = CONDITIONS[pattern.id](review)
-        if figures is None:
-            continue
+    fired = [(p, f) for p in cat.anti_patterns if (f := CONDITIONS[p.id](review)) is not None]
+    to_the_plan = _asks_on_the_plan(review, {p.id for p, _ in fired})
+    for pattern, figures in fired:
         flags.append(
             ProposalFlag(
                 id=pattern.id,
@@ -122,7 +147,8 @@ def review_proposal(
                 source=pattern.source,
             )
         )
-        (missing if pattern.verdict == "send_back" else changes).append(fill(pattern.asks, figures))
+        asked = figures | to_the_plan if pattern.id in ON_THE_PLAN else figures
+        (missing if pattern.verdict == "send_back" else changes).append(fill(pattern.asks, asked))
     v = cat.verdict
     other = proposed.approach is not recommended.approach
     if other and proposed.approach is not Approach.full_fine_tuning:  # full has its patterns

@@ -86,8 +86,9 @@ def short_reason(why: str) -> str:
     clause = re.split(r"[;:]| \(", first, maxsplit=1)[0].strip().rstrip(".")
     if len(clause) > REASON_CHARS:
         clause = clause[:REASON_CHARS].rsplit(" ", 1)[0].rstrip(",;") + "…"
-    if len(clause) > 1 and clause[0].isupper() and clause[1].islower():
-        clause = clause[0].lower() + clause[1:]
+    first_word = clause.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[0].isupper() and first_word[1:].islower():
+        clause = clause[0].lower() + clause[1:]  # "You want" -> "you want"; "LoRA is" stays
     return clause
 
 
