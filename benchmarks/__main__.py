@@ -17,9 +17,9 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, cost_line, estimate_training, layout
 from app.questions import RecommendationRequest
-from app.rules import facts, pricing
-from app.rules.cost_block import cost_block
-from app.rules.facts import build_facts
+from app.rules.base import facts, pricing
+from app.rules.base.facts import build_facts
+from app.rules.economics.cost_block import cost_block
 from app.rules.recommend import recommend
 from benchmarks import prerender, report, throughput, web
 from benchmarks.common import FINTECH as BODY

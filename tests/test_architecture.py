@@ -1,7 +1,8 @@
 """The import directions that keep the core pure and the shell untangled.
 
 Each rule names a package and what it must never import (at any depth, including imports
-inside functions). A failure names the module and the import, so the fix is obvious.
+inside functions); inside `app/rules/`, the layers of RULES_LAYERS import only downwards. A
+failure names the module and the import, so the fix is obvious.
 """
 
 from __future__ import annotations
@@ -63,6 +64,35 @@ def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
     ]
 
 
+RULES_LAYERS = (
+    "app.rules.base",
+    "app.rules.result",
+    "app.rules.decision",
+    "app.rules.economics",
+    "app.rules.proposal",
+    "app.rules.recommend",
+)
+"""`app/rules/` split by what it decides, lowest first (app/rules/__init__.py says what each
+holds): a module imports from its own layer or one below it, never from one above."""
+
+
+def layer_of(name: str) -> int | None:
+    return next((i for i, layer in enumerate(RULES_LAYERS) if _within(name, layer)), None)
+
+
+def upward_imports() -> list[str]:
+    """Every import in `app/rules/` from a module's layer to a higher one."""
+    found: list[str] = []
+    for path in sorted((APP / "rules").rglob("*.py")):
+        module = _module(path)
+        own = layer_of(module)
+        for name in sorted(imports_of(path)):
+            theirs = layer_of(name)
+            if own is not None and theirs is not None and theirs > own:
+                found.append(f"{module} imports {name}")
+    return found
+
+
 RESULTS_PAGE_MAY_IMPORT = (
     "app.assessments.store",
     "app.http",
@@ -112,6 +142,28 @@ def test_the_check_sees_a_forbidden_import() -> None:
         assert violations("app.web", ("app.api",)) == [
             "app.web._probe_forbidden_import imports app.api",
             "app.web._probe_forbidden_import imports app.api.reports",
+        ]
+    finally:
+        bad.unlink()
+
+
+def test_every_rules_module_sits_in_a_layer() -> None:
+    modules = {_module(path) for path in (APP / "rules").rglob("*.py")}
+    assert sorted(m for m in modules - {"app.rules"} if layer_of(m) is None) == []
+
+
+def test_the_rules_layers_import_only_downwards() -> None:
+    assert upward_imports() == []
+
+
+def test_the_check_sees_an_upward_import() -> None:
+    """The checker itself: a lower layer that reads a higher one is reported."""
+    bad = APP / "rules" / "base" / "_probe_upward_import.py"
+    bad.write_text("def f() -> None:\n    from app.rules.decision import engine  # noqa: F401\n")
+    try:
+        assert upward_imports() == [
+            "app.rules.base._probe_upward_import imports app.rules.decision",
+            "app.rules.base._probe_upward_import imports app.rules.decision.engine",
         ]
     finally:
         bad.unlink()

@@ -8,9 +8,9 @@ from app.cost_model.catalogue import ModelSpec, load_catalogue
 from app.cost_model.memory import linear_params_per_layer
 from app.questions import Answers, Context
 from app.questions.text import catalogue_text
-from app.rules.catalogue import load_rules
-from app.rules.conditions import CONDITIONS
-from app.rules.settings import plan_settings
+from app.rules.base.catalogue import load_rules
+from app.rules.base.settings import plan_settings
+from app.rules.decision.conditions import CONDITIONS
 
 SPEC_MODELS = {
     "llama-3.2-1b",

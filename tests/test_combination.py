@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from app.questions import RecommendationRequest
-from app.rules.approaches import FINE_TUNING, Approach
+from app.rules.base.approaches import FINE_TUNING, Approach
+from app.rules.base.requirements import Must
 from app.rules.recommend import recommend
-from app.rules.requirements import Must
 from app.rules.result import CostOption, Recommendation
 from tests.test_properties import answers as answer_strategy
 from tests.test_properties import context as context_strategy

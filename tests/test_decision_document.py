@@ -33,8 +33,8 @@ from app.questions import RecommendationRequest
 from app.questions.models import Context
 from app.questions.text import catalogue_text
 from app.report.render import Paper, layout
-from app.rules.approaches import Approach
-from app.rules.catalogue import load_rules
+from app.rules.base.approaches import Approach
+from app.rules.base.catalogue import load_rules
 from app.rules.recommend import recommend
 from app.views.page_one import page_one
 from app.vocabulary import words

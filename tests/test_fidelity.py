@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.questions import Answers, RecommendationRequest
-from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.catalogue import load_rules
-from app.rules.constraints import CONSTRAINT_READS, CONSTRAINTS
-from app.rules.engine import Evaluation, evaluate
-from app.rules.facts import build_facts
+from app.rules.base.approaches import FINE_TUNING, Approach
+from app.rules.base.catalogue import load_rules
+from app.rules.base.facts import build_facts
+from app.rules.decision.constraints import CONSTRAINT_READS, CONSTRAINTS
+from app.rules.decision.engine import Evaluation, evaluate
 from app.rules.recommend import recommend
 from tests.conftest import BASE_ANSWERS
 from tests.test_properties import answers as answer_strategy

@@ -27,8 +27,8 @@ from app.cost_model.self_hosting import (
 )
 from app.cost_model.serving import Traffic
 from app.questions import RecommendationRequest
-from app.rules.catalogue import load_rules
-from app.rules.facts import build_facts
+from app.rules.base.catalogue import load_rules
+from app.rules.base.facts import build_facts
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation, ServingPlan
 from tests.test_properties import answers, context

@@ -23,8 +23,8 @@ from app.questions import (
     QualityEvidence,
     RecommendationRequest,
 )
-from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.facts import build_facts
+from app.rules.base.approaches import FINE_TUNING, Approach
+from app.rules.base.facts import build_facts
 from app.rules.recommend import recommend
 
 CAT = load_catalogue()

@@ -14,16 +14,16 @@ from pydantic import ValidationError
 from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
 from app.questions.proposal import MAX_PROPOSAL_EXPERIMENTS, MAX_PROPOSAL_GPUS, Proposal
-from app.rules.cost_block import cost_block
-from app.rules.engine import evaluate
-from app.rules.facts import build_facts
-from app.rules.plan import make_plan
-from app.rules.proposal_catalogue import load_proposal_catalogue
-from app.rules.proposal_checks import CONDITIONS
-from app.rules.proposal_review import review_proposal
+from app.rules.base.facts import build_facts
+from app.rules.decision.engine import evaluate
+from app.rules.decision.plan import make_plan
+from app.rules.economics.cost_block import cost_block
+from app.rules.proposal.catalogue import load_proposal_catalogue
+from app.rules.proposal.checks import CONDITIONS
+from app.rules.proposal.review import review_proposal
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
-from app.rules.result_proposal import ProposalReview
+from app.rules.result.proposal import ProposalReview
 from app.vocabulary import words
 from app.vocabulary.numbers import usd
 from benchmarks.common import FINTECH

@@ -272,8 +272,8 @@ def test_every_training_programme_s_interval_is_within_6x(
 def test_the_combined_line_combines_its_parts_factors() -> None:
     """The recommended line's running cost is its parts' swings added factor by factor, then
     combined: not the parts' intervals stacked end to end."""
-    from app.rules.combination import combine  # noqa: PLC0415
-    from app.rules.facts import build_facts  # noqa: PLC0415
+    from app.rules.base.facts import build_facts  # noqa: PLC0415
+    from app.rules.economics.combination import combine  # noqa: PLC0415
     from tests.test_combination import LEGAL  # noqa: PLC0415
 
     request = RecommendationRequest.model_validate(LEGAL)

@@ -20,10 +20,10 @@ import pytest
 
 from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
-from app.rules import conditions
-from app.rules.catalogue import Rule, load_rules
-from app.rules.conditions import CONDITIONS, Fired
-from app.rules.facts import Facts
+from app.rules.base.catalogue import Rule, load_rules
+from app.rules.base.facts import Facts
+from app.rules.decision import conditions
+from app.rules.decision.conditions import CONDITIONS, Fired
 from app.rules.recommend import recommend
 from tests.conftest import BASE_ANSWERS
 

@@ -19,15 +19,15 @@ from app.cost_model.methods import Method
 from app.cost_model.serving import seconds_per_month
 from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import answer_bounds
-from app.rules.approaches import Approach
-from app.rules.catalogue import RuleCatalogue, load_rules, parse_rules, rules_text
-from app.rules.conditions import CONDITIONS, READS
-from app.rules.counterfactuals import Counterfactual, find_counterfactuals
-from app.rules.engine import evaluate
-from app.rules.facts import build_facts
-from app.rules.plan import make_plan
-from app.rules.pricing import test_set_size as locked_test_set
-from app.rules.thresholds import Thresholds
+from app.rules.base.approaches import Approach
+from app.rules.base.catalogue import RuleCatalogue, load_rules, parse_rules, rules_text
+from app.rules.base.facts import build_facts
+from app.rules.base.pricing import test_set_size as locked_test_set
+from app.rules.base.thresholds import Thresholds
+from app.rules.decision.conditions import CONDITIONS, READS
+from app.rules.decision.counterfactuals import Counterfactual, find_counterfactuals
+from app.rules.decision.engine import evaluate
+from app.rules.decision.plan import make_plan
 from tests.conftest import BASE_ANSWERS
 from tests.test_properties import answers as answer_strategy
 from tests.test_properties import context as context_strategy

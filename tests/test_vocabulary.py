@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
-from app.rules.approaches import Approach
+from app.rules.base.approaches import Approach
 from app.rules.recommend import recommend
 from app.views import rows
 from app.views.chart import y_axis

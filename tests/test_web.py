@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from app.http.templating import breakable
-from app.rules.catalogue import load_rules
+from app.rules.base.catalogue import load_rules
 from app.views.method import effect_in_words, in_general, name_in_words
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page

@@ -12,8 +12,8 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of
 from app.questions.catalogue import question_catalogue
-from app.rules.catalogue import load_rules
-from app.rules.proposal_catalogue import load_proposal_catalogue
+from app.rules.base.catalogue import load_rules
+from app.rules.proposal.catalogue import load_proposal_catalogue
 
 router = APIRouter(prefix="/api/v1", tags=["catalogues"])
 

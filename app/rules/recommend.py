@@ -1,6 +1,6 @@
 """The recommendation as one typed value: the engine, the plan, the costs, the versions.
 
-`recommend()` returns a frozen `Recommendation` (app/rules/result.py): what POST
+`recommend()` returns a frozen `Recommendation` (app/rules/result/__init__.py): what POST
 /api/v1/recommendations and `python -m app recommend` serialise, and what a saved assessment
 and its report are made from.
 """
@@ -17,18 +17,19 @@ from app.questions import Answers, Context, RecommendationRequest
 from app.questions.models import UNSURE_DEFAULTS, UnsureQuestion
 from app.questions.proposal import Proposal
 from app.questions.text import catalogue_text
-from app.rules.approaches import Approach
-from app.rules.catalogue import load_rules
-from app.rules.confidence import confidence
-from app.rules.cost_block import cost_block
-from app.rules.counterfactuals import Counterfactual as CounterfactualValue
-from app.rules.counterfactuals import find_counterfactuals
-from app.rules.energy_summary import energy_summary
-from app.rules.engine import Evaluation, Standing, evaluate
-from app.rules.engine import FiredRule as EngineFiredRule
-from app.rules.facts import build_facts
-from app.rules.plan import make_plan
-from app.rules.proposal_review import review_proposal
+from app.rules.base.approaches import Approach
+from app.rules.base.catalogue import load_rules
+from app.rules.base.facts import build_facts
+from app.rules.decision.confidence import confidence
+from app.rules.decision.counterfactuals import Counterfactual as CounterfactualValue
+from app.rules.decision.counterfactuals import find_counterfactuals
+from app.rules.decision.engine import Evaluation, Standing, evaluate
+from app.rules.decision.engine import FiredRule as EngineFiredRule
+from app.rules.decision.plan import make_plan
+from app.rules.economics.cost_block import cost_block
+from app.rules.economics.energy_summary import energy_summary
+from app.rules.economics.summaries import cost_summary, plan_summary
+from app.rules.proposal.review import review_proposal
 from app.rules.result import (
     Assumption,
     Counterfactual,
@@ -36,7 +37,6 @@ from app.rules.result import (
     RankedApproach,
     Recommendation,
 )
-from app.rules.summaries import cost_summary, plan_summary
 from app.vocabulary import words
 from app.vocabulary.numbers import plural
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.rules.result import Recommendation
-from app.rules.result_extras import Footprint
+from app.rules.result.extras import Footprint
 from app.vocabulary import numbers, words
 
 

@@ -17,7 +17,7 @@ from functools import cache
 from app.cost_model.catalogue import read_data
 from app.cost_model.energy import energy_data
 from app.cost_model.managed import managed_data
-from app.rules.catalogue import Rule, load_rules
+from app.rules.base.catalogue import Rule, load_rules
 from app.vocabulary import words
 from app.vocabulary.sources import cite
 

@@ -14,8 +14,8 @@ from app.cost_model.catalogue import GpuSpec, load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import ReferenceChoice, prices_as_of, reference_api_choices
 from app.questions.catalogue import question_catalogue
-from app.rules.catalogue import load_rules
-from app.rules.proposal_catalogue import load_proposal_catalogue
+from app.rules.base.catalogue import load_rules
+from app.rules.proposal.catalogue import load_proposal_catalogue
 from app.rules.result import Recommendation
 from app.views import method
 from app.views.chart_svg import page_svg_uri

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.rules.approaches import FINE_TUNING, Approach
-from app.rules.catalogue import load_rules
+from app.rules.base.approaches import FINE_TUNING, Approach
+from app.rules.base.catalogue import load_rules
 from app.rules.result import CostOption, Recommendation, UsdRange
 from app.views.answer_time import what_would_meet
 from app.views.risks import Risk, risks

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.rules.result import Recommendation, UsdRange
-from app.rules.result_proposal import ProposalFlag, ProposalReview, ProposalSide
+from app.rules.result.proposal import ProposalFlag, ProposalReview, ProposalSide
 from app.vocabulary import numbers, words
 
 NOT_TRAINED = "nothing is trained"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.rules.catalogue import load_rules
+from app.rules.base.catalogue import load_rules
 from app.rules.result import FiredRule, RankedApproach, Recommendation
 from app.views.chart_words import short_reason
 from app.views.rows import Row

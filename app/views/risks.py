@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.questions import DataFreshness
-from app.rules.approaches import Approach
+from app.rules.base.approaches import Approach
 from app.rules.result import Recommendation
 from app.views.managed import lock_in_risk
 from app.vocabulary import numbers, words
