@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from app.config import Settings
 from app.main import create_app
-from benchmarks.situations import situations
+from benchmarks.situations import TITLES, situations
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -58,7 +58,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, situation in situations().items():
-                body = situation | {"title": name.replace("-", " ").capitalize()}
+                body = situation | {"title": TITLES[name]}
                 aid = httpx.post(f"{base}/api/v1/assessments", json=body, timeout=60).json()["id"]
                 for width, height in ((1280, 1500), (390, 2200)):
                     page = browser.new_page(viewport={"width": width, "height": height})

@@ -26,6 +26,16 @@ def _public(scenario_id: str) -> dict[str, Any]:
     return {"answers": found["answers"], "context": found["context"]}
 
 
+TITLES = {
+    "fintech-with-proposal": "Fintech support copilot, with the team's $25,000 proposal",
+    "legal-twelve-tenants-on-prem": "Legal research, 12 practice areas, on-prem",
+    "logistics-api-replacement": "Logistics: replacing the frontier API",
+    "daily-catalogue": "Product catalogue that changes daily",
+    "hundred-examples-capability-one": "100 examples, a team new to ML",
+}
+"""How a person would title each assessment: the name each screenshot is filed under."""
+
+
 def situations() -> dict[str, dict[str, Any]]:
     """Each situation's id and its request body (answers, context, and a proposal where the
     situation has one)."""

@@ -181,3 +181,21 @@ def test_without_javascript_the_page_shows_the_chart_as_svg(client: TestClient) 
     assert "Tunewise Sans" not in svg  # an image loads no fonts: a font the reader has
     assert 'class="chart-reading">The recommended line, Llama 3.1 70B + QLoRA' in page
     assert "Ruled out, so not drawn by default" in page
+
+
+def test_the_chart_reads_against_the_baseline_that_meets_the_requirements() -> None:
+    """Issue 22, item 4: the sentence under the chart compared the legal firm's retrieval and
+    LoRA with a prompted model that cannot cite; it compares with the payback's baseline, and
+    says when nothing else meets the requirements (a daily catalogue)."""
+    from benchmarks.situations import situations  # noqa: PLC0415
+
+    legal = recommend(
+        RecommendationRequest.model_validate(situations()["legal-twelve-tenants-on-prem"])
+    )
+    payback = legal.cost.payback
+    assert payback is not None
+    baseline = next(o.label for o in legal.cost.options if o.line == payback.versus)
+    assert baseline in build_chart(legal.cost).reading
+    assert "prompted" not in build_chart(legal.cost).reading
+    daily = recommend(RecommendationRequest.model_validate(situations()["daily-catalogue"]))
+    assert "the only option that meets your requirements" in build_chart(daily.cost).reading

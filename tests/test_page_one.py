@@ -204,3 +204,15 @@ def test_a_saving_that_crosses_zero_is_about_break_even_on_page_one(
     running = rows.get("Running cost")
     if running is not None and r.cost.monthly_range[p.line].is_exact:
         assert " to " not in running.value
+
+
+def test_a_lead_whose_costs_match_says_the_fine_tuning_is_for_quality() -> None:
+    """On-prem fintech: self-hosting the fine-tuned 8B costs what prompting it would; the lead
+    said 'about $5,200 a month, against about $5,200', which leaves the reader to work it out."""
+    from benchmarks.situations import situations  # noqa: PLC0415
+
+    body = situations()["fintech-with-proposal"]
+    r = recommend(RecommendationRequest.model_validate(body))
+    lead = page_one(r).lead
+    assert "the fine-tuning is for the quality it adds" in lead
+    assert "against about" not in lead

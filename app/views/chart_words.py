@@ -39,10 +39,29 @@ def _primary(cost: Costs, options: Mapping[str, CostOption]) -> str | None:
     return next((o.line for o in options.values() if o.recommended), None)
 
 
+ALONE = "nothing_else_meets_requirements"
+
+
+def _alone(name: str, total: float, months: int, *, only_one_meets: bool) -> str:
+    """The recommended line when nothing is compared with it: the status quo itself, or the
+    only option that meets the requirements."""
+    if only_one_meets:
+        return (
+            f"The recommended line, {name}, is the only option that meets your requirements: "
+            f"{usd(total)} by month {months}."
+        )
+    said = f"nothing to build, {usd(total)} by month {months}"
+    return f"The recommended line, {name}, is the status quo: {said}."
+
+
 def reading(cost: Costs, options: Mapping[str, CostOption]) -> str:
-    """The chart in one sentence: where the recommended line goes against the status quo and
-    what that comes to by the last month. Empty for a result stored before options existed."""
-    primary, versus = _primary(cost, options), cost.status_quo
+    """The chart in one sentence: where the recommended line goes against its baseline (the
+    status quo, or the cheapest option that meets the requirements where the status quo does
+    not) and what that comes to by the last month. Empty for a result stored before options
+    existed."""
+    p = cost.payback
+    primary = _primary(cost, options)
+    versus = p.versus if p is not None else cost.status_quo
     series = {s.approach: s.cumulative_usd for s in cost.series}
     if primary is None or primary not in series or versus not in series:
         return ""
@@ -50,10 +69,8 @@ def reading(cost: Costs, options: Mapping[str, CostOption]) -> str:
     other = options[versus].label if versus in options else words.line(versus)
     mine, theirs, months = series[primary], series[versus], cost.months
     if primary == versus:
-        return (
-            f"The recommended line, {name}, is the status quo: nothing to build, "
-            f"{usd(mine[-1])} by month {months}."
-        )
+        alone = p is not None and p.versus_reason == ALONE
+        return _alone(name, mine[-1], months, only_one_meets=alone)
     below = [m for m, (a, b) in enumerate(zip(mine, theirs, strict=True), 1) if a < b]
     gap = theirs[-1] - mine[-1]
     lead = f"The recommended line, {name},"

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.rules.base.approaches import FINE_TUNING, Approach
 from app.rules.base.catalogue import load_rules
-from app.rules.result import CostOption, Recommendation, UsdRange
+from app.rules.result import Recommendation, UsdRange
 from app.views.answer_time import what_would_meet
+from app.views.lead import heading, lead, options_of
 from app.views.risks import Risk, risks
 from app.views.rows import Row, band
 from app.views.timeline import project_timeline
@@ -61,93 +61,16 @@ def money_range(expected: float, r: UsdRange, unit: str = "") -> str:
     return money(expected, r.low, r.high, unit)
 
 
-def _options(r: Recommendation) -> dict[str, CostOption]:
-    return {o.line: o for o in r.cost.options}
-
-
-def heading(r: Recommendation) -> str:
-    text = f"Recommended: {words.approach(r.approach.value)}"
-    if r.complements:
-        alongside = " and ".join(words.approach_in_sentence(c.value) for c in r.complements)
-        text += f", with {alongside} alongside"
-    return text
-
-
-def _fine_tune(r: Recommendation) -> str:
-    """'fine-tune Llama 3.1 8B with LoRA on your 50,000 examples'."""
-    method = r.plan.fine_tuning_approach
-    assert method is not None
-    n, t = r.answers.labelled_examples, r.cost.training
-    examples = f"your {numbers.plural(n, 'example')}"
-    if t is not None and t.curated:
-        examples = f"a curated {numbers.count(t.examples)} of your {numbers.count(n)} examples"
-    text = (
-        f"fine-tune {words.model_name(r.plan.base_model)} with "
-        f"{words.approach_in_sentence(method.value)} on {examples}"
-    )
-    if r.plan.adapter_strategy == "per_tenant":
-        text += f", one adapter for each of your {r.context.tenants:,} tenants"
-    return text
-
-
-def _what_to_do(r: Recommendation) -> str:
-    runs_on = _options(r).get(r.approach.value)
-    if r.approach in FINE_TUNING:
-        text = _fine_tune(r)
-        if Approach.rag in r.complements:
-            text += ", with retrieval beside it for the facts that change"
-    elif r.approach is Approach.rag:
-        model = runs_on.runs_on if runs_on is not None else "the model"
-        text = f"answer from your own documents with retrieval on {model}"
-        if r.plan.fine_tuning_approach is not None:
-            text += ", and " + _fine_tune(r) + " for its behaviour"
-    else:
-        line = r.cost.payback.line if r.cost.payback is not None else ""
-        option = _options(r).get(line)
-        model = option.runs_on if option is not None else "a strong base model"
-        text = f"don't fine-tune; prompt {model} well and measure it on a locked test set"
-    return text[0].upper() + text[1:]
-
-
-def _spend(o: CostOption) -> str:
-    """What a month's money buys on a line: 'GPT-5.2 calls', 'self-hosting'."""
-    if o.serving_kind == "api":
-        return f"{o.runs_on} calls" + (" with retrieval" if o.line == "rag" else "")
-    return "self-hosting" if o.serving_kind == "self_host" else "a hosted model"
-
-
-def _what_it_changes(r: Recommendation) -> str:
-    p, options = r.cost.payback, _options(r)
-    if p is None or p.line not in options or p.versus not in options:
-        return ""
-    mine = numbers.usd_about(r.cost.monthly[p.line])
-    theirs = numbers.usd_about(r.cost.monthly[p.versus])
-    cheaper = r.cost.monthly[p.line] < r.cost.monthly[p.versus]
-    now, then = options[p.line], options[p.versus]
-    if p.line == p.versus and p.versus_reason == "nothing_else_meets_requirements":
-        built = f", after {numbers.usd_about(p.build_usd)} to set up" if p.build_usd > 0 else ""
-        spend = f"{mine} a month of {_spend(now)}{built}"
-        return f"it costs about {spend}; nothing cheaper meets your requirements"
-    if p.line == p.versus:
-        return f"it keeps {_spend(now)} at about {mine} a month, with nothing to build"
-    if cheaper and _spend(now) != _spend(then):
-        return (
-            f"it replaces about {theirs} a month of {_spend(then)} with about "
-            f"{mine} of {_spend(now)}"
-        )
-    return f"it runs at about {mine} a month, against about {theirs} for {then.label}"
-
-
-def lead(r: Recommendation) -> str:
-    change = _what_it_changes(r)
-    return f"{_what_to_do(r)}: {change}." if change else f"{_what_to_do(r)}."
+def _the(label: str) -> str:
+    """A driver's label inside a sentence: 'the retrieved context added to each prompt'."""
+    return label if label.startswith(("the ", "The ", "a ", "an ")) else f"the {label}"
 
 
 def _parts(r: Recommendation) -> str | None:
     """'LoRA: 30 experiments and 11 tenant runs, $71.79; RAG (retrieval): 20 settings runs,
     $5.54' for a combined line; None for a single approach's line."""
     p = r.cost.payback
-    option = _options(r).get(p.line) if p is not None else None
+    option = options_of(r).get(p.line) if p is not None else None
     if option is None or not option.parts:
         return None
     said = []
@@ -196,13 +119,13 @@ def versus(r: Recommendation) -> Row | None:
         if p.versus_reason == "nothing_else_meets_requirements":
             note = "no other option meets your requirements, so nothing is compared"
         return Row(label, f"{numbers.usd(total)} in all", note)
-    them = _options(r)[p.versus].label if p.versus in _options(r) else words.line(p.versus)
+    them = options_of(r)[p.versus].label if p.versus in options_of(r) else words.line(p.versus)
     if p.versus_reason == "cheapest_meeting_requirements":
         them += ", the cheapest option that meets your requirements"
     if p.crosses_zero:
         value = f"About break-even against {them}"
         if p.depends_on is not None:
-            value += f"; it depends most on {p.depends_on.label}"
+            value += f"; it depends most on {_the(p.depends_on.label)}"
         note = f"from {numbers.usd(-s.low)} more to {numbers.usd(s.high)} saved"
         return Row(label, value, note)
     shown = "" if s.is_exact else f" ({numbers.saving_range(s.low, s.high)})"
