@@ -35,6 +35,8 @@ class ProposalView:
     reason: str
     asks_heading: str
     asks: tuple[str, ...]
+    notes: tuple[str, ...]
+    """Remarks beside the verdict that do not move it (a bounded but high experiment count)."""
     saving: str
     budget: str
     source: str
@@ -131,6 +133,7 @@ def proposal_view(result: Recommendation) -> ProposalView | None:
         reason=review.verdict_reason,
         asks_heading=heading,
         asks=asks,
+        notes=review.notes,
         saving=review.saving_sentence,
         budget=budget,
         source=review.verdict_source,

@@ -53,10 +53,23 @@ class VerdictTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposalNotes:
+    """Remarks said beside the verdict, which do not move it, each a template with its source."""
+
+    experiments_above_typical: str
+    experiments_above_typical_source: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProposalCatalogue:
     anti_patterns: tuple[AntiPattern, ...]
     verdict: VerdictTexts
     multi_gpu_min_params_b: float
+    unbounded_experiments: int
+    """A stated experiment count from this up is an unbounded search (001: '100+ runs
+    without converging'); below it, past the typical 30, a note."""
+    unbounded_experiments_source: str
+    notes: ProposalNotes
 
 
 def _cited(row: dict[str, Any]) -> dict[str, str]:
@@ -79,6 +92,9 @@ def parse_proposal_catalogue(text: str) -> ProposalCatalogue:
         anti_patterns=patterns,
         verdict=VerdictTexts(**_cited(data["verdict"])),
         multi_gpu_min_params_b=float(data["thresholds"]["multi_gpu_min_params_b"]),
+        unbounded_experiments=int(data["thresholds"]["unbounded_experiments"]),
+        unbounded_experiments_source=cite(data["thresholds"]["unbounded_experiments_source"]),
+        notes=ProposalNotes(**_cited(data["notes"])),
     )
 
 

@@ -17,6 +17,7 @@ from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
 from app.rules.base.pricing import test_set_size
 from app.rules.base.settings import plan_settings
+from app.rules.base.thresholds import fill
 from app.rules.decision.latency_rules import judged
 from app.rules.proposal.catalogue import ProposalCatalogue
 from app.rules.proposal.cost import Side, lora_family_need, proposal_gpu, run_request
@@ -118,15 +119,19 @@ def _do_not_hold(r: Review) -> Figures | None:
 
 @condition("proposal-unbounded-experiments")
 def _unbounded(r: Review) -> Figures | None:
+    """No count stated, or one of an unbounded search (001's "100+ runs"): a stated count
+    between the typical maximum and that is bounded, and `notes` says it instead."""
     side, stated = r.proposed, r.proposal.experiments
     bounds = plan_settings().experiments
-    if side.training is None or (stated is not None and stated <= bounds["max"]):
+    bounded = stated is not None and stated < r.catalogue.unbounded_experiments
+    if side.training is None or bounded:
         return None
     said = (
         "The proposal states no experiment count."
         if stated is None
-        else f"The proposal plans {stated:,} runs, more than the typical {bounds['min']} to "
-        f"{bounds['max']}."
+        else f"The proposal plans {stated:,} runs, an open-ended search "
+        f"({r.catalogue.unbounded_experiments:,} or more) rather than the typical "
+        f"{bounds['min']} to {bounds['max']}."
     )
     return {
         "stated": said,
@@ -184,3 +189,27 @@ def _too_large(r: Review) -> Figures | None:
         "each replica",
         "recommended_why": f"is served on {words.gpus(small.gpu, small.tensor_parallel)}",
     }
+
+
+def notes(r: Review, *, switched: bool = False) -> tuple[str, ...]:
+    """What the review says beside the verdict without asking for a change: a stated
+    experiment count above the typical 10 to 30 that is still bounded, priced per run on the
+    proposal's plan, or on the recommendation's once the team is asked to switch to it."""
+    stated = r.proposal.experiments
+    training = r.proposed.training
+    if switched and r.recommended.training is not None:
+        training = r.recommended.training
+    bounds = plan_settings().experiments
+    if r.proposed.training is None or training is None or stated is None:
+        return ()
+    if not bounds["max"] < stated < r.catalogue.unbounded_experiments:
+        return ()
+    per_run = training.per_experiment_usd.expected
+    figures = {
+        "stated": f"{stated:,}",
+        "fewest": str(bounds["min"]),
+        "most": str(bounds["max"]),
+        "per_run": usd(per_run),
+        "total": usd(per_run * stated),
+    }
+    return (fill(r.catalogue.notes.experiments_above_typical, figures),)

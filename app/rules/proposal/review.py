@@ -17,7 +17,7 @@ from app.rules.decision.plan import Plan
 from app.rules.economics.cost_block import SERIES_NAMES, CostBlock
 from app.rules.economics.summaries import serving_words
 from app.rules.proposal.catalogue import ProposalCatalogue, load_proposal_catalogue
-from app.rules.proposal.checks import CONDITIONS, Review
+from app.rules.proposal.checks import CONDITIONS, Review, notes
 from app.rules.proposal.cost import Side, cost_proposal, recommended_side
 from app.rules.result import UsdRange
 from app.rules.result.proposal import (
@@ -184,6 +184,7 @@ def review_proposal(
         verdict_source=source,
         missing_evidence=tuple(missing),
         changes=tuple(changes),
+        notes=notes(review, switched=bool(to_the_plan)),
         saving_usd=UsdRange.of(saving),
         saving_sentence=_saving_sentence(saving),
         budget_requested_usd=proposal.budget_usd,

@@ -96,6 +96,11 @@ class ProposalReview(Result):
         description="what the team must show before approval (send back)"
     )
     changes: tuple[str, ...] = Field(description="the changes asked for")
+    notes: tuple[str, ...] = Field(
+        (),
+        description="remarks beside the verdict that do not move it: for example a stated "
+        "experiment count that is bounded but above the typical 10 to 30",
+    )
     saving_usd: UsdRange = Field(
         description="the proposal's programme minus the recommendation's, band by band; "
         "negative when the recommendation costs more"
