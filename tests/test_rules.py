@@ -410,8 +410,8 @@ def check_qlora_memory(o: Outcome) -> None:
     assert o.fired["approach"] == "qlora"
     assert scores(o.fired)["qlora"] > scores(o.fired)["lora"]
     assert o.fired["plan"]["gpu"] == "a100-80gb"
-    assert not training(o.fired, "lora")["fits_gpu"]
-    assert training(o.fired, "qlora")["fits_gpu"]
+    assert not training(o.fired, "lora")["fits_single_gpu"]
+    assert training(o.fired, "qlora")["fits_single_gpu"]
     gpu = load_catalogue().gpus["a100-80gb"].name
     assert o.reason().startswith(f"Llama 3.1 70B does not fit one {gpu}")
     assert o.ablated["approach"] == "lora"  # without it, LoRA on a cluster would win
@@ -419,7 +419,7 @@ def check_qlora_memory(o: Outcome) -> None:
 
 def check_lora_fits(o: Outcome) -> None:
     assert_shift(o, down=["qlora"])
-    assert training(o.fired, "lora")["fits_gpu"]
+    assert training(o.fired, "lora")["fits_single_gpu"]
     assert scores(o.fired)["lora"] > scores(o.fired)["qlora"]
     lead = scores(o.fired)["lora"] - scores(o.fired)["qlora"]
     assert lead > scores(o.ablated)["lora"] - scores(o.ablated)["qlora"]
@@ -1150,8 +1150,9 @@ def test_memory_binding_plans_qlora_on_one_gpu(budget: int, context: dict[str, A
     assert result["approach"] == "qlora"
     assert result["plan"]["gpu_count"] == 1
     assert training(result, "qlora")["gpu_count"] == 1
-    assert training(result, "qlora")["fits_gpu"]
-    assert not training(result, "lora")["fits_gpu"]
+    assert training(result, "qlora")["fits_single_gpu"]
+    assert not training(result, "lora")["fits_single_gpu"]
+    assert training(result, "lora")["fits_gpu"]  # per GPU, on the GPUs it is laid over
     assert training(result, "lora")["gpu_count"] > 1
     assert "qlora-when-memory-binds" in fired_ids(result)
     assert "single GPU" in reason(result, "qlora-when-memory-binds")

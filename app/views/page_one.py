@@ -82,7 +82,29 @@ def _parts(r: Recommendation) -> str | None:
     return "; ".join(said)
 
 
+def curated(r: Recommendation) -> str | None:
+    """The trade-off a budget made by curating (002: "Quantity matters less than quality"):
+    'the budget pays for training on 999 of your 5,000 examples; all 5,000 would cost $120.50'.
+    None when the programme trains on every example."""
+    t = r.cost.training
+    if t is None or not t.curated or t.full_data_total_usd is None:
+        return None
+    every = numbers.count(r.answers.labelled_examples)
+    return (
+        f"the budget pays for training on {numbers.count(t.examples)} of your {every} "
+        f"examples; all {every} would cost {numbers.usd(t.full_data_total_usd)}"
+    )
+
+
 def build(r: Recommendation) -> Row:
+    row = _build(r)
+    said = curated(r)
+    if said is None:
+        return row
+    return Row(row.label, row.value, f"{row.note}; {said}" if row.note else said)
+
+
+def _build(r: Recommendation) -> Row:
     t, p = r.cost.training, r.cost.payback
     parts = _parts(r)
     if p is not None and parts is not None:

@@ -114,6 +114,15 @@ def training_data_row(t: TrainingSummary, labelled_examples: int) -> Row:
     )
 
 
+def _memory(t: TrainingSummary) -> str:
+    """Peak memory per GPU: starred when the run is sharded (it does not fit one GPU), and
+    said when not even the GPUs shown hold it."""
+    text = numbers.gigabytes(t.peak_memory_gb)
+    if t.fits_single_gpu is False or t.gpu_count > 1:
+        text += " *"
+    return text if t.fits_gpu else f"{text}, does not fit"
+
+
 def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
     planned = r.cost.training.method if r.cost.training else None
     return tuple(
@@ -121,7 +130,7 @@ def training_rows(r: Recommendation) -> tuple[TrainingRow, ...]:
             method=words.approach(approach),
             planned=t.method == planned,
             gpus=words.gpus(t.gpu, t.gpu_count),
-            memory=numbers.gigabytes(t.peak_memory_gb) + ("" if t.fits_gpu else " *"),
+            memory=_memory(t),
             gpu_hours=numbers.hours(t.gpu_hours_per_experiment),
             per_experiment=numbers.usd(t.per_experiment_usd),
             per_experiment_range=numbers.usd_range(

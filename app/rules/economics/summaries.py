@@ -10,7 +10,7 @@ from app.cost_model.latency_fit import LatencyCheck
 from app.cost_model.latency_fit import LatencyFix as LatencyFixValue
 from app.cost_model.serving import ServingCost
 from app.rules.base.approaches import FINE_TUNING
-from app.rules.base.facts import MethodFacts
+from app.rules.base.facts import Facts, MethodFacts
 from app.rules.base.requirements import musts
 from app.rules.decision.engine import Evaluation
 from app.rules.decision.latency_rules import line_latency
@@ -39,9 +39,19 @@ from app.rules.result.latency import LatencyFix
 from app.vocabulary import words
 
 
-def training_summary(m: MethodFacts, labelled_examples: int) -> TrainingSummary:
+def full_data_usd(facts: Facts, m: MethodFacts) -> float | None:
+    """What the method's programme would cost on every labelled example, priced the way the
+    budget rule priced the subset (`Shape.cost`); None when it trains on every one already."""
+    n = facts.answers.labelled_examples
+    return None if m.examples >= n else facts.shape(m.method).cost(n)
+
+
+def training_summary(
+    m: MethodFacts, labelled_examples: int, full_data: float | None = None
+) -> TrainingSummary:
     """A method's programme as a reader sees it: `total_usd` is the figure the budget rule
-    compared (`programme_usd`, with full fine-tuning's LoRA comparison), to the cent."""
+    compared (`programme_usd`, with full fine-tuning's LoRA comparison), to the cent;
+    `full_data` is the programme on every example when the budget curated a subset."""
     est, experiments = m.estimate, m.experiments
     total = round(m.programme_usd, 2)
     whole = m.programme_range
@@ -50,13 +60,16 @@ def training_summary(m: MethodFacts, labelled_examples: int) -> TrainingSummary:
         gpu=est.request.gpu.id,
         gpu_count=est.gpu_count,
         micro_batch=est.micro_batch,
-        peak_memory_gb=round(est.peak_memory_gib.expected, 1),
-        fits_gpu=est.fits_gpu,
+        peak_memory_gb=round(est.per_gpu_memory.peak_gib, 1),
+        fits_gpu=est.fits_gpu_count,
+        single_gpu_peak_memory_gb=round(est.peak_memory_gib.expected, 1),
+        fits_single_gpu=est.fits_gpu,
         gpu_hours_per_experiment=round(est.gpu_hours_per_experiment.expected, 2),
         per_experiment_usd=round(est.per_experiment_usd.expected, 2),
         per_experiment_usd_range=UsdRange.of(est.per_experiment_usd),
         examples=m.examples,
         curated=m.examples < labelled_examples,
+        full_data_total_usd=None if full_data is None else round(full_data, 2),
         experiments=experiments,
         tenant_runs=est.request.tenant_runs,
         runs=est.runs,
@@ -177,7 +190,7 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     facts = ev.facts
     found = options(ev, block)
     by_method = {
-        a.value: training_summary(m, facts.answers.labelled_examples)
+        a.value: training_summary(m, facts.answers.labelled_examples, full_data_usd(facts, m))
         for a in FINE_TUNING
         if (m := facts.for_approach(a)) is not None
     }

@@ -173,8 +173,26 @@ class TrainingSummary(Result):
     gpu: str = Field(description="GPU catalogue id")
     gpu_count: int = Field(description="GPUs per run (memory sharded when more than one)")
     micro_batch: int = Field(description="sequences per GPU per step")
-    peak_memory_gb: float = Field(description="peak memory per GPU, GiB")
-    fits_gpu: bool = Field(description="the run fits the GPUs given")
+    peak_memory_gb: float = Field(
+        description="peak memory per GPU, GiB: on a run over several GPUs, each GPU's share "
+        "(the training-estimate endpoint's `peak_memory_per_gpu_gb`)"
+    )
+    fits_gpu: bool = Field(
+        description="the run fits the GPUs given: `peak_memory_gb` per GPU is within what a "
+        "card can use (the training-estimate endpoint's `fits_gpu_count`); false only when not "
+        "even the most GPUs the cost model lays a run over hold it"
+    )
+    single_gpu_peak_memory_gb: float | None = Field(
+        None,
+        description="peak memory of the whole run on one GPU, unsharded, GiB (the "
+        "training-estimate endpoint's `peak_memory_gb`); null in a result stored before it "
+        "was added",
+    )
+    fits_single_gpu: bool | None = Field(
+        None,
+        description="the whole run fits one GPU (the training-estimate endpoint's `fits_gpu`); "
+        "false is why a run spans several; null in a result stored before it was added",
+    )
     gpu_hours_per_experiment: float = Field(description="GPU-hours, all GPUs of one run")
     per_experiment_usd: Usd
     per_experiment_usd_range: UsdRange
@@ -185,6 +203,12 @@ class TrainingSummary(Result):
     curated: bool = Field(
         description="true when the budget cannot pay for training on every example and the "
         "programme trains on a curated subset (002: 'Quantity matters less than quality')"
+    )
+    full_data_total_usd: Usd | None = Field(
+        None,
+        description="when `curated`: what the programme would cost trained on every labelled "
+        "example, expected, priced by the same cost model as `total_usd` (the trade-off the "
+        "budget made); null when it trains on every example",
     )
     experiments: int = Field(description="bounded experiments in the search")
     tenant_runs: int = Field(description="one final run for each further tenant's adapter")
