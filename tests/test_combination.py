@@ -13,40 +13,15 @@ from app.rules.base.approaches import FINE_TUNING, Approach
 from app.rules.base.requirements import Must
 from app.rules.recommend import recommend
 from app.rules.result import CostOption, Recommendation
+from benchmarks.situations import situations
 from tests.test_properties import answers as answer_strategy
 from tests.test_properties import context as context_strategy
 
-LEGAL = {
-    "answers": {
-        "objective": "both",
-        "domain_vocabulary": "highly_specialised",
-        "output_consistency": "strict_format",
-        "labelled_examples": 24000,
-        "data_freshness": "quarterly",
-        "citations_required": True,
-        "latency_p99_ms": 3000,
-        "ml_capability": 5,
-        "budget_usd": 5000,
-    },
-    "context": {"tenants": 12, "on_prem_required": True},
-}
+LEGAL = situations()["legal-twelve-tenants-on-prem"]
 """A legal firm of 12 practice areas, on its own hardware, whose answers must cite: retrieval
 first, a LoRA adapter per practice area beside it (001's legal example, with citations)."""
 
-CATALOGUE = {
-    "answers": {
-        "objective": "knowledge",
-        "domain_vocabulary": "general",
-        "output_consistency": "free_form",
-        "labelled_examples": 2000,
-        "data_freshness": "daily",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 3,
-        "budget_usd": 10000,
-    },
-    "context": {},
-}
+CATALOGUE = situations()["daily-catalogue"]
 """The public scenario of a product catalogue that changes daily (004)."""
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

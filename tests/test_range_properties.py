@@ -23,6 +23,7 @@ from app.cost_model.ranges import Range, Swing
 from app.cost_model.training import TrainingRequest, estimate_training
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
+from benchmarks.situations import situations
 from tests.test_properties import CAT, FAST, _run, answers, context
 
 
@@ -207,17 +208,7 @@ def _within(r: dict[str, Any], times: float) -> bool:
 
 
 CORPUS_DOMINATES = (
-    {
-        "objective": "knowledge",
-        "domain_vocabulary": "general",
-        "output_consistency": "free_form",
-        "labelled_examples": 2000,
-        "data_freshness": "daily",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 3,
-        "budget_usd": 10000,
-    },
+    situations()["daily-catalogue"]["answers"],
     {"monthly_requests": 100},
 )
 """A catalogue that changes daily, asked 100 times a month: retrieval's running cost is mostly
