@@ -48,13 +48,24 @@ GOOD = {"locked_test_set": "yes", "experiments": 20}
 """What keeps the unrelated patterns silent in the per-pattern cases."""
 
 
-def _result(proposal: dict[str, Any], context: dict[str, Any] | None = None) -> Recommendation:
-    body = {"answers": ANSWERS, "context": ON_PREM if context is None else context}
+def _result(
+    proposal: dict[str, Any],
+    context: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Recommendation:
+    body = {
+        "answers": {**ANSWERS, **(answers or {})},
+        "context": ON_PREM if context is None else context,
+    }
     return recommend(RecommendationRequest.model_validate({**body, "proposal": proposal}))
 
 
-def _review(proposal: dict[str, Any], context: dict[str, Any] | None = None) -> ProposalReview:
-    review = _result(proposal, context).proposal_review
+def _review(
+    proposal: dict[str, Any],
+    context: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> ProposalReview:
+    review = _result(proposal, context, answers).proposal_review
     assert review is not None
     return review
 
@@ -159,7 +170,16 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] =
         {**GOOD, "approach": "lora", "base_model": "llama-3.1-8b"},
         None,
     ),
+    "proposal-fine-tuning-for-facts": (
+        {**GOOD, "approach": "lora"},
+        {**GOOD, "approach": "rag"},
+        None,
+    ),
 }
+ANSWERS_FOR: dict[str, dict[str, Any]] = {
+    "proposal-fine-tuning-for-facts": {"objective": "knowledge", "data_freshness": "daily"},
+}
+"""The answers a pattern needs besides the fintech case's (the same for its silent case)."""
 
 
 def test_every_pattern_has_a_condition_and_a_case() -> None:
@@ -170,7 +190,8 @@ def test_every_pattern_has_a_condition_and_a_case() -> None:
 @pytest.mark.parametrize("pattern_id", sorted(CASES))
 def test_pattern_fires_and_stays_silent(pattern_id: str) -> None:
     fires, silent, silent_context = CASES[pattern_id]
-    review = _review(fires)
+    answers = ANSWERS_FOR.get(pattern_id)
+    review = _review(fires, answers=answers)
     assert pattern_id in _ids(review)
     assert review.verdict != "approve_as_proposed"
     flag = next(f for f in review.anti_patterns if f.id == pattern_id)
@@ -178,14 +199,18 @@ def test_pattern_fires_and_stays_silent(pattern_id: str) -> None:
         assert text
         assert "{" not in text
         assert ".txt" not in text
-    assert pattern_id not in _ids(_review(silent, silent_context))
+    assert pattern_id not in _ids(_review(silent, silent_context, answers))
 
 
 @pytest.mark.parametrize("pattern_id", sorted(CASES))
 def test_the_review_follows_the_catalogue(pattern_id: str) -> None:
     """Removed from the catalogue, a pattern no longer flags anything."""
     body = RecommendationRequest.model_validate(
-        {"answers": ANSWERS, "context": ON_PREM, "proposal": CASES[pattern_id][0]}
+        {
+            "answers": {**ANSWERS, **ANSWERS_FOR.get(pattern_id, {})},
+            "context": ON_PREM,
+            "proposal": CASES[pattern_id][0],
+        }
     )
     assert body.proposal is not None
     ev = evaluate(build_facts(body.answers, body.context))

@@ -147,8 +147,14 @@ FEWEST = {"labelled_examples": 200}
 exists, so a budget below a method's programme here leaves it out."""
 
 
+ON_PREM = {"on_prem_required": True}
+GAP = {"quality_evidence": "measured_gap"}
+"""Evidence that keeps full fine-tuning open on the fewest examples (a plateau on under
+1,000 examples rules it out: plateau-few-examples-stays-lora)."""
+
+
 def budget_just_below_lora() -> dict[str, Any]:
-    budget = round(programme_costs(FEWEST, EVIDENCE)["lora"] * 0.99, 2)
+    budget = round(programme_costs(FEWEST, GAP)["lora"] * 0.99, 2)
     return {**FEWEST, "budget_usd": budget}
 
 
@@ -206,7 +212,10 @@ def check_knowledge(o: Outcome) -> None:
     assert_shift(o, up=["rag"], down=FINE_TUNING)
     assert o.fired["approach"] == "rag"
     assert o.fired["plan"]["fine_tuning_approach"] is None
-    assert o.ablated["approach"] == "lora"  # without the rule, fine-tuning would win
+    # Without the rule LoRA leads on points, and the facts-alone must still puts retrieval first.
+    assert scores(o.ablated)["lora"] > scores(o.ablated)["rag"]
+    assert o.ablated["approach"] == "rag"
+    assert "facts-keep-retrieval-primary" in fired_ids(o.ablated)
 
 
 def check_behaviour(o: Outcome) -> None:
@@ -465,6 +474,26 @@ def check_plateau(o: Outcome) -> None:
     assert "dataset" in text
 
 
+def check_low_capability_on_prem(o: Outcome) -> None:
+    assert not eligible(o.fired) & set(FINE_TUNING)
+    assert o.fired["approach"] in {"rag", "dont_fine_tune"}
+    text = " ".join((o.reason(), *o.fired["warnings"]))
+    assert "is the route" not in text
+    assert "open-weights model you host" in text
+    assert "capability 3 or more" in text
+    assert o.ablated["approach"] == "lora"
+
+
+def check_plateau_few_examples(o: Outcome) -> None:
+    assert "full_fine_tuning" not in eligible(o.fired)
+    assert o.fired["approach"] == "lora"
+    assert "400 labelled examples (under 1,000)" in o.reason()
+    assert "overfit" in o.reason()
+    assert o.ablated["approach"] == "full_fine_tuning"
+    # The plateau's advice holds on the LoRA path too.
+    assert warning_text("plateau-diagnose-before-full") in o.fired["warnings"]
+
+
 def check_tenants_few(o: Outcome) -> None:
     assert o.fired["approach"] == "lora"
     values = warning_values(o.rule.id, o.fired["warnings"])
@@ -652,6 +681,13 @@ CASES = [
         id="low-capability-no-self-run",
     ),
     pytest.param(
+        "low-capability-on-prem-no-self-run",
+        {"ml_capability": 2},
+        {"on_prem_required": True},
+        check_low_capability_on_prem,
+        id="low-capability-on-prem-no-self-run",
+    ),
+    pytest.param(
         "full-needs-capable-team",
         {"ml_capability": 3},
         {"quality_evidence": "lora_plateaued"},  # so this rule alone keeps full out
@@ -662,7 +698,7 @@ CASES = [
     pytest.param(
         "over-budget",
         budget_just_below_lora,
-        EVIDENCE,
+        GAP,
         check_over_budget,
         id="over-budget",
     ),
@@ -829,6 +865,13 @@ CASES = [
         id="plateau-diagnose-before-full",
     ),
     pytest.param(
+        "plateau-few-examples-stays-lora",
+        {**RESEARCH_ANSWERS, "labelled_examples": 400},
+        {**RESEARCH_CONTEXT, "quality_evidence": "lora_plateaued"},
+        check_plateau_few_examples,
+        id="plateau-few-examples-stays-lora",
+    ),
+    pytest.param(
         "tenants-share-few-examples",
         {"labelled_examples": 400},
         {"tenants": 4},
@@ -873,6 +916,27 @@ CONTRASTS = [
         ("examples-beyond-sweet-spot", "100000", {"labelled_examples": 100_000}, {}),
         ("budget-curates-examples", "ample-budget", {"budget_usd": 1_000_000}, {}),
         ("low-capability-no-self-run", "capability-3", {"ml_capability": 3}, {}),
+        ("low-capability-no-self-run", "on-prem", {"ml_capability": 2}, {"on_prem_required": True}),
+        ("low-capability-on-prem-no-self-run", "hosted", {"ml_capability": 2}, {}),
+        ("low-capability-on-prem-no-self-run", "capability-3", {"ml_capability": 3}, ON_PREM),
+        (
+            "plateau-few-examples-stays-lora",
+            "1000-examples",
+            {**RESEARCH_ANSWERS, "labelled_examples": 1000},
+            {**RESEARCH_CONTEXT, "quality_evidence": "lora_plateaued"},
+        ),
+        (
+            "plateau-few-examples-stays-lora",
+            "measured-gap",
+            {**RESEARCH_ANSWERS, "labelled_examples": 400},
+            {**RESEARCH_CONTEXT, "quality_evidence": "measured_gap"},
+        ),
+        (
+            "retrieval-hop-costs-latency",
+            "facts-alone",
+            {"objective": "knowledge", "latency_p99_ms": 200},
+            {},
+        ),
         ("full-needs-capable-team", "capability-4", {}, {}),
         ("full-needs-capable-team", "capability-2", {"ml_capability": 2}, {}),
         ("strong-team", "capability-3", {"ml_capability": 3}, {}),
@@ -970,12 +1034,6 @@ CONTRASTS = [
             "measured-gap",
             RESEARCH_ANSWERS,
             {**RESEARCH_CONTEXT, "quality_evidence": "measured_gap"},
-        ),
-        (
-            "plateau-diagnose-before-full",
-            "full-not-recommended",
-            {"ml_capability": 3},
-            {"quality_evidence": "lora_plateaued"},
         ),
         ("tenants-share-few-examples", "200-each", {"labelled_examples": 800}, {"tenants": 4}),
         ("tenants-share-few-examples", "one-tenant", {"labelled_examples": 400}, {}),

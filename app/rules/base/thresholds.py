@@ -34,6 +34,8 @@ class Thresholds:
     """Fewer labelled examples than this: do not fine-tune."""
     comfortable_examples: int
     """From here the examples are in the sweet spot; between min_examples and this, thin."""
+    overfitting_max_examples: int
+    """Fewer labelled examples than this: full fine-tuning overfits where LoRA does not."""
     sweet_spot_max_examples: int
     """The sweet spot's upper end (inclusive)."""
     hop_latency_ms: int

@@ -17,10 +17,11 @@ from app.rules.decision.registry import Fired, rule
 from app.vocabulary.numbers import usd
 
 UNMEASURED_CASES_FOR_FULL = {
-    QualityEvidence.lora_plateaued: "LoRA is said to have plateaued",
     QualityEvidence.research_grade: "research-grade quality is the goal",
 }
-"""The cases for full fine-tuning that carry no benchmark number (a measured gap does)."""
+"""The cases for full fine-tuning that carry no benchmark number (a measured gap does). A LoRA
+plateau is not one: the team has run LoRA 30+ times, so "start with LoRA" would repeat what
+already failed; plateau-diagnose-before-full says what to do instead."""
 
 
 @rule("anti-pattern-full-without-lora-comparison")

@@ -115,8 +115,22 @@ def _beyond_sweet_spot(f: Facts) -> Fired | None:
 
 @rule("low-capability-no-self-run", "ml_capability")
 def _low_capability(f: Facts) -> Fired | None:
+    """A managed service is the route; on-prem, the rule below says what is open instead."""
     cap = f.answers.ml_capability
-    return when(cap <= f.thresholds.no_self_run_max_capability, capability=str(cap))
+    low = cap <= f.thresholds.no_self_run_max_capability
+    return when(low and not f.context.on_prem_required, capability=str(cap))
+
+
+@rule("low-capability-on-prem-no-self-run", "ml_capability")
+def _low_capability_on_prem(f: Facts) -> Fired | None:
+    """The same team on its own infrastructure, where no managed service can train for it."""
+    cap, t = f.answers.ml_capability, f.thresholds
+    low = cap <= t.no_self_run_max_capability
+    return when(
+        low and f.context.on_prem_required,
+        capability=str(cap),
+        self_run_capability=str(t.no_self_run_max_capability + 1),
+    )
 
 
 @rule("full-needs-capable-team", "ml_capability")
@@ -149,10 +163,12 @@ def _over_budget(f: Facts) -> Fired | None:
     )
 
 
-@rule("retrieval-hop-costs-latency", "latency_p99_ms")
+@rule("retrieval-hop-costs-latency", "latency_p99_ms", "objective")
 def _retrieval_hop(f: Facts) -> Fired | None:
+    """Docks retrieval for its hop only where the facts do not keep it in the plan anyway."""
     latency = f.answers.latency_p99_ms
-    return when(latency < f.thresholds.hop_latency_ms, latency=f"{latency:,}")
+    facts_only = f.answers.objective is Objective.knowledge
+    return when(latency < f.thresholds.hop_latency_ms and not facts_only, latency=f"{latency:,}")
 
 
 @rule("sub-100ms-small-model", "latency_p99_ms")
@@ -248,6 +264,14 @@ def _research_goal(f: Facts) -> Fired | None:
 @rule("plateau-diagnose-before-full")
 def _plateau(f: Facts) -> Fired | None:
     return when(f.context.quality_evidence is QualityEvidence.lora_plateaued)
+
+
+@rule("plateau-few-examples-stays-lora", "labelled_examples")
+def _plateau_few_examples(f: Facts) -> Fired | None:
+    """001's overfitting row: a plateau on a small dataset is no case for full fine-tuning."""
+    n = f.answers.labelled_examples
+    plateau = f.context.quality_evidence is QualityEvidence.lora_plateaued
+    return when(plateau and n < f.thresholds.overfitting_max_examples, examples=f"{n:,}")
 
 
 @rule("tenants-get-separate-adapters")

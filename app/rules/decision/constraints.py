@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.questions import Objective
-from app.rules.base.approaches import Approach
+from app.rules.base.approaches import FINE_TUNING, Approach
 from app.rules.base.catalogue import Rule
 from app.rules.base.facts import Facts
 from app.rules.decision.registry import Fired
@@ -69,6 +69,15 @@ def _knowledge(f: Facts, leader: Approach, score: Score) -> Fired | None:
         return None
     figures = _figures(leader, score)
     return Fired({"objective": OBJECTIVE_WORDS[objective]}, later=figures.later)
+
+
+@constraint("facts-keep-retrieval-primary", "objective")
+def _facts_only(f: Facts, leader: Approach, score: Score) -> Fired | None:
+    """Policy 1 and 004: facts alone are retrieval's job. A fine-tuning leader, which would
+    have had retrieval beside it for the facts anyway, gives the primary place to retrieval."""
+    if f.answers.objective is not Objective.knowledge or leader not in FINE_TUNING:
+        return None
+    return _figures(leader, score)
 
 
 def constrain(

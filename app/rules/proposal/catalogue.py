@@ -33,6 +33,8 @@ class AntiPattern:
     asks: str
     """What the verdict lists: the missing evidence (send back) or the change, a template."""
     source: str
+    reason: str | None = None
+    """The verdict's reason when this pattern sends the proposal back; None: the general one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.cost_model.methods import Method
 from app.cost_model.training import estimate_training
+from app.questions import DataFreshness, Objective
 from app.questions.proposal import Proposal, Stated
 from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
@@ -213,3 +214,35 @@ def notes(r: Review, *, switched: bool = False) -> tuple[str, ...]:
         "total": usd(per_run * stated),
     }
     return (fill(r.catalogue.notes.experiments_above_typical, figures),)
+
+
+CHANGING_FACTS = {
+    DataFreshness.realtime: "in real time",
+    DataFreshness.daily: "daily",
+    DataFreshness.weekly: "weekly",
+}
+"""Facts changing this often are out of date before a retraining run ships (004: 'your catalog
+will be out of date the moment you ship the adapter')."""
+
+
+@condition("proposal-fine-tuning-for-facts")
+def _for_facts(r: Review) -> Figures | None:
+    """A proposal that fine-tunes when the objective is facts alone, or facts that change
+    daily or weekly: 004's pattern that fails, whatever else the proposal gets right."""
+    answers = r.facts.answers
+    if not r.proposed.approach.fine_tunes or answers.objective is Objective.behaviour:
+        return None
+    changes = CHANGING_FACTS.get(answers.data_freshness)
+    if answers.objective is not Objective.knowledge and changes is None:
+        return None
+    what = "facts" if changes is None else f"facts that change {changes}"
+    why = (
+        "Fine-tuning does not add reliable new knowledge to a model."
+        if changes is None
+        else f"An adapter trained on facts that change {changes} is out of date when it ships."
+    )
+    return {
+        "method": words.approach_in_sentence(r.proposed.approach.value),
+        "what": what,
+        "why": why,
+    }

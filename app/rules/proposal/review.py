@@ -164,7 +164,8 @@ def review_proposal(
         )
     verdict: Verdict
     if missing:
-        verdict, label, reason = "send_back", v.send_back, v.send_back_reason
+        own = [p.reason for p, _ in fired if p.verdict == "send_back" and p.reason]
+        verdict, label, reason = "send_back", v.send_back, own[0] if own else v.send_back_reason
         source = v.send_back_source
     elif changes:
         verdict, label, reason = "approve_with_changes", v.change, v.change_reason
