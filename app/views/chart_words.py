@@ -39,9 +39,6 @@ def _primary(cost: Costs, options: Mapping[str, CostOption]) -> str | None:
     return next((o.line for o in options.values() if o.recommended), None)
 
 
-ALONE = "nothing_else_meets_requirements"
-
-
 def _alone(name: str, total: float, months: int, *, only_one_meets: bool) -> str:
     """The recommended line when nothing is compared with it: the status quo itself, or the
     only option that meets the requirements."""
@@ -69,7 +66,7 @@ def reading(cost: Costs, options: Mapping[str, CostOption]) -> str:
     other = options[versus].label if versus in options else words.line(versus)
     mine, theirs, months = series[primary], series[versus], cost.months
     if primary == versus:
-        alone = p is not None and p.versus_reason == ALONE
+        alone = p is not None and p.nothing_else_meets
         return _alone(name, mine[-1], months, only_one_meets=alone)
     below = [m for m, (a, b) in enumerate(zip(mine, theirs, strict=True), 1) if a < b]
     gap = theirs[-1] - mine[-1]

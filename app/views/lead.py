@@ -72,7 +72,7 @@ def _what_it_changes(r: Recommendation) -> str:
     theirs = numbers.usd_about(r.cost.monthly[p.versus])
     cheaper = r.cost.monthly[p.line] < r.cost.monthly[p.versus]
     now, then = options[p.line], options[p.versus]
-    if p.line == p.versus and p.versus_reason == "nothing_else_meets_requirements":
+    if p.line == p.versus and p.nothing_else_meets:
         built = f", after {numbers.usd_about(p.build_usd)} to set up" if p.build_usd > 0 else ""
         spend = f"{mine} a month of {_spend(now)}{built}"
         return f"it costs about {spend}; nothing cheaper meets your requirements"

@@ -138,11 +138,11 @@ def versus(r: Recommendation) -> Row | None:
     if p.line == p.versus:
         total = next(x for x in r.cost.series if x.approach == p.line).cumulative_usd[-1]
         note = "the status quo: nothing changes"
-        if p.versus_reason == "nothing_else_meets_requirements":
+        if p.nothing_else_meets:
             note = "no other option meets your requirements, so nothing is compared"
         return Row(label, f"{numbers.usd(total)} in all", note)
     them = options_of(r)[p.versus].label if p.versus in options_of(r) else words.line(p.versus)
-    if p.versus_reason == "cheapest_meeting_requirements":
+    if p.against_cheapest_meeting:
         them += ", the cheapest option that meets your requirements"
     if p.crosses_zero:
         value = f"About break-even against {them}"

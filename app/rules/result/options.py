@@ -139,3 +139,13 @@ class Payback(Result):
     )
     months: int
     sentence: str = Field(description="the same, in one sentence")
+
+    @property
+    def nothing_else_meets(self) -> bool:
+        """No other option meets the requirements: nothing is compared with the recommendation."""
+        return self.versus_reason == "nothing_else_meets_requirements"
+
+    @property
+    def against_cheapest_meeting(self) -> bool:
+        """The status quo fails a must, so the baseline is the cheapest option that meets them."""
+        return self.versus_reason == "cheapest_meeting_requirements"
