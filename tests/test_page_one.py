@@ -216,3 +216,14 @@ def test_a_lead_whose_costs_match_says_the_fine_tuning_is_for_quality() -> None:
     lead = page_one(r).lead
     assert "the fine-tuning is for the quality it adds" in lead
     assert "against about" not in lead
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_appendix_names_the_rules_that_fired_in_words(body: dict[str, Any] | None) -> None:
+    """The report's 'How the score was reached' printed rule ids and `lora +1; qlora +1`."""
+    r = result_of(body)
+    doc = build_document(r, title="Check", created_at=CREATED)
+    ids = {f.id for f in r.rules_fired}
+    for row in doc.scoring_rules:
+        assert row.label not in ids, row.label
+        assert not re.search(r"\b(full_fine_tuning|dont_fine_tune|lora|qlora|rag)\b", row.value)

@@ -51,6 +51,9 @@ BLANKS = {
 
 _BLANK = re.compile(r"\{([a-z_]+)\}")
 _APPROACH_ID = re.compile(r"\b(full_fine_tuning|dont_fine_tune|qlora|lora|rag)\b")
+_EXCLUDES = re.compile(r"excludes ([a-z_]+)")
+_ONLY_BESIDE = re.compile(r"([a-z_]+) only as a complement")
+_SCORED = re.compile(r"([a-z_]+) ([+-]\d+)")
 _ACRONYMS = {
     "api": "API",
     "bf16": "bf16",
@@ -91,14 +94,27 @@ def _approaches_in_words(text: str) -> str:
 
 def effect_in_words(rule: Rule) -> str:
     """What the rule does to the approaches, as a reader says it."""
-    if rule.effect_text:
-        return _approaches_in_words(rule.effect_text)
-    parts = [f"rules out {words.approach_in_sentence(a.value)}" for a in rule.exclude]
-    parts += [f"{words.approach(a.value)} only beside another" for a in rule.not_primary]
-    parts += [f"{words.approach(a.value)} {_points(points)}" for a, points in rule.score]
-    if rule.warning:
-        parts.append("a warning")
-    return ", ".join(parts) if parts else "the plan"
+    return effect_words(rule.effect)
+
+
+def effect_words(effect: str) -> str:
+    """A rule's effect as the API states it (`lora +3; excludes full_fine_tuning`), as a
+    reader says it ("LoRA +3, rules out full fine-tuning"): for the catalogue on /method and
+    for the rules that fired in a report's appendix."""
+    said = []
+    for part in effect.split("; "):
+        ruled_out = _EXCLUDES.fullmatch(part)
+        beside = _ONLY_BESIDE.fullmatch(part)
+        scored = _SCORED.fullmatch(part)
+        if ruled_out:
+            said.append(f"rules out {words.approach_in_sentence(ruled_out.group(1))}")
+        elif beside:
+            said.append(f"{words.approach(beside.group(1))} only beside another")
+        elif scored:
+            said.append(f"{words.approach(scored.group(1))} {_points(int(scored.group(2)))}")
+        else:
+            said.append({"warning": "a warning", "plan": "the plan"}.get(part, part))
+    return _approaches_in_words(", ".join(said))
 
 
 def _points(points: int) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from app.rules.base.catalogue import load_rules
 from app.rules.result import FiredRule, RankedApproach, Recommendation
 from app.views.chart_words import short_reason
+from app.views.method import effect_words, name_in_words
 from app.views.rows import Row
 
 _POINTS = re.compile(r"(?P<approach>[a-z_]+) (?P<points>[+-]\d+)")
@@ -80,8 +81,9 @@ def alternatives(r: Recommendation) -> tuple[str, ...]:
 
 
 def scoring_rules(r: Recommendation) -> tuple[Row, ...]:
-    """Each fired rule by its id, with what it did to the points: the appendix's scoring."""
-    return tuple(Row(f.id, f.effect) for f in r.rules_fired)
+    """Each fired rule, named and its effect said in words (never its id), with what it did to
+    the points: the appendix's scoring."""
+    return tuple(Row(name_in_words(f.id), effect_words(f.effect)) for f in r.rules_fired)
 
 
 def scoring_points(r: Recommendation) -> tuple[Row, ...]:
