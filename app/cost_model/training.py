@@ -47,7 +47,10 @@ class TrainingRequest:
     gpu_count: int | None = None
     experiments: int = DEFAULT_EXPERIMENTS
     tenant_runs: int = 0
-    """Extra runs after the search: one final run for each further tenant's adapter."""
+    """Extra runs after the search: a few bounded runs for each further tenant's adapter."""
+    tenant_evaluations: int = 0
+    """Evaluations after the search: each further tenant's locked test set scored on its
+    chosen adapter and the base model, priced as a run that trains nothing."""
     eval_examples: int = 200
     """Test examples each run is scored on: the recommendation passes its plan's locked test
     set; 200 is the top of the seed's 100 to 200."""
@@ -204,13 +207,29 @@ class TrainingEstimate:
         """The expected cost alone: what GPU choice and the budget rule compare, cheaply."""
         return self._gpu_hours(Band.expected) * self.request.gpu.usd_per_hour
 
+    def _evaluation_usd(self, band: Band) -> float:
+        """A run that trains nothing: loading the model and scoring the test set."""
+        hours = run_rates(self.shape, band).hours(0.0) * self.gpu_count
+        return hours * hourly_usd(self.request.gpu, band)
+
+    @cached_property
+    def per_evaluation_usd(self) -> Range:
+        """One further tenant's own evaluation (`tenant_evaluations`)."""
+        return Range.of(self._evaluation_usd)
+
     @property
     def total_expected_usd(self) -> float:
-        return self.per_experiment_expected_usd * self.runs
+        runs = self.per_experiment_expected_usd * self.runs
+        evaluations = self.request.tenant_evaluations
+        if not evaluations:
+            return runs
+        return runs + self._evaluation_usd(Band.expected) * evaluations
 
     @cached_property
     def total_usd(self) -> Range:
-        return self.per_experiment_usd.scale(self.runs)
+        runs = self.per_experiment_usd.scale(self.runs)
+        evaluations = self.request.tenant_evaluations
+        return runs + self.per_evaluation_usd.scale(evaluations) if evaluations else runs
 
     @cached_property
     def run(self) -> RunTime:
@@ -281,6 +300,12 @@ class CostLine:
 
     def per_run_usd(self, tokens: float) -> float:
         return self.rates.hours(tokens) * self.layout.gpu_count * self.request.gpu.usd_per_hour
+
+    @property
+    def evaluation_usd(self) -> float:
+        """A run that trains nothing (loading the model, scoring the test set): a further
+        tenant's own evaluation, as `TrainingEstimate.per_evaluation_usd` prices it."""
+        return self.per_run_usd(0.0)
 
     def slope_and_fixed(self) -> tuple[float, float]:
         """Dollars per trained token and fixed dollars of one run (for pruning and inverting)."""

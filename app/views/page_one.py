@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from app.rules.base.catalogue import load_rules
 from app.rules.result import Recommendation, UsdRange
+from app.rules.result.tenants import TenantWork
 from app.views.answer_time import what_would_meet
 from app.views.lead import heading, lead, options_of
 from app.views.risks import Risk, risks
@@ -66,18 +67,40 @@ def _the(label: str) -> str:
     return label if label.startswith(("the ", "The ", "a ", "an ")) else f"the {label}"
 
 
+def tenants_said(work: TenantWork) -> str:
+    """'then 11 more tenants, each with its own test set of 200 examples, evaluation and
+    3 bounded runs ($92.17 a tenant)': the work each tenant after the first adds."""
+    return (
+        f"then {numbers.count(work.further)} more {'tenant' if work.further == 1 else 'tenants'}"
+        f", each with its own test set of {numbers.plural(work.test_set_examples_each, 'example')}"
+        f", evaluation and {numbers.plural(work.runs_each, 'bounded run')} "
+        f"({numbers.usd(work.per_tenant_usd)} a tenant)"
+    )
+
+
+def _programme(experiments: int, work: TenantWork | None) -> str:
+    """'20 experiments' or '20 experiments on the first tenant's data, then 11 more tenants,
+    each with its own test set, evaluation and 3 bounded runs ($92.17 a tenant)'."""
+    said = numbers.plural(experiments, "experiment")
+    if work is None:
+        return said
+    first = f"{numbers.count(work.tenants)} tenants: {said} on the first one's data"
+    return f"{first}, {tenants_said(work)}"
+
+
 def _parts(r: Recommendation) -> str | None:
-    """'LoRA: 30 experiments and 11 tenant runs, $71.79; RAG (retrieval): 20 settings runs,
-    $5.54' for a combined line; None for a single approach's line."""
+    """'LoRA: 12 tenants: 30 experiments on the first one's data, then 11 more tenants, each
+    with its own test set of 200 examples, evaluation and 3 bounded runs ($4.10 a tenant),
+    $71.79; RAG (retrieval): 20 experiments, $5.54' for a combined line; None for a single
+    approach's line."""
     p = r.cost.payback
     option = options_of(r).get(p.line) if p is not None else None
     if option is None or not option.parts:
         return None
     said = []
+    work = r.cost.training.tenants if r.cost.training is not None else None
     for part in option.parts:
-        runs = numbers.plural(part.experiments, "experiment")
-        if part.tenant_runs:
-            runs += f" and {numbers.plural(part.tenant_runs, 'tenant run')}"
+        runs = _programme(part.experiments, work if part.tenant_runs else None)
         said.append(f"{words.approach(part.approach.value)}: {runs}, {numbers.usd(part.build_usd)}")
     return "; ".join(said)
 
@@ -99,9 +122,14 @@ def curated(r: Recommendation) -> str | None:
 def build(r: Recommendation) -> Row:
     row = _build(r)
     said = curated(r)
-    if said is None:
-        return row
-    return Row(row.label, row.value, f"{row.note}; {said}" if row.note else said)
+    if said is not None:
+        row = Row(row.label, row.value, f"{row.note}; {said}" if row.note else said)
+    t = r.cost.training
+    guide = t.tenants.guide if t is not None and t.tenants is not None else None
+    if guide is not None:  # where this plan's figure and the guide's part, it says so
+        said = guide.cost_sentence
+        row = Row(row.label, row.value, f"{row.note}. {said}" if row.note else said)
+    return row
 
 
 def _build(r: Recommendation) -> Row:
@@ -110,9 +138,11 @@ def _build(r: Recommendation) -> Row:
     if p is not None and parts is not None:
         return Row("Build cost", numbers.usd(p.build_usd), parts)
     if t is not None:
-        runs = numbers.plural(t.runs, "run")
         value = money_range(t.total_usd, t.total_usd_range)
-        return Row("Build cost", value, f"{runs} on {words.gpus(t.gpu, t.gpu_count)}")
+        on = words.gpus(t.gpu, t.gpu_count)
+        if t.tenants is None:
+            return Row("Build cost", value, f"{numbers.plural(t.runs, 'run')} on {on}")
+        return Row("Build cost", value, f"{_programme(t.experiments, t.tenants)}; on {on}")
     if p is not None and p.build_usd > 0:
         return Row("Build cost", numbers.usd(p.build_usd), "setting up and tuning retrieval")
     return Row("Build cost", "Nothing to build")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.rules.result import Recommendation
+from app.rules.result.tenants import TenantWork
+from app.vocabulary import numbers
 from app.vocabulary.sources import CITATIONS
 
 API_REPLACEMENT_WEEKS = (12, 20)
@@ -31,6 +33,9 @@ class Timeline:
     fine_tuning_weeks: tuple[int, int]
     shape: str
     """The project shape of 001's row, in words, without its GPU."""
+    tenants: str = ""
+    """The weeks the tenants after the first add, and how they compare with the guide's row
+    for many tenants; empty for one tenant."""
 
     @property
     def value(self) -> str:
@@ -41,10 +46,11 @@ class Timeline:
     def note(self) -> str:
         low, high = self.fine_tuning_weeks
         share = f"about {low} week" if low == high == 1 else f"about {_span(low, high)} weeks"
-        return (
+        text = (
             f"The fine-tuning is maybe 30% of it ({share}); the rest is data, evaluation, "
             f"serving and rollout ({SOURCE}: \u201c{self.shape}\u201d)."
         )
+        return f"{text} {self.tenants}" if self.tenants else text
 
 
 def _span(low: int, high: int) -> str:
@@ -64,10 +70,28 @@ def project_timeline(r: Recommendation) -> Timeline | None:
     """The project's weeks, or None when nothing is trained (no row of 001's table applies)."""
     if r.plan.timeline_weeks is None or r.plan.fine_tuning_approach is None:
         return None
+    work = r.cost.training.tenants if r.cost.training is not None else None
+    extra = work.weeks if work is not None else (0, 0)
     if replaces_api(r):
-        weeks, shape = API_REPLACEMENT_WEEKS, API_REPLACEMENT_SHAPE
+        shape = API_REPLACEMENT_SHAPE
+        weeks = (API_REPLACEMENT_WEEKS[0] + extra[0], API_REPLACEMENT_WEEKS[1] + extra[1])
     else:
         weeks = r.plan.timeline_weeks
         shape = (r.plan.timeline_basis or "").split(":", 1)[0].strip()
     share = tuple(max(1, round(w * FINE_TUNING_SHARE)) for w in weeks)
-    return Timeline(weeks, (share[0], share[1]), shape)
+    return Timeline(weeks, (share[0], share[1]), shape, _tenants(work))
+
+
+def _tenants(work: TenantWork | None) -> str:
+    """'It includes 8 to 10 weeks for the 11 tenants after the first, each with its own test
+    set, runs and evaluation.', then the guide's weeks where they apply."""
+    if work is None:
+        return ""
+    low, high = work.weeks
+    many = "tenant" if work.further == 1 else "tenants"
+    text = (
+        f"It includes {_span(low, high)} {'week' if high == 1 else 'weeks'} for the "
+        f"{numbers.count(work.further)} {many} after the first, each with its own test set, "
+        "runs and evaluation."
+    )
+    return f"{text} {work.guide.weeks_sentence}" if work.guide is not None else text

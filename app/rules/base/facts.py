@@ -33,7 +33,7 @@ from app.questions import Answers, Context, DomainVocabulary, OutputConsistency
 from app.rules.base.approaches import Approach
 from app.rules.base.catalogue import RuleCatalogue, load_rules
 from app.rules.base.cost_curve import Shape, planned_examples
-from app.rules.base.pricing import COMPARISON, examples_per_run, price
+from app.rules.base.pricing import COMPARISON, examples_per_run, price, tenant_work
 from app.rules.base.settings import plan_settings
 from app.rules.base.thresholds import Thresholds
 
@@ -188,13 +188,16 @@ def method_facts(  # the cache key: everything a method's facts depend on
     before = 0.0 if comparison is None else comparison.programme_usd
     before_cheapest = 0.0 if comparison is None else comparison.cheapest_programme_usd
 
+    tenant_runs, tenant_evaluations = tenant_work(tenants)
+
     def planned(line: CostLine) -> TrainingRequest:
         return replace(
             line.request,
             examples=examples_per_run(examples, tenants),
             tokens_per_example=tokens_per_example,
             experiments=experiments,
-            tenant_runs=tenants - 1,
+            tenant_runs=tenant_runs,
+            tenant_evaluations=tenant_evaluations,
         )
 
     cheapest_request = planned(p.cheapest)
@@ -209,9 +212,9 @@ def method_facts(  # the cache key: everything a method's facts depend on
         fits_gpu=p.chosen.fits_gpu,
         cheapest_request=cheapest_request,
         cheapest_programme_usd=(
-            p.cheapest_usd * p.runs
+            p.cheapest_programme_usd
             if comparison is None
-            else before_cheapest + p.cheapest_usd * p.runs
+            else before_cheapest + p.cheapest_programme_usd
         ),
         cheapest_fits_gpu=p.cheapest.fits_gpu,
         comparison=comparison,

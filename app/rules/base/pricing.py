@@ -69,8 +69,16 @@ def _cheapest(lines: tuple[CostLine, ...], tokens: float) -> tuple[CostLine, flo
 
 def examples_per_run(examples: int, tenants: int) -> int:
     """Examples are split evenly between tenants; the bounded search runs on one tenant's
-    share, then each further tenant's adapter is trained once with the chosen settings."""
+    share, then each further tenant gets its own bounded runs and evaluation (`tenant_work`)."""
     return max(1, math.ceil(examples / tenants))
+
+
+def tenant_work(tenants: int) -> tuple[int, int]:
+    """The runs and evaluations the tenants after the first add to a programme: each has its
+    own locked test set, a few bounded runs on its own examples and its own evaluation
+    (plan.toml `[tenants]`), not one run on settings tuned on another tenant's data."""
+    t = plan_settings().tenants
+    return t.runs(tenants), t.evaluations(tenants)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +90,23 @@ class Priced:
     cheapest: CostLine
     cheapest_usd: float
     runs: int
+    """The search's experiments plus every further tenant's bounded runs."""
+    evaluations: int = 0
+    """The further tenants' own evaluations, each priced as a run that trains nothing."""
 
     @property
     def programme_usd(self) -> float:
-        return self.chosen_usd * self.runs
+        return _total(self.chosen, self.chosen_usd, self.runs, self.evaluations)
+
+    @property
+    def cheapest_programme_usd(self) -> float:
+        return _total(self.cheapest, self.cheapest_usd, self.runs, self.evaluations)
+
+
+def _total(line: CostLine, per_run_usd: float, runs: int, evaluations: int) -> float:
+    """Runs and evaluations in the order `TrainingEstimate.total_expected_usd` adds them."""
+    total = per_run_usd * runs
+    return total + line.evaluation_usd * evaluations if evaluations else total
 
 
 def price(
@@ -108,7 +129,8 @@ def price(
         gpu = load_catalogue().gpus[gpu_id]
         chosen = cost_line(_request(method, model, gpu, eval_examples))
         chosen_usd = chosen.per_run_usd(tokens)
-    return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + tenants - 1)
+    runs, evaluations = tenant_work(tenants)
+    return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + runs, evaluations)
 
 
 def programme_usd(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,6 +23,8 @@ class TimelineRow:
     min_examples: int | None = None
     min_tenants: int | None = None
     min_params_b: float | None = None
+    tenant_weeks: tuple[int, int] = (0, 0)
+    """The weeks the tenants after the first add (already in `weeks`), fewest and most."""
 
     def applies(self, approach: str, examples: int, tenants: int, params_b: float) -> bool:
         return (
@@ -33,6 +36,40 @@ class TimelineRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TenantSettings:
+    """What each tenant after the first adds to a programme (plan.toml `[tenants]`): its own
+    bounded runs, its own evaluation and the working days they take, and the guide's figure
+    for a project of ten or more tenants, which the plan's figures are compared with."""
+
+    runs_each: int
+    evaluations_each: int
+    days_each: tuple[float, float]
+    """Working days each further tenant adds, fewest and most."""
+    working_days_per_week: int
+    guide_min_tenants: int
+    guide_usd: tuple[int, int]
+    guide_weeks: tuple[int, int]
+    guide_row: str
+    sources: dict[str, str]
+    """Each parameter's source, cited as a reader cites it, by name (`runs_each`, `guide`...)."""
+
+    def runs(self, tenants: int) -> int:
+        """The runs after the search: `runs_each` for each tenant after the first."""
+        return max(0, tenants - 1) * self.runs_each
+
+    def evaluations(self, tenants: int) -> int:
+        """The evaluations after the search's: `evaluations_each` for each further tenant."""
+        return max(0, tenants - 1) * self.evaluations_each
+
+    def weeks(self, tenants: int) -> tuple[int, int]:
+        """The weeks the further tenants add, fewest and most, rounded up: one tenant after
+        another, as the guide's table counts them."""
+        further, week = max(0, tenants - 1), self.working_days_per_week
+        low, high = self.days_each
+        return (math.ceil(further * low / week - 1e-9), math.ceil(further * high / week - 1e-9))
+
+
+@dataclass(frozen=True, slots=True)
 class PlanSettings:
     version: str
     default_model: str
@@ -40,10 +77,25 @@ class PlanSettings:
     under_100ms_model: str
     experiments: dict[str, int]
     timeline: tuple[TimelineRow, ...]
+    tenants: TenantSettings
     test_set_min: int
     test_set_max: int
     evaluation_source: str
     review_questions: tuple[ReviewQuestion, ...]
+
+    def project_timeline(
+        self, approach: str, examples: int, tenants: int, params_b: float
+    ) -> TimelineRow | None:
+        """The first row of 001's table whose tests hold, with the weeks the further tenants
+        add (each its own test set, runs and evaluation); None when no row holds."""
+        row = next(
+            (r for r in self.timeline if r.applies(approach, examples, tenants, params_b)), None
+        )
+        if row is None or tenants <= 1:
+            return row
+        extra = self.tenants.weeks(tenants)
+        weeks = (row.weeks[0] + extra[0], row.weeks[1] + extra[1])
+        return replace(row, weeks=weeks, tenant_weeks=extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +120,21 @@ def _timeline_row(r: dict[str, Any]) -> TimelineRow:
     )
 
 
+def _tenants(t: dict[str, Any]) -> TenantSettings:
+    guide = t["guide"]
+    return TenantSettings(
+        runs_each=int(t["runs_each"]["value"]),
+        evaluations_each=int(t["evaluations_each"]["value"]),
+        days_each=(float(t["days_each"]["low"]), float(t["days_each"]["high"])),
+        working_days_per_week=int(t["working_days_per_week"]["value"]),
+        guide_min_tenants=int(guide["min_tenants"]),
+        guide_usd=(int(guide["usd"][0]), int(guide["usd"][1])),
+        guide_weeks=(int(guide["weeks"][0]), int(guide["weeks"][1])),
+        guide_row=str(guide["row"]),
+        sources={name: cite(str(row["source"])) for name, row in t.items()},
+    )
+
+
 @cache
 def plan_settings() -> PlanSettings:
     text = resources.files("app.rules").joinpath("data", "plan.toml").read_text("utf-8")
@@ -80,6 +147,7 @@ def plan_settings() -> PlanSettings:
         under_100ms_model=str(doc["base_model"]["under_100ms"]),
         experiments=exp,
         timeline=tuple(_timeline_row(r) for r in doc["timeline"]),
+        tenants=_tenants(doc["tenants"]),
         test_set_min=int(doc["evaluation"]["test_set_min"]),
         test_set_max=int(doc["evaluation"]["test_set_max"]),
         evaluation_source=str(doc["evaluation"]["source"]),

@@ -21,7 +21,7 @@ from app.cost_model.series import ApproachCost, retraining_reserve_monthly
 from app.cost_model.serving import ServingCost
 from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
-from app.rules.base.pricing import test_set_size
+from app.rules.base.pricing import tenant_work, test_set_size
 from app.rules.base.settings import plan_settings
 
 LINE = "managed"
@@ -52,10 +52,10 @@ def suits(facts: Facts) -> bool:
 
 def _runs(facts: Facts) -> Range:
     """The programme's runs: LoRA's bounded experiments as the plan counts them (between the
-    plan's fewest and most), plus one final run for each further tenant."""
+    plan's fewest and most), plus each further tenant's own bounded runs, as the plan's."""
     settings = plan_settings().experiments
     planned = facts.method(Method.lora).experiments
-    extra = facts.context.tenants - 1
+    extra, _ = tenant_work(facts.context.tenants)
     low, high = min(settings["min"], planned), max(settings["max"], planned)
     return Range.factor(MANAGED_RUNS, low + extra, planned + extra, high + extra)
 

@@ -25,6 +25,7 @@ from app.rules.economics.options import (
     recommended_line,
 )
 from app.rules.economics.payback import payback
+from app.rules.economics.tenants import tenant_work
 from app.rules.result import (
     Costs,
     CrossoverPoint,
@@ -47,12 +48,14 @@ def full_data_usd(facts: Facts, m: MethodFacts) -> float | None:
 
 
 def training_summary(
-    m: MethodFacts, labelled_examples: int, full_data: float | None = None
+    facts: Facts, m: MethodFacts, full_data: float | None = None
 ) -> TrainingSummary:
     """A method's programme as a reader sees it: `total_usd` is the figure the budget rule
     compared (`programme_usd`, with full fine-tuning's LoRA comparison), to the cent;
-    `full_data` is the programme on every example when the budget curated a subset."""
+    `full_data` is the programme on every example when the budget curated a subset; `tenants`
+    what each tenant after the first adds."""
     est, experiments = m.estimate, m.experiments
+    labelled_examples = facts.answers.labelled_examples
     total = round(m.programme_usd, 2)
     whole = m.programme_range
     return TrainingSummary(
@@ -73,6 +76,7 @@ def training_summary(
         experiments=experiments,
         tenant_runs=est.request.tenant_runs,
         runs=est.runs,
+        tenants=tenant_work(facts, m),
         total_usd=total,
         total_usd_range=UsdRange.of(whole, expected=m.programme_usd),
         includes_lora_comparison_usd=(
@@ -190,7 +194,7 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
     facts = ev.facts
     found = options(ev, block)
     by_method = {
-        a.value: training_summary(m, facts.answers.labelled_examples, full_data_usd(facts, m))
+        a.value: training_summary(facts, m, full_data_usd(facts, m))
         for a in FINE_TUNING
         if (m := facts.for_approach(a)) is not None
     }

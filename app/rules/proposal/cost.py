@@ -21,7 +21,7 @@ from app.cost_model.training import TrainingEstimate, TrainingRequest, estimate_
 from app.questions.proposal import Proposal
 from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
-from app.rules.base.pricing import examples_per_run, price, test_set_size
+from app.rules.base.pricing import examples_per_run, price, tenant_work, test_set_size
 from app.rules.base.settings import plan_settings
 from app.rules.decision.plan import Plan
 from app.rules.economics.cost_block import SERIES_NAMES, CostBlock, model_serving
@@ -60,12 +60,12 @@ class Side:
 
 
 def _timeline(facts: Facts, approach: Approach, model: ModelSpec) -> tuple[int, int] | None:
-    """The first row of 001's budget and timeline table that holds, as the plan picks it."""
+    """The first row of 001's budget and timeline table that holds, with the weeks the further
+    tenants add, as the plan picks it."""
     if not approach.fine_tunes:
         return None
     n, tenants = facts.answers.labelled_examples, facts.context.tenants
-    rows = plan_settings().timeline
-    row = next((r for r in rows if r.applies(approach.value, n, tenants, model.params_b)), None)
+    row = plan_settings().project_timeline(approach.value, n, tenants, model.params_b)
     return None if row is None else row.weeks
 
 
@@ -85,6 +85,7 @@ def run_request(
     facts: Facts, method: Method, model: ModelSpec, gpu: GpuSpec, count: int | None, runs: int
 ) -> TrainingRequest:
     n, ctx = facts.answers.labelled_examples, facts.context
+    tenant_runs, tenant_evaluations = tenant_work(ctx.tenants)
     return TrainingRequest(
         method=method,
         model=model,
@@ -92,7 +93,8 @@ def run_request(
         examples=examples_per_run(n, ctx.tenants),
         tokens_per_example=ctx.tokens_per_example,
         experiments=runs,
-        tenant_runs=ctx.tenants - 1,
+        tenant_runs=tenant_runs,
+        tenant_evaluations=tenant_evaluations,
         gpu_count=count,
         eval_examples=test_set_size(n),
     )

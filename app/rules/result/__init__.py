@@ -152,14 +152,17 @@ class Plan(Result):
     experiments: int | None = Field(description="the bounded number of experiments (plan settings)")
     tenant_runs: int | None = Field(
         None,
-        description="one final run for each further tenant's adapter, after the experiments; "
-        "null when nothing is trained",
+        description="each further tenant's own bounded runs, after the experiments; null when "
+        "nothing is trained",
     )
     runs: int | None = Field(
         None, description="experiments plus tenant runs: the runs the programme pays for"
     )
     per_experiment_usd: Usd | None = Field(description="expected cost of one experiment")
-    timeline_weeks: tuple[int, int] | None = Field(description="weeks, fewest and most")
+    timeline_weeks: tuple[int, int] | None = Field(
+        description="weeks, fewest and most: the table row's, plus the weeks each tenant after "
+        "the first adds"
+    )
     timeline_basis: str | None = Field(description="the row of the seeds' timeline table used")
     test_set_examples: int = Field(description="held-out examples locked as the test set")
     evaluation: str = Field(description="how to evaluate, for a person")
@@ -211,8 +214,16 @@ class TrainingSummary(Result):
         "budget made); null when it trains on every example",
     )
     experiments: int = Field(description="bounded experiments in the search")
-    tenant_runs: int = Field(description="one final run for each further tenant's adapter")
+    tenant_runs: int = Field(
+        description="the further tenants' bounded runs, `runs_each` for each tenant after the "
+        "first (see `tenants`)"
+    )
     runs: int = Field(description="experiments plus tenant runs")
+    tenants: TenantWork | None = Field(
+        None,
+        description="what each tenant after the first adds: its own test set, bounded runs and "
+        "evaluation, their cost and weeks, against the guide's figure; null for one tenant",
+    )
     total_usd: Usd = Field(
         description="the whole programme, expected: the figure the budget rule compares "
         "(for full fine-tuning, including the LoRA comparison that comes first)"
@@ -378,7 +389,9 @@ from app.rules.result.options import CostOption as CostOption  # noqa: E402 (re-
 from app.rules.result.options import CostPart as CostPart  # noqa: E402 (re-exported)
 from app.rules.result.options import Payback as Payback  # noqa: E402 (re-exported)
 from app.rules.result.proposal import ProposalReview  # noqa: E402
+from app.rules.result.tenants import TenantWork  # noqa: E402
 
+TrainingSummary.model_rebuild()
 ServingPlan.model_rebuild()
 Costs.model_rebuild()
 Recommendation.model_rebuild()

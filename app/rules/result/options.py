@@ -32,7 +32,8 @@ class CostPart(Result):
     )
     build_usd: Usd = Field(
         description="its share of the build: for fine-tuning, its whole programme (the figure "
-        "the budget rule compared: the experiments and one run per further tenant); for "
+        "the budget rule compared: the experiments and each further tenant's runs and "
+        "evaluation); for "
         "retrieval, embedding the corpus once and a bounded search over its settings, each "
         "scored on the locked test set on the fine-tuned model"
     )
@@ -42,7 +43,7 @@ class CostPart(Result):
         "scored on the test set"
     )
     tenant_runs: int = Field(
-        description="fine-tuning: one final run for each further tenant's adapter; 0 otherwise"
+        description="fine-tuning: each further tenant's own bounded runs; 0 otherwise"
     )
     runs: int = Field(description="experiments plus tenant runs")
     monthly_serving_usd: Usd = Field(
