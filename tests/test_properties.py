@@ -16,45 +16,16 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, estimate_training
 from app.questions import (
-    DataFreshness,
-    DomainVocabulary,
-    Objective,
-    OutputConsistency,
-    QualityEvidence,
     RecommendationRequest,
 )
 from app.rules.base.approaches import FINE_TUNING, Approach
 from app.rules.base.facts import build_facts
 from app.rules.recommend import recommend
+from tests.strategies import answers as answers  # noqa: PLC0414 (re-exported: older property tests import it from here)
+from tests.strategies import context as context  # noqa: PLC0414 (re-exported, likewise)
 
 CAT = load_catalogue()
 
-answers = st.fixed_dictionaries(
-    {
-        "objective": st.sampled_from([o.value for o in Objective]),
-        "domain_vocabulary": st.sampled_from([v.value for v in DomainVocabulary]),
-        "output_consistency": st.sampled_from([v.value for v in OutputConsistency]),
-        "labelled_examples": st.integers(0, 10_000_000),
-        "data_freshness": st.sampled_from([v.value for v in DataFreshness]),
-        "citations_required": st.booleans(),
-        "latency_p99_ms": st.integers(10, 600_000),
-        "ml_capability": st.integers(1, 5),
-        "budget_usd": st.floats(0, 100_000_000, allow_nan=False),
-    }
-)
-context = st.fixed_dictionaries(
-    {},
-    optional={
-        "base_model": st.sampled_from(sorted(CAT.models)),
-        "gpu": st.sampled_from(sorted(CAT.gpus)),
-        "monthly_requests": st.integers(0, 100_000_000),
-        "tenants": st.integers(1, 50),
-        "on_prem_required": st.booleans(),
-        "multilingual": st.booleans(),
-        "quality_evidence": st.sampled_from([q.value for q in QualityEvidence]),
-        "horizon_months": st.integers(1, 60),
-    },
-)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -26,6 +26,7 @@ from app.rules.decision.counterfactuals import find_counterfactuals
 from app.rules.decision.engine import Evaluation, Standing, evaluate
 from app.rules.decision.engine import FiredRule as EngineFiredRule
 from app.rules.decision.plan import make_plan
+from app.rules.economics.advice import heed_options
 from app.rules.economics.cost_block import cost_block
 from app.rules.economics.energy_summary import energy_summary
 from app.rules.economics.summaries import cost_summary, plan_summary
@@ -120,6 +121,7 @@ def recommend(request: RecommendationRequest) -> Recommendation:
     plan = make_plan(ev)
     block = cost_block(ev.facts, plan.fine_tuning, (ev.primary, *ev.complements))
     costs = cost_summary(ev, plan, block)
+    ev = heed_options(ev, costs.options)  # no reason or warning advises a ruled-out option
     found = find_counterfactuals(ev)
     primary = ev.primary
     review = (

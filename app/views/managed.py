@@ -77,8 +77,8 @@ def lock_in_risk(r: Recommendation) -> tuple[str, str] | None:
     addresses: the providers' dated notices are listed with the managed offers."""
     m = r.cost.managed_fine_tuning
     managed = next((o for o in r.cost.options if o.line == m.line), None) if m else None
-    if m is None or managed is None or not managed.eligible:
-        return None  # a service ruled out is not a risk in play
+    if m is None or managed is None or managed.ruled_out:
+        return None  # a service ruled out (by a rule or a must) is not a risk in play
     providers = sorted({n.provider for n in m.notices})
     said = (
         f" {', '.join(providers)} have retired or announced retiring fine-tuned models."

@@ -68,12 +68,12 @@ def _the(label: str) -> str:
 
 
 def tenants_said(work: TenantWork) -> str:
-    """'then 11 more tenants, each with its own test set of 200 examples, evaluation and
-    3 bounded runs ($92.17 a tenant)': the work each tenant after the first adds."""
+    """'then 11 more tenants, each with its own test set, evaluation and 3 bounded runs
+    ($92.17 a tenant)': the work each tenant after the first adds."""
     return (
         f"then {numbers.count(work.further)} more {'tenant' if work.further == 1 else 'tenants'}"
-        f", each with its own test set of {numbers.plural(work.test_set_examples_each, 'example')}"
-        f", evaluation and {numbers.plural(work.runs_each, 'bounded run')} "
+        f", each with its own test set, evaluation and "
+        f"{numbers.plural(work.runs_each, 'bounded run')} "
         f"({numbers.usd(work.per_tenant_usd)} a tenant)"
     )
 
@@ -90,9 +90,9 @@ def _programme(experiments: int, work: TenantWork | None) -> str:
 
 def _parts(r: Recommendation) -> str | None:
     """'LoRA: 12 tenants: 30 experiments on the first one's data, then 11 more tenants, each
-    with its own test set of 200 examples, evaluation and 3 bounded runs ($4.10 a tenant),
-    $71.79; RAG (retrieval): 20 experiments, $5.54' for a combined line; None for a single
-    approach's line."""
+    with its own test set, evaluation and 3 bounded runs ($4.10 a tenant), $71.79; RAG
+    (retrieval): 20 experiments, $5.54' for a combined line; None for a single approach's
+    line."""
     p = r.cost.payback
     option = options_of(r).get(p.line) if p is not None else None
     if option is None or not option.parts:

@@ -8,7 +8,7 @@ decision, the counterfactuals and the reasons follow it.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 
@@ -31,6 +31,20 @@ class Rule:
     """The effect in words, for rules whose targets are computed when they fire."""
     primary: Approach | None = None
     """For a constraint (`[[constraints]]`): the approach it makes the primary one."""
+    advises: str | None = None
+    """The cost line (an option the costs price) its reason and warning advise, if any."""
+    reason_if_ruled_out: str | None = None
+    """The reason to give instead when the costs rule that option out (`{why}`, `{instead}`)."""
+    warning_if_ruled_out: str | None = None
+    """The warning to give instead in that case."""
+
+    def as_ruled_out(self) -> Rule:
+        """The rule with its advice turned round: the advised option is ruled out."""
+        return replace(
+            self,
+            reason=self.reason_if_ruled_out or self.reason,
+            warning=self.warning_if_ruled_out or self.warning,
+        )
 
     @cached_property
     def points(self) -> dict[Approach, int]:
@@ -105,7 +119,14 @@ def _rule(row: dict[str, object], numbers: dict[str, str]) -> Rule:
         applies_to=tuple(Approach(a) for a in _list(row, "applies_to")),
         effect_text=str(row["effect"]) if "effect" in row else None,
         primary=Approach(str(row["primary"])) if "primary" in row else None,
+        advises=str(row["advises"]) if "advises" in row else None,
+        reason_if_ruled_out=_text(row, "reason_if_ruled_out", numbers),
+        warning_if_ruled_out=_text(row, "warning_if_ruled_out", numbers),
     )
+
+
+def _text(row: dict[str, object], key: str, numbers: dict[str, str]) -> str | None:
+    return fill(str(row[key]), numbers) if key in row else None
 
 
 def parse_rules(text: str) -> RuleCatalogue:

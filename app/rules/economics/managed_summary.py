@@ -34,7 +34,7 @@ def why_not(ev: Evaluation, option: ManagedOption) -> str | None:
     build, budget = option.cost.build_usd.expected, facts.answers.budget_usd
     if build > budget:
         reasons.append(
-            f"The managed programme ({numbers.usd(build)}) costs more than the budget of "
+            f"Its programme ({numbers.usd(build)}) costs more than the budget of "
             f"{numbers.usd(budget)}."
         )
     return " ".join(reasons) or None

@@ -90,6 +90,12 @@ class CostOption(Result):
         "`build_usd` and `monthly`); empty for a single approach's line",
     )
 
+    @property
+    def ruled_out(self) -> bool:
+        """A rule rules it out (`why_not`), or it fails a must of the answers
+        (`fails_requirements`): the one test of whether any text may advise it."""
+        return not self.eligible or bool(self.fails_requirements)
+
 
 class Payback(Result):
     """The recommendation against its baseline over the chart's months: the status quo when it
