@@ -8,6 +8,7 @@ configuration (tests/data/trainer_fields.toml).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from app.cost_model.recipe_model import Recipe
 from app.views.recipe_header import Provenance, comment_block, made_from, model_id
@@ -16,26 +17,32 @@ FILENAME = "tunewise-axolotl.yaml"
 MEDIA_TYPE = "application/yaml; charset=utf-8"
 
 Scalar = str | int | float | bool
-Value = Scalar | list[Scalar] | dict[str, Scalar] | list[dict[str, Scalar]]
+Value = Scalar | tuple[Scalar, ...] | Mapping[str, Scalar] | tuple[Mapping[str, Scalar], ...]
 
 
 def _scalar(value: Scalar) -> str:
+    """JSON, except that a float in exponent form keeps a decimal point (2.0e-05): YAML 1.1
+    readers (PyYAML) take "2e-05" for a string."""
+    if isinstance(value, float) and "e" in repr(value):
+        mantissa, exponent = repr(value).split("e")
+        return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
     return json.dumps(value, ensure_ascii=False)
 
 
 def _entry(key: str, value: Value) -> str:
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return f"{key}:\n" + "".join(f"  {k}: {_scalar(v)}\n" for k, v in value.items())
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        text = f"{key}:\n"
-        for item in value:
-            assert isinstance(item, dict)
-            pairs = list(item.items())
-            text += f"  - {pairs[0][0]}: {_scalar(pairs[0][1])}\n"
-            text += "".join(f"    {k}: {_scalar(v)}\n" for k, v in pairs[1:])
-        return text
-    if isinstance(value, list):
-        return f"{key}: [" + ", ".join(_scalar(v) for v in value if not isinstance(v, dict)) + "]\n"
+    if isinstance(value, tuple):
+        items = [v for v in value if isinstance(v, Mapping)]
+        if items:
+            text = f"{key}:\n"
+            for item in items:
+                pairs = list(item.items())
+                text += f"  - {pairs[0][0]}: {_scalar(pairs[0][1])}\n"
+                text += "".join(f"    {k}: {_scalar(v)}\n" for k, v in pairs[1:])
+            return text
+        scalars = [_scalar(v) for v in value if not isinstance(v, Mapping)]
+        return f"{key}: [" + ", ".join(scalars) + "]\n"
     return f"{key}: {_scalar(value)}\n"
 
 
@@ -67,9 +74,9 @@ def _adapter(recipe: Recipe) -> list[tuple[str, Value]]:
     if isinstance(lora.target_modules, str):
         entries.append(("lora_target_linear", True))
     else:
-        entries.append(("lora_target_modules", list(lora.target_modules)))
+        entries.append(("lora_target_modules", tuple(lora.target_modules)))
     if lora.target_parameters:
-        entries.append(("lora_target_parameters", list(lora.target_parameters)))
+        entries.append(("lora_target_parameters", tuple(lora.target_parameters)))
     return entries
 
 
@@ -98,14 +105,14 @@ def config_entries(recipe: Recipe) -> list[tuple[str, Value]]:
         *_adapter(recipe),
         (
             "datasets",
-            [
+            (
                 {
                     "path": recipe.train_file,
                     "ds_type": "json",
                     "type": "chat_template",
                     "field_messages": "messages",
-                }
-            ],
+                },
+            ),
         ),
         ("val_set_size", 0.0),
         ("dataset_prepared_path", f"{recipe.output_dir}/prepared"),

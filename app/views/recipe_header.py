@@ -42,17 +42,19 @@ def made_from(recipe: Recipe, made: Provenance) -> list[str]:
         + (f"; rules {made.rules_version}" if made.rules_version else "")
         + f"; cost model {made.cost_model_version}; recipe {recipe.recipe_version} "
         f"({recipe.recipe_as_of}).",
-        f"Written for TRL {libs['trl']}, PEFT {libs['peft']}, transformers {libs['transformers']}"
-        f" and axolotl {libs['axolotl']}.",
+        (
+            f"Written for TRL {libs['trl']}, PEFT {libs['peft']}, "
+            f"transformers {libs['transformers']} and axolotl {libs['axolotl']}."
+        ),
         "Tunewise computed this run's memory, tokens per second, GPU-hours and cost from exactly",
         "these values; change one and the estimate no longer describes the run.",
         "",
         f"Base model: {model_id(recipe)} ({recipe.base_model_name}).",
         f"Hardware: {recipe.gpu_count} x {recipe.gpu} (Tunewise GPU id).",
         f"Training data: {recipe.train_file}, {recipe.dataset_format}.",
-        f"Locked test set: {recipe.test_file}, {recipe.test_set_examples} held-out examples in the",
-        "same format, carved out before training; never train or tune on it. Each run is",
-        "scored on it once, at the end, fine-tuned model against the un-fine-tuned base.",
+        f"Locked test set: {recipe.test_file}, {recipe.test_set_examples} examples, same format,",
+        "carved out before training; never train or tune on it. Each run is scored on it once,",
+        "at the end: the fine-tuned model against the un-fine-tuned base.",
         f"Output directory: {recipe.output_dir}.",
         "",
         f"Experiment grid ({recipe.experiments} runs, then any tenant runs):",

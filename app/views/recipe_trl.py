@@ -16,11 +16,9 @@ MEDIA_TYPE = "text/x-python; charset=utf-8"
 
 
 def _py(value: object) -> str:
-    """A Python literal for a recipe value (repr of str, bool, int, float, tuple as list)."""
+    """A Python literal for a recipe value: its repr, a tuple written as a list."""
     if isinstance(value, tuple):
         return "[" + ", ".join(_py(v) for v in value) + "]"
-    if isinstance(value, float):
-        return repr(value)
     return repr(value)
 
 
@@ -34,8 +32,10 @@ def _run_lines(recipe: Recipe) -> list[str]:
     return [
         "",
         "How to run it:",
-        f'  pip install "trl=={libs["trl"]}" "peft=={libs["peft"]}" '
-        f'"transformers=={libs["transformers"]}" accelerate datasets{extra}',
+        (
+            f'  pip install "trl=={libs["trl"]}" "peft=={libs["peft"]}" '
+            f'"transformers=={libs["transformers"]}" accelerate datasets{extra}'
+        ),
         f"  accelerate launch --num_processes {recipe.gpu_count} {FILENAME}",
         f"  python {FILENAME} score    # answers of the tuned model and the base on the test set",
         "For another run of the grid, set LEARNING_RATE, SEED or TRAIN_FILE in the environment.",
@@ -177,7 +177,8 @@ def trl_script(recipe: Recipe, made: Provenance) -> str:
         f"TRAIN_FILE = os.environ.get('TRAIN_FILE', {_py(recipe.train_file)})\n"
         f"TEST_FILE = {_py(recipe.test_file)}  # the locked test set: never trained on\n"
         f"OUTPUT_DIR = {_py(recipe.output_dir)}\n"
-        f"LEARNING_RATE = float(os.environ.get('LEARNING_RATE', {_py(repr(recipe.learning_rate))}))\n"
+        "LEARNING_RATE = float(os.environ.get('LEARNING_RATE', "
+        f"{_py(repr(recipe.learning_rate))}))\n"
         "SEED = int(os.environ.get('SEED', '42'))\n"
         f"MAX_NEW_TOKENS = {recipe.eval_max_new_tokens}\n\n"
     )
