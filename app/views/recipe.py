@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from app.cost_model.catalogue import load_catalogue
 from app.cost_model.recipe_model import Recipe
 from app.rules.result import Recommendation
 from app.views import recipe_axolotl, recipe_trl
-from app.views.recipe_header import Provenance
+from app.views.recipe_header import METHOD_WORDS, Provenance
 
 RecipeFormat = Literal["trl", "axolotl"]
 FORMATS: tuple[RecipeFormat, ...] = ("trl", "axolotl")
@@ -59,17 +60,23 @@ def filename(fmt: RecipeFormat) -> str:
     return recipe_trl.FILENAME if fmt == "trl" else recipe_axolotl.FILENAME
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def recipe_view(
     r: Recommendation, assessment_id: str = "", recalculated: bool = False
 ) -> RecipeView | None:
     recipe = r.plan.recipe
     if recipe is None:
         return None
-    model = recipe.hf_model_id or recipe.base_model_name
+    gpu = load_catalogue().gpus[recipe.gpu].name
+    count = f"{recipe.gpu_count} x " if recipe.gpu_count > 1 else "one "
     intro = (
-        f"{recipe.method.upper() if recipe.method != 'full' else 'Full fine-tuning'} on "
-        f"{model}, {recipe.gpu_count} x {recipe.gpu}: the values a trainer is configured with, "
-        "each with why it was chosen."
+        f"{METHOD_WORDS[recipe.method].capitalize()} of {recipe.base_model_name}"
+        + (f" ({recipe.hf_model_id} on Hugging Face)" if recipe.hf_model_id else "")
+        + f" on {count}{gpu}: the values a trainer is configured with, each with why it was "
+        "chosen and where that comes from."
     )
     downloads = (
         ()
@@ -80,7 +87,7 @@ def recipe_view(
     )
     return RecipeView(
         intro=intro,
-        rows=tuple(RecipeRow(v.label, v.value, v.why, v.source) for v in recipe.values),
+        rows=tuple(RecipeRow(v.label, v.value, _sentence(v.why), v.source) for v in recipe.values),
         priced=recipe.priced,
         downloads=downloads,
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.cost_model.catalogue import load_catalogue
 from app.cost_model.recipe_model import Recipe
 
-METHOD_WORDS = {"lora": "LoRA", "qlora": "QLoRA", "full": "full fine-tuning"}
+METHOD_WORDS = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full fine-tuning"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ def model_id(recipe: Recipe) -> str:
 
 
 def title(recipe: Recipe) -> str:
-    return f"Tunewise training recipe: {METHOD_WORDS[recipe.method]} on {recipe.base_model_name}"
+    return f"Tunewise training recipe: {METHOD_WORDS[recipe.method]} of {recipe.base_model_name}"
 
 
 def made_from(recipe: Recipe, made: Provenance) -> list[str]:
@@ -50,7 +51,7 @@ def made_from(recipe: Recipe, made: Provenance) -> list[str]:
         "these values; change one and the estimate no longer describes the run.",
         "",
         f"Base model: {model_id(recipe)} ({recipe.base_model_name}).",
-        f"Hardware: {recipe.gpu_count} x {recipe.gpu} (Tunewise GPU id).",
+        f"Hardware: {recipe.gpu_count} x {load_catalogue().gpus[recipe.gpu].name}.",
         f"Training data: {recipe.train_file}, {recipe.dataset_format}.",
         f"Locked test set: {recipe.test_file}, {recipe.test_set_examples} examples, same format,",
         "carved out before training; never train or tune on it. Each run is scored on it once,",
