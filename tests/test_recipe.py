@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.assessments.store import StoredAssessment
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.methods import Method
@@ -20,6 +21,7 @@ from app.cost_model.recipe_build import build_recipe
 from app.cost_model.recipe_model import Recipe
 from app.cost_model.training import estimate_training
 from app.questions import RecommendationRequest
+from app.report.render import render_html
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views.recipe import FORMATS, recipe_file, render
@@ -279,3 +281,28 @@ def test_an_assessment_that_trains_nothing_has_no_recipe(client: TestClient) -> 
     answer = client.get(f"/api/v1/assessments/{made['id']}/recipe")
     assert answer.status_code == 404
     assert "trains nothing" in answer.json()["detail"][0]["message"]
+
+
+def test_the_results_page_and_the_report_show_the_recipe(client: TestClient) -> None:
+    fintech = next(s for s in SCENARIOS if s["id"] == "fintech-support-copilot")
+    made = client.post(
+        "/api/v1/assessments", json={"answers": fintech["answers"], "context": fintech["context"]}
+    ).json()
+    page = client.get(f"/assessments/{made['id']}").text
+    assert 'id="recipe"' in page
+    assert f"/api/v1/assessments/{made['id']}/recipe?format=trl" in page
+    assert f"/api/v1/assessments/{made['id']}/recipe?format=axolotl" in page
+    assert "computed from exactly these values" in page
+    stored = _stored(client, made["id"])
+    html = render_html(stored)
+    appendix = html[html.index('id="appendix"') :]
+    assert "Training recipe" in appendix
+    assert "recipe?format=" not in html  # a PDF links to no download
+    assert "LoRA rank" in appendix
+
+
+def _stored(client: TestClient, assessment_id: str) -> StoredAssessment:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    found = store.get(assessment_id)
+    assert found is not None
+    return found  # type: ignore[no-any-return]

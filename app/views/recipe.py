@@ -73,7 +73,7 @@ def recipe_view(
     gpu = load_catalogue().gpus[recipe.gpu].name
     count = f"{recipe.gpu_count} x " if recipe.gpu_count > 1 else "one "
     intro = (
-        f"{METHOD_WORDS[recipe.method].capitalize()} of {recipe.base_model_name}"
+        f"{METHOD_WORDS[recipe.method]} of {recipe.base_model_name}"
         + (f" ({recipe.hf_model_id} on Hugging Face)" if recipe.hf_model_id else "")
         + f" on {count}{gpu}: the values a trainer is configured with, each with why it was "
         "chosen and where that comes from."
