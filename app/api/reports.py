@@ -12,8 +12,9 @@ from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response
-from app.http.errors import ErrorBody
+from app.http.errors import NOT_FOUND, ErrorBody
 from app.http.imports import ImportRefused, reopen_upload
+from app.views.recipe import RecipeFormat, recipe_file
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -47,6 +48,50 @@ async def report_pdf(
     paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
 ) -> Response:
     return await report_response(request, assessment_id, store, paper)
+
+
+NO_RECIPE = {
+    "detail": [
+        {
+            "field": "assessment_id",
+            "message": "This assessment trains nothing, so it has no training recipe.",
+        }
+    ]
+}
+
+
+@router.get(
+    "/assessments/{assessment_id}/recipe",
+    summary="The plan's training recipe as a file a trainer reads: a TRL script or an axolotl "
+    "config, with the values the estimate was computed from",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The recipe file (attachment), deterministic for the assessment",
+            "content": {"text/x-python": {}, "application/yaml": {}},
+        },
+        404: {"description": "No such assessment, or its plan trains nothing", "model": ErrorBody},
+    },
+)
+def get_recipe(
+    assessment_id: str,
+    store: Store,
+    format: Annotated[  # noqa: A002 (the query parameter's public name)
+        RecipeFormat,
+        Query(description="`trl` (a Python script for TRL's SFTTrainer) or `axolotl` (YAML)"),
+    ] = "trl",
+) -> Response:
+    found = store.get(assessment_id)
+    if found is None:
+        return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
+    made = recipe_file(found.result, format)
+    if made is None:
+        return CanonicalJSON(json_bytes(NO_RECIPE), status_code=404)
+    return Response(
+        made.text.encode("utf-8"),
+        media_type=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
+from app.cost_model.recipe_build import build_recipe
 from app.cost_model.training import TrainingEstimate
 
 
@@ -55,6 +56,7 @@ def describe_training(est: TrainingEstimate) -> dict[str, Any]:
         ],
         "assumptions": dict(est.assumptions),
         "units": "GB here are GiB (2^30 bytes), the unit nvidia-smi and torch report",
+        "recipe": build_recipe(est).model_dump(mode="json"),
         "cost_model_version": COST_MODEL_VERSION,
         "catalogue_version": load_catalogue().version,
     }

@@ -24,6 +24,7 @@ from app.cost_model.id_schemas import (
     refuse_bool,
 )
 from app.cost_model.methods import Method
+from app.cost_model.recipe import priced_recipe, request_for
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
     DEFAULT_LORA_RANK,
@@ -67,15 +68,28 @@ class TrainingEstimateInput(BaseModel):
     gpu_count: (
         Annotated[int, Field(ge=1, le=512, strict=True), BeforeValidator(integral)] | None
     ) = Field(None, description="GPUs per run; default: the fewest that hold the run")
-    seq_len: Annotated[int, Field(ge=16, le=131_072, strict=True), BeforeValidator(integral)] = (
-        Field(DEFAULT_SEQ_LEN, description="tokens per packed training sequence")
+    seq_len: (
+        Annotated[int, Field(ge=16, le=131_072, strict=True), BeforeValidator(integral)] | None
+    ) = Field(
+        None,
+        description="tokens per training sequence; default: the recipe's, at least "
+        f"{DEFAULT_SEQ_LEN} with room for an example twice the average, up to the model's context",
+    )
+    packing: Annotated[bool, Field(strict=True)] | None = Field(
+        None,
+        description="pack short examples into full sequences; default: the recipe's (when an "
+        "example fills at most a quarter of a sequence)",
     )
     micro_batch: (
         Annotated[int, Field(ge=1, le=256, strict=True), BeforeValidator(integral)] | None
     ) = Field(None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit")
     gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
-    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] = (
-        DEFAULT_LORA_RANK
+    lora_rank: (
+        Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] | None
+    ) = Field(
+        None,
+        description=f"LoRA and QLoRA adapter rank; default: the recipe's by data size "
+        f"({DEFAULT_LORA_RANK} up to 50,000 examples)",
     )
     examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True), BeforeValidator(integral)] = (
         1000
@@ -108,17 +122,27 @@ class TrainingEstimateInput(BaseModel):
         return self
 
     def to_request(self) -> TrainingRequest:
-        return TrainingRequest(
-            method=self.method,
-            model=resolve_model(self.base_model, self.model_size_b),
-            gpu=load_catalogue().gpus[self.gpu],
+        """The run as the recipe configures it, with the values given here in its place: the
+        same request the recommendation prices, so the estimate and its files agree."""
+        model = resolve_model(self.base_model, self.model_size_b)
+        recipe = priced_recipe(
+            model,
+            self.examples,
+            self.tokens_per_example,
             seq_len=self.seq_len,
+            lora_rank_override=self.lora_rank,
+            packing=self.packing,
             micro_batch=self.micro_batch,
             gradient_checkpointing=self.gradient_checkpointing,
-            lora_rank=self.lora_rank,
+            epochs=self.epochs,
+        )
+        return request_for(
+            self.method,
+            model,
+            load_catalogue().gpus[self.gpu],
+            recipe,
             examples=self.examples,
             tokens_per_example=self.tokens_per_example,
-            epochs=self.epochs,
             gpu_count=self.gpu_count,
             experiments=self.experiments,
         )

@@ -85,6 +85,10 @@ class RunShape:
     gradient_checkpointing: bool
     trainable_params: float
     eval_examples: int = 200
+    packing: bool = False
+    """The recipe packs short examples into full sequences (recipe.py): what share of the
+    processed tokens is useful follows from it."""
+    gradient_accumulation_steps: int = 1
 
 
 def achieved_mfu(shape: RunShape, band: Band = Band.expected) -> float:
@@ -156,6 +160,7 @@ def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
     bandwidth = gpu.memory_bandwidth_gbs * 1e9 * c.get("memory_bandwidth_efficiency", band)
     optimizer = (
         steps_per_token
+        / shape.gradient_accumulation_steps
         * shape.trainable_params
         / gpus
         * c.get("optimizer_bytes_per_param", band)
@@ -169,7 +174,7 @@ def run_rates(shape: RunShape, band: Band = Band.expected) -> RunRates:
         dq_bytes = (touched - model.embedding_params) * per_param
         dequant = steps_per_token * n_passes * dq_bytes / bandwidth
     return RunRates(
-        padding=c.get("padding_efficiency", band),
+        padding=c.get("packing_efficiency" if shape.packing else "padding_efficiency", band),
         flops_per_token=flops,
         passes=n_passes,
         mfu=mfu,
@@ -200,8 +205,8 @@ def run_time(shape: RunShape, tokens_trained: float, band: Band = Band.expected)
         TimeComponent(
             "optimizer",
             processed * r.optimizer_s / 3600,
-            f"{steps:,.0f} AdamW steps over {shape.trainable_params / 1e6:,.1f}M trainable "
-            "parameters, memory-bound",
+            f"{steps / shape.gradient_accumulation_steps:,.0f} AdamW steps over "
+            f"{shape.trainable_params / 1e6:,.1f}M trainable parameters, memory-bound",
         ),
     ]
     if shape.method is Method.qlora:

@@ -36,7 +36,12 @@ class TrainingRequest:
     model: ModelSpec
     gpu: GpuSpec
     seq_len: int = DEFAULT_SEQ_LEN
+    packing: bool = False
+    """Short examples share a sequence (the recipe packs them): the useful share of processed
+    tokens is then `packing_efficiency`, else `padding_efficiency`."""
     micro_batch: int | None = None
+    gradient_accumulation_steps: int = 1
+    """Micro-batches per optimiser step: the optimiser's memory traffic is paid once a step."""
     gradient_checkpointing: bool = True
     lora_rank: int = DEFAULT_LORA_RANK
     lora_targets: tuple[str, ...] = LORA_TARGETS
@@ -245,7 +250,11 @@ class TrainingEstimate:
         req = self.request
         return (
             ("epochs", f"{self.epochs:g} passes over {req.examples:,} examples"),
-            ("seq_len", f"{req.seq_len} tokens per packed sequence"),
+            (
+                "seq_len",
+                f"{req.seq_len} tokens per sequence, "
+                + ("short examples packed together" if req.packing else "padded per micro-batch"),
+            ),
             ("micro_batch", f"{self.micro_batch} sequences per GPU per step"),
             (
                 "gpu_price",
@@ -267,6 +276,7 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
         micro_batch=lay.micro_batch,
         gradient_checkpointing=req.gradient_checkpointing,
         trainable_params=_trainable(req),
+        packing=req.packing,
         eval_examples=req.eval_examples,
     )
     return TrainingEstimate(request=req, layout=lay, epochs=epochs, shape=shape)

@@ -24,6 +24,7 @@ from app.views.page_one import PageOne, page_one
 from app.views.proposal import ProposalView, proposal_view
 from app.views.reasons import Reason, alternatives, scoring_points, scoring_rules, why
 from app.views.recalculation import recalculation_rows
+from app.views.recipe import RecipeView, recipe_view
 from app.views.risks import Risk, risks
 from app.views.rows import CostLineRow, Row, TrainingRow
 from app.vocabulary import words
@@ -36,6 +37,7 @@ SECTIONS = {
     "plan": "The plan",
     "costs": "Costs",
     "chart": "Cost over time",
+    "recipe": "Training recipe",
     "risks": "Further risks and questions for the architecture review",
     "appendix": "Appendix: answers, context and how the score was reached",
 }
@@ -87,6 +89,8 @@ class Document:
     scoring_rules: tuple[Row, ...]
     scoring_points: tuple[Row, ...]
     sections: dict[str, str]
+    recipe: RecipeView | None = None
+    """The plan's training recipe (recipe.py): None when nothing is trained."""
 
     def summary(self) -> dict[str, Any]:
         """The API's summary fields: page 1's words, for an integrator's own page."""
@@ -166,6 +170,7 @@ def build_document(
         scoring_rules=scoring_rules(r),
         scoring_points=scoring_points(r),
         sections=SECTIONS,
+        recipe=recipe_view(r, assessment_id, recalculated=recalculated_from is not None),
     )
 
 

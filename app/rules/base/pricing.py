@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.methods import Method
+from app.cost_model.recipe import PricedRecipe, priced_recipe, request_for
 from app.cost_model.training import CostLine, TrainingRequest, cost_line
 from app.rules.base.settings import plan_settings
 
@@ -31,8 +32,11 @@ def test_set_size(examples: int) -> int:
     return max(settings.test_set_min, min(settings.test_set_max, examples // 5))
 
 
-def _request(method: Method, model: ModelSpec, gpu: GpuSpec, eval_examples: int) -> TrainingRequest:
-    return TrainingRequest(method=method, model=model, gpu=gpu, eval_examples=eval_examples)
+def _request(
+    method: Method, model: ModelSpec, gpu: GpuSpec, eval_examples: int, recipe: PricedRecipe
+) -> TrainingRequest:
+    """The run as the recipe configures it (recipe.py): what the cost model prices."""
+    return request_for(method, model, gpu, recipe, eval_examples=eval_examples)
 
 
 @cache
@@ -41,11 +45,13 @@ def _gpus_by_price() -> tuple[GpuSpec, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _candidate_lines(method: Method, model: ModelSpec, eval_examples: int) -> tuple[CostLine, ...]:
+def _candidate_lines(
+    method: Method, model: ModelSpec, eval_examples: int, recipe: PricedRecipe
+) -> tuple[CostLine, ...]:
     """The GPUs the cheapest choice picks from: those where the method fits one card, else
     clusters (multi-GPU only on datacenter cards: consumer cards have no fast interconnect),
     less any line another beats at every dataset size (cheaper per token and per run)."""
-    lines = [cost_line(_request(method, model, g, eval_examples)) for g in _gpus_by_price()]
+    lines = [cost_line(_request(method, model, g, eval_examples, recipe)) for g in _gpus_by_price()]
     usable = [ln for ln in lines if ln.fits_gpu] or [ln for ln in lines if ln.gpu.datacenter]
     usable = usable or lines
     shapes = [ln.slope_and_fixed() for ln in usable]
@@ -121,13 +127,15 @@ def price(
     """The run on the context's GPU, or on the cheapest GPU where it fits; a few
     multiplications once the shape's lines are cached."""
     eval_examples = test_set_size(examples)
-    lines = _candidate_lines(method, model, eval_examples)
-    tokens = lines[0].tokens(examples_per_run(examples, tenants), tokens_per_example)
+    per_run = examples_per_run(examples, tenants)
+    recipe = priced_recipe(model, per_run, tokens_per_example)
+    lines = _candidate_lines(method, model, eval_examples, recipe)
+    tokens = lines[0].tokens(per_run, tokens_per_example)
     cheapest, cheapest_usd = _cheapest(lines, tokens)
     chosen, chosen_usd = cheapest, cheapest_usd
     if gpu_id is not None and gpu_id != cheapest.gpu.id:
         gpu = load_catalogue().gpus[gpu_id]
-        chosen = cost_line(_request(method, model, gpu, eval_examples))
+        chosen = cost_line(_request(method, model, gpu, eval_examples, recipe))
         chosen_usd = chosen.per_run_usd(tokens)
     runs, evaluations = tenant_work(tenants)
     return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + runs, evaluations)

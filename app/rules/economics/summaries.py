@@ -8,6 +8,7 @@ from typing import Any, Literal, cast
 
 from app.cost_model.latency_fit import LatencyCheck
 from app.cost_model.latency_fit import LatencyFix as LatencyFixValue
+from app.cost_model.recipe_build import build_recipe
 from app.cost_model.serving import ServingCost
 from app.rules.base.approaches import FINE_TUNING
 from app.rules.base.facts import Facts, MethodFacts
@@ -109,6 +110,7 @@ def plan_summary(plan: PlanValues) -> Plan:
         test_set_examples=plan.test_set_examples,
         evaluation=plan.evaluation,
         architecture_review_questions=plan.review_questions,
+        recipe=build_recipe(est, test_set_examples=plan.test_set_examples) if est else None,
     )
 
 

@@ -16,6 +16,7 @@ from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.memory import usable_gib
 from app.cost_model.methods import Method
 from app.cost_model.ranges import Range
+from app.cost_model.recipe import priced_recipe, request_for
 from app.cost_model.serving import ServingCost
 from app.cost_model.training import TrainingEstimate, TrainingRequest, estimate_training
 from app.questions.proposal import Proposal
@@ -86,11 +87,13 @@ def run_request(
 ) -> TrainingRequest:
     n, ctx = facts.answers.labelled_examples, facts.context
     tenant_runs, tenant_evaluations = tenant_work(ctx.tenants)
-    return TrainingRequest(
-        method=method,
-        model=model,
-        gpu=gpu,
-        examples=examples_per_run(n, ctx.tenants),
+    per_run = examples_per_run(n, ctx.tenants)
+    return request_for(
+        method,
+        model,
+        gpu,
+        priced_recipe(model, per_run, ctx.tokens_per_example),
+        examples=per_run,
         tokens_per_example=ctx.tokens_per_example,
         experiments=runs,
         tenant_runs=tenant_runs,

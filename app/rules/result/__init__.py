@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.cost_model.ranges import Range
+from app.cost_model.recipe_model import Recipe
 from app.questions import Answers, Context
 from app.questions.models import UnsureQuestion
 from app.rules.base.approaches import Approach
@@ -167,6 +168,13 @@ class Plan(Result):
     test_set_examples: int = Field(description="held-out examples locked as the test set")
     evaluation: str = Field(description="how to evaluate, for a person")
     architecture_review_questions: tuple[str, ...]
+    recipe: Recipe | None = Field(
+        None,
+        description="the training recipe of the planned fine-tuning run: every value with why "
+        "and its source; the run's memory, tokens/s, GPU-hours and cost are computed from "
+        "exactly these values. Null when nothing is trained (or in a result stored before it "
+        "was added)",
+    )
 
 
 class TrainingSummary(Result):
