@@ -23,7 +23,7 @@ from app.cost_model.id_schemas import (
     model_ids,
     refuse_bool,
 )
-from app.cost_model.methods import Method
+from app.cost_model.methods import Method, Stack
 from app.cost_model.recipe import priced_recipe, request_for
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
@@ -104,6 +104,17 @@ class TrainingEstimateInput(BaseModel):
     experiments: Annotated[int, Field(ge=1, le=1000, strict=True), BeforeValidator(integral)] = (
         DEFAULT_EXPERIMENTS
     )
+    stack: Stack = Field(
+        Stack.peft,
+        description="the training code, for what it keeps on the GPU: peft (transformers, PEFT "
+        "and bitsandbytes, fp32 embeddings and adapters), qlora-reference (the QLoRA paper's "
+        "code: bf16 embeddings, LM head and adapters) or torchtune",
+    )
+    paged_optimizer: Annotated[bool, Field(strict=True)] | None = Field(
+        None,
+        description="optimizer states paged to CPU memory under pressure (a paged AdamW); "
+        "default: yes for QLoRA, as its recipe does, no for LoRA and full fine-tuning",
+    )
 
     @field_validator("base_model")
     @classmethod
@@ -145,4 +156,6 @@ class TrainingEstimateInput(BaseModel):
             tokens_per_example=self.tokens_per_example,
             gpu_count=self.gpu_count,
             experiments=self.experiments,
+            stack=self.stack,
+            paged_optimizer=self.paged_optimizer,
         )

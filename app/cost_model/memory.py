@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.constants import Band, load_constants
-from app.cost_model.methods import LORA_TARGETS, Method, Precision
+from app.cost_model.methods import LORA_TARGETS, Method, Precision, Stack
 from app.cost_model.moe import params_text
+from app.cost_model.stacks import StackSpec, stack_spec
 
 GIB = 1024**3
 
@@ -102,8 +103,21 @@ def activation_elements_per_token_per_layer(model: ModelSpec) -> int:
     return 2 * h + (h + 2 * q + 2 * kv) + (h + mlp + model.experts)
 
 
+def unquantised_params(model: ModelSpec, spec: StackSpec) -> int:
+    """Weights QLoRA leaves in 16 or 32 bits: the input embedding (a lookup, not a matmul) and
+    the LM head, unless the stack quantises the head too (torchtune) and it is not tied."""
+    if spec.quantised_head and not model.tied_embeddings:
+        return model.vocab_size * model.hidden_size
+    return model.embedding_params
+
+
 def _weights(
-    model: ModelSpec, method: Method, precision: Precision, shards: int, band: Band
+    model: ModelSpec,
+    method: Method,
+    precision: Precision,
+    shards: int,
+    band: Band,
+    spec: StackSpec,
 ) -> list[MemoryComponent]:
     c = load_constants()
     n = model.params
@@ -135,20 +149,22 @@ def _weights(
             )
         ]
     bits = c.get("nf4_bits_per_param", band)
-    unq = c.get("qlora_unquantised_bytes_per_param", band)
-    quantised = n - model.embedding_params
+    unq = spec.get("qlora_unquantised_bytes_per_param", band)
+    kept = unquantised_params(model, spec)
+    quantised = n - kept
+    what = "embeddings and LM head" if kept == model.embedding_params else "input embedding"
     return [
         MemoryComponent(
             "quantised_weights",
             quantised * bits / 8 / shards / GIB,
             f"{bits:g} bits per parameter: NF4 with double quantisation on every linear layer"
+            + (" and the LM head" if kept != model.embedding_params else "")
             + (f", every expert resident ({params_text(model)})" if model.is_moe else ""),
         ),
         MemoryComponent(
             "unquantised_weights",
-            model.embedding_params * unq / shards / GIB,
-            f"embeddings and LM head ({model.embedding_params / 1e9:.2f}B parameters) kept "
-            f"unquantised at {unq:g} bytes",
+            kept * unq / shards / GIB,
+            f"{what} ({kept / 1e9:.2f}B parameters) kept unquantised at {unq:g} bytes",
         ),
     ]
 
@@ -165,10 +181,17 @@ def training_memory(
     precision: Precision = Precision.mixed,
     gpu_count: int = 1,
     band: Band = Band.expected,
+    stack: Stack = Stack.peft,
+    paged_optimizer: bool = False,
 ) -> MemoryEstimate:
-    """Peak memory per GPU; states are sharded (FSDP / ZeRO-3) when gpu_count > 1."""
+    """Peak memory per GPU; states are sharded (FSDP / ZeRO-3) when gpu_count > 1.
+
+    `stack` says what the training code keeps in which precision (stacks.py); with
+    `paged_optimizer` the adapters' optimizer states live in unified memory, which the driver
+    evicts to CPU RAM under pressure, so they are not part of the peak the GPU must hold."""
     c = load_constants()
-    parts = _weights(model, method, precision, gpu_count, band)
+    spec = stack_spec(stack)
+    parts = _weights(model, method, precision, gpu_count, band, spec)
     if gpu_count > 1:
         blocks = c.get("fsdp_prefetch_blocks", band)
         block_params = (model.params - model.embedding_params) / model.layers
@@ -180,15 +203,8 @@ def training_memory(
             )
         )
     if method is not Method.full:
-        adapters = lora_params(model, lora_rank, lora_targets)
-        per = c.get("adapter_bytes_per_param", band)
         parts.append(
-            MemoryComponent(
-                "adapters_and_optimizer",
-                adapters * per / gpu_count / GIB,
-                f"rank-{lora_rank} adapters on {_targets_text(model, lora_targets)} "
-                f"({adapters / 1e6:.1f}M parameters) at {per:g} bytes each with their AdamW states",
-            )
+            _adapters(model, lora_rank, lora_targets, spec, paged_optimizer, gpu_count, band)
         )
     tokens = seq_len * micro_batch
     act_bytes = c.get("activation_bytes_per_element", band)
@@ -203,13 +219,17 @@ def training_memory(
         kept = model.layers * per_layer
         note = f"all {model.layers} blocks keep their activations ({tokens} tokens per micro-batch)"
     parts.append(MemoryComponent("activations", kept / GIB, note))
-    logit_bytes = c.get("logit_bytes_per_element", band)
+    logit_bytes = spec.get("logit_bytes_per_element", band)
     parts.append(
         MemoryComponent(
             "logits",
             tokens * model.vocab_size * logit_bytes / GIB,
             f"{tokens} tokens x {model.vocab_size} vocabulary x {logit_bytes:g} bytes "
-            "(bf16 logits, their fp32 copy and its gradient)",
+            + (
+                "(bf16 logits, their fp32 copy and its gradient)"
+                if not spec.sets("logit_bytes_per_element")
+                else f"(the loss as {spec.name} computes it)"
+            ),
         )
     )
     workspace = c.get("workspace_gib", band)
@@ -217,6 +237,34 @@ def training_memory(
         MemoryComponent("framework_overhead", workspace, "cuBLAS workspaces, allocator rounding")
     )
     return MemoryEstimate(tuple(parts))
+
+
+def _adapters(
+    model: ModelSpec,
+    rank: int,
+    targets: tuple[str, ...],
+    spec: StackSpec,
+    paged: bool,
+    shards: int,
+    band: Band,
+) -> MemoryComponent:
+    """The adapters with their gradients and optimizer states; paged states stay off the peak."""
+    adapters = lora_params(model, rank, targets)
+    per = spec.get("adapter_bytes_per_param", band)
+    states = spec.get("adapter_optimizer_bytes_per_param", band)
+    held = per - states if paged else per
+    where = (
+        f"{held:g} bytes each on the GPU; their {states:g} bytes of AdamW states "
+        f"({adapters * states / shards / GIB:.1f} GiB) are paged to CPU memory under pressure"
+        if paged
+        else f"{per:g} bytes each with their AdamW states"
+    )
+    return MemoryComponent(
+        "adapters_and_optimizer",
+        adapters * held / shards / GIB,
+        f"rank-{rank} adapters on {_targets_text(model, targets)} "
+        f"({adapters / 1e6:.1f}M parameters) at {where}",
+    )
 
 
 def usable_gib(memory_gib: float, band: Band = Band.expected) -> float:

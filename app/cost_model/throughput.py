@@ -96,19 +96,41 @@ def achieved_mfu(shape: RunShape, band: Band = Band.expected) -> float:
 
     A block's matmuls cost about 12 h^2 FLOPs a token while its norms, residual adds, rotary
     embedding, gated activation and adapters move memory in proportion to h, so the time they
-    add per matmul FLOP falls as 1/h: ceiling * h / (h + mfu_half_hidden). A 70B model runs
-    its matmuls nearer the ceiling than a 7B one; a flat MFU put large models 30-54% too slow.
+    add per matmul FLOP falls as 1/h: ceiling * h / (h + half_hidden). A 70B model runs its
+    matmuls nearer the ceiling than a 7B one; a flat MFU put large models 30-54% too slow.
+    That memory-bound time runs at the GPU's bandwidth, not its tensor-core peak, so
+    half_hidden grows with the GPU's FLOPs per byte (an H100 reaches a smaller share of its
+    peak than an A100 does of its own).
 
     QLoRA sharded over GPUs runs at LoRA's utilisation: TRL skips
     prepare_model_for_kbit_training (its fp32 copies of norms, embeddings and head) when the
     4-bit weights are sharded, and fms-acceleration measured QLoRA on 2 GPUs as fast as LoRA.
     """
-    c = load_constants()
     method = shape.method
     if method is Method.qlora and shape.gpu_count > 1:
         method = Method.lora
     h = shape.model.hidden_size
-    return _mfu(method, band) * h / (h + c.get("mfu_half_hidden", band))
+    return _mfu(method, band) * h / (h + half_hidden(shape.gpu, band))
+
+
+def machine_balance(gpu: GpuSpec) -> float:
+    """Dense bf16 FLOPs the GPU can do per byte it reads from memory (the roofline's ridge
+    point): 153 on an A100 80GB, 295 on an H100 SXM, 419 on an L40S."""
+    return gpu.bf16_dense_tflops * 1e12 / (gpu.memory_bandwidth_gbs * 1e9)
+
+
+def half_hidden(gpu: GpuSpec, band: Band = Band.expected) -> float:
+    """The width at which a run reaches half its matmul ceiling on this GPU.
+
+    The work around the matmuls (norms, residual adds, rotary embedding, the gated activation,
+    the adapters' dropout and scaling) is memory-bound: its time is bytes over bandwidth, while
+    the matmuls' time is FLOPs over peak. Their ratio, h_half / h, was fitted on A100 80GB runs,
+    so on another GPU it scales with that GPU's FLOPs per byte over the A100's. An H100 has
+    3.2x the A100's tensor-core peak but 1.6x its bandwidth: with the A100's ratio a flat
+    share of peak put Llama 3.1 8B LoRA on one H100 37% too fast."""
+    c = load_constants()
+    reference = c.get("mfu_reference_flops_per_byte", band)
+    return c.get("mfu_half_hidden", band) * machine_balance(gpu) / reference
 
 
 def fsdp_scaling(shape: RunShape, band: Band = Band.expected) -> float:

@@ -14,7 +14,13 @@ from functools import cached_property, lru_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
-from app.cost_model.methods import LORA_TARGETS, Method, Precision
+from app.cost_model.methods import (
+    LORA_TARGETS,
+    Method,
+    Precision,
+    Stack,
+    pages_optimizer_by_default,
+)
 from app.cost_model.ranges import Range
 from app.cost_model.throughput import RunRates, RunShape, RunTime, run_rates, run_time
 
@@ -59,6 +65,17 @@ class TrainingRequest:
     eval_examples: int = 200
     """Test examples each run is scored on: the recommendation passes its plan's locked test
     set; 200 is the top of the seed's 100 to 200."""
+    stack: Stack = Stack.peft
+    """The training code: what it keeps on the GPU in which precision (stacks.toml)."""
+    paged_optimizer: bool | None = None
+    """Optimizer states in unified memory, paged to CPU RAM under pressure; default: QLoRA's
+    recipe pages them, LoRA and full fine-tuning do not."""
+
+    @property
+    def pages_optimizer(self) -> bool:
+        if self.paged_optimizer is not None:
+            return self.paged_optimizer
+        return pages_optimizer_by_default(self.method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,8 @@ class MemoryShape:
     lora_targets: tuple[str, ...]
     precision: Precision
     gpu_count: int | None
+    stack: Stack = Stack.peft
+    paged_optimizer: bool = False
 
     @classmethod
     def of(cls, req: TrainingRequest) -> MemoryShape:
@@ -89,6 +108,8 @@ class MemoryShape:
             req.lora_targets,
             req.precision,
             req.gpu_count,
+            req.stack,
+            req.pages_optimizer,
         )
 
     def memory(self, micro_batch: int, gpus: int, band: Band = Band.expected) -> MemoryEstimate:
@@ -103,6 +124,8 @@ class MemoryShape:
             precision=self.precision,
             gpu_count=gpus,
             band=band,
+            stack=self.stack,
+            paged_optimizer=self.paged_optimizer,
         )
 
 

@@ -57,6 +57,7 @@ _SCORED = re.compile(r"([a-z_]+) ([+-]\d+)")
 _ACRONYMS = {
     "api": "API",
     "bf16": "bf16",
+    "flops": "FLOPs",
     "fsdp": "FSDP",
     "gib": "GiB",
     "gpu": "GPU",
