@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from app.api.assessments import Assessment, describe
 from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response
-from app.http.errors import ErrorBody
+from app.http.errors import problem_answer
 from app.http.imports import ImportRefused, reopen_upload
+from app.http.openapi import problems
+from app.http.query import KNOWN_QUERY_ONLY
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[KNOWN_QUERY_ONLY])
 
 IMPORT_BODY = {
     "required": True,
@@ -33,12 +34,44 @@ IMPORT_BODY = {
 }
 """The import's body: FastAPI can't see it, as the route reads the request itself."""
 
+CACHING = {
+    "ETag": {"description": "the report's version", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "private, for an hour", "schema": {"type": "string"}},
+}
+PDF = {
+    "description": "The PDF report",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    "headers": {
+        **CACHING,
+        "Content-Disposition": {
+            "description": "attachment, named after the title and the paper",
+            "schema": {"type": "string"},
+        },
+    },
+}
+NOT_MODIFIED = {
+    "description": "The copy named in If-None-Match is current: nothing is sent",
+    "headers": CACHING,
+}
+
 
 @router.get(
     "/assessments/{assessment_id}/report.pdf",
+    operation_id="get_report",
     summary="The assessment's PDF report (PDF/A-3b, with its inputs attached as JSON)",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
+    responses={
+        200: PDF,
+        304: NOT_MODIFIED,
+        **problems(
+            described={
+                404: "No assessment with this id",
+                429: "Too many report renders from this client; try again after Retry-After",
+                503: "Every renderer is busy, the render ran out of time, or the database is "
+                "unavailable; try again after Retry-After seconds",
+            }
+        ),
+    },
 )
 async def report_pdf(
     request: Request,
@@ -51,19 +84,21 @@ async def report_pdf(
 
 @router.post(
     "/assessments/import",
+    operation_id="import_assessment",
     summary="Reopen an assessment from its PDF report (application/pdf body or a file upload)",
     status_code=201,
     response_class=CanonicalJSON,
     response_model=Assessment,
     responses={
         201: {"description": "The reopened assessment"},
-        413: {"description": "The upload is larger than the limit", "model": ErrorBody},
-        422: {"description": "Not a Tunewise report that can be reopened", "model": ErrorBody},
-        429: {"description": "Too many assessments from this client", "model": ErrorBody},
-        503: {
-            "description": "Every upload reader is busy; try again after Retry-After seconds",
-            "model": ErrorBody,
-        },
+        **problems(
+            described={
+                422: "Not a Tunewise report that can be reopened (or an unknown query parameter)",
+                429: "Too many assessments from this client; try again after Retry-After",
+                503: "Every upload reader is busy, or the database is unavailable; try again "
+                "after Retry-After seconds",
+            }
+        ),
     },
     openapi_extra={"requestBody": IMPORT_BODY},
 )
@@ -71,11 +106,7 @@ async def import_assessment(request: Request, store: Store) -> Response:
     try:
         stored = await reopen_upload(request, store)
     except ImportRefused as refused:
-        return JSONResponse(
-            {"detail": [{"field": refused.field, "message": refused.message}]},
-            status_code=refused.status,
-            headers=refused.headers,
-        )
+        return problem_answer(request, refused.as_problem())
     body = describe(stored)
     return CanonicalJSON(
         json_bytes(body), status_code=201, headers={"Location": body["links"]["self"]}

@@ -23,6 +23,7 @@ from app.cost_model.id_schemas import (
     model_ids,
     refuse_bool,
 )
+from app.cost_model.invalid import invalid
 from app.cost_model.methods import Method
 from app.cost_model.training import (
     DEFAULT_EXPERIMENTS,
@@ -36,12 +37,14 @@ DEFAULT_GPU = "a100-80gb"
 
 EXACTLY_ONE_MODEL: dict[str, Any] = {
     **ONE_MODEL_SOURCE,
-    "anyOf": [
-        {"required": ["base_model"], "properties": {"base_model": {"type": "string"}}},
-        {"required": ["model_size_b"], "properties": {"model_size_b": {"type": "number"}}},
-    ],
+    "if": {"not": {"required": ["base_model"], "properties": {"base_model": {"type": "string"}}}},
+    "then": {"required": ["model_size_b"], "properties": {"model_size_b": {"type": "number"}}},
 }
-"""The body's schema says what the validator checks: a catalogue id or a size, not both."""
+"""The body's schema says what the validator checks: a catalogue id or a size, not both.
+
+Said as one object with a condition (without a model id, a size is required), not as an
+`anyOf` of two alternatives: code generators turn such an `anyOf` into two classes that each
+lose the shared properties (`method`, `gpu`, `examples`)."""
 
 
 class TrainingEstimateInput(BaseModel):
@@ -103,8 +106,11 @@ class TrainingEstimateInput(BaseModel):
 
     @model_validator(mode="after")
     def _one_model(self) -> Self:
-        if (self.base_model is None) == (self.model_size_b is None):
-            raise ValueError("give exactly one of base_model or model_size_b")
+        message = "give exactly one of base_model or model_size_b"
+        if self.base_model is None and self.model_size_b is None:
+            raise invalid("model_source_missing", message, at="base_model")
+        if self.base_model is not None and self.model_size_b is not None:
+            raise invalid("model_source_conflict", message, at="model_size_b")
         return self
 
     def to_request(self) -> TrainingRequest:
