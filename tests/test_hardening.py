@@ -323,6 +323,8 @@ def test_unreadable_bodies_and_wrong_methods_name_what_is_wrong(client: TestClie
     wrong = client.delete("/api/v1/recommendations")
     assert wrong.status_code == 405
     assert wrong.json()["errors"][0] == {
+        "pointer": "",
+        "code": "method_not_allowed",
         "field": "method",
         "message": "This address does not accept DELETE; it accepts POST.",
     }

@@ -19,13 +19,28 @@ from app.http.query import KNOWN_QUERY_ONLY
 router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[KNOWN_QUERY_ONLY])
 
 IMPORT_BODY = {
-    "required": True,
-    # A form upload (multipart/form-data, the report in `file`) is read too, but not listed:
-    # openapi-python-client generates code that fails to import for a required body of two
-    # types (its issue 1451), and the PDF as the body is the simpler call anyway.
-    "description": "A Tunewise PDF report, as the body (a multipart/form-data upload with "
-    "the report in the field `file` is read too).",
-    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    # Not `required`, though a request without a report is refused (422, documented): a
+    # required body of two types makes openapi-python-client generate code that does not
+    # import (its issue 1451), and both ways of sending the report are worth a client's while.
+    "required": False,
+    "description": "A Tunewise PDF report: the PDF itself, or a form upload in the field "
+    "`file`. Without one the answer is 422.",
+    "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "the PDF report",
+                    }
+                },
+                "required": ["file"],
+            }
+        },
+    },
 }
 """The import's body: FastAPI can't see it, as the route reads the request itself."""
 

@@ -32,7 +32,7 @@ def two_framings(scope: Scope) -> bytes:
     connection (another request, smuggled) is never read. h11 would take the chunked body and
     keep going."""
     message = "A request may carry Content-Length or Transfer-Encoding, not both."
-    found = entry("/header/transfer-encoding", BAD_FRAMING.code, message)
+    found = entry("/header/transfer-encoding", BAD_FRAMING.code, message, "transfer-encoding")
     built = problem(BAD_FRAMING, message, [found], request_id=request_id_of(scope))
     return problem_bytes(built)
 

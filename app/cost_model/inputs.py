@@ -76,22 +76,25 @@ class TrainingEstimateInput(BaseModel):
     micro_batch: (
         Annotated[int, Field(ge=1, le=256, strict=True), BeforeValidator(integral)] | None
     ) = Field(None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit")
-    gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
-    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] = (
-        DEFAULT_LORA_RANK
+    gradient_checkpointing: Annotated[bool, Field(strict=True)] = Field(
+        default=True,
+        description="recompute activations in the backward pass, trading time for memory",
+    )
+    lora_rank: Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] = Field(
+        DEFAULT_LORA_RANK, description="the adapters' rank (LoRA and QLoRA)"
     )
     examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True), BeforeValidator(integral)] = (
-        1000
+        Field(1000, description="labelled examples trained on")
     )
     tokens_per_example: Annotated[
         int, Field(ge=1, le=1_000_000, strict=True), BeforeValidator(integral)
-    ] = 1000
+    ] = Field(1000, description="tokens in one example, input and output together")
     epochs: (
         Annotated[float, Field(ge=0.1, le=100, allow_inf_nan=False), BeforeValidator(refuse_bool)]
         | None
     ) = Field(None, description="passes over the data; default 3")
     experiments: Annotated[int, Field(ge=1, le=1000, strict=True), BeforeValidator(integral)] = (
-        DEFAULT_EXPERIMENTS
+        Field(DEFAULT_EXPERIMENTS, description="training runs in the programme")
     )
 
     @field_validator("base_model")

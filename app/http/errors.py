@@ -105,13 +105,9 @@ def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -
 
 
 def problem_answer(request: Request, refused: ProblemException) -> Response:
-    """A problem answered by a route that returns it rather than raising it: as the
-    exception handler would (the site's page where a person asked)."""
+    """A problem answered by a route that returns it rather than raising it (the PDF
+    download, shared by the API and the results page, answers JSON on both, as it did)."""
     headers = dict(refused.headers or {})
-    if wants_page(request.url.path):
-        return error_page(
-            request, refused.status_code, [e.message for e in refused.errors], headers
-        )
     built = problem(
         refused.kind, str(refused.detail), refused.errors, request_id=request_id_of(request.scope)
     )

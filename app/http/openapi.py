@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.problems import PROBLEM_JSON, Problem
+from app.questions.text import QuestionText, catalogue_text
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 RETRY_AFTER = {
@@ -107,6 +108,22 @@ def _components(schema: dict[str, Any]) -> None:
     components["securitySchemes"] = SECURITY_SCHEME
 
 
+def _describe_questions(schemas: dict[str, Any]) -> None:
+    """The answers and the context say what each field is in the words the wizard asks it
+    (the question catalogue's label, then its help), rather than a second copy here."""
+    text = catalogue_text()
+    for name, entries in (("Answers", text.questions), ("Context", text.context)):
+        properties = schemas.get(name, {}).get("properties", {})
+        for entry in entries:
+            if entry.id in properties:
+                properties[entry.id].setdefault("description", _said(entry))
+
+
+def _said(entry: QuestionText) -> str:
+    unit = f" (in {entry.unit})" if entry.unit else ""
+    return f"{entry.label}{unit} {entry.help}".strip()
+
+
 Examples = Callable[[], Mapping[tuple[str, str, str], Any]]
 """(path, method, status) -> an example answer, computed when the schema is first asked for."""
 
@@ -124,6 +141,7 @@ def document_api(app: FastAPI, examples: Examples | None = None) -> None:
                 routes=app.routes,
             )
             _components(schema)
+            _describe_questions(schema["components"]["schemas"])
             for path, item in schema.get("paths", {}).items():
                 for method, operation in item.items():
                     _complete(path, method, operation)
