@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from pydantic import ValidationError
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
 from app.config import Settings
 from app.http.compute import RecommendationsBusyError
 from app.main import create_app
-from app.problems import PROBLEM_JSON
+from app.problems import PROBLEM_JSON, invalid_request, problem_document, validation_errors
 from app.questions import RecommendationRequest
 from app.rules.result import Recommendation
 from tests.conftest import BASE_ANSWERS
@@ -299,3 +300,26 @@ def test_every_problem_type_has_one_title(checked: CheckedClient) -> None:
     assert unknown_path["type"] == unknown_id["type"] == "urn:tunewise:problem:not-found"
     assert unknown_path["title"] == unknown_id["title"]
     assert unknown_path["detail"] != unknown_id["detail"]
+
+
+def test_pointers_escape_as_rfc_6901_says() -> None:
+    """A field named with / or ~ (an unknown one a caller sent) stays one reference token."""
+    errors = [{"type": "extra_forbidden", "loc": ("body", "answers", "a/b~c"), "msg": "x"}]
+    [entry] = validation_errors(errors)
+    assert entry.pointer == "/answers/a~1b~0c"
+    assert entry.field == "answers.a/b~c"
+
+
+def test_a_body_validated_outside_http_gets_the_same_problem() -> None:
+    """What a command line or batch line would write for a body it could not read: the same
+    pointers, with no request part in front."""
+    try:
+        RecommendationRequest.model_validate({"answers": {**BASE_ANSWERS, "objective": "x"}})
+    except ValidationError as exc:
+        built = invalid_request(exc.errors(), located=False)
+    else:
+        pytest.fail("the request validated")
+    document = problem_document(built)
+    assert document["status"] == 422
+    assert "instance" not in document  # no request, no request id
+    assert [e["pointer"] for e in document["errors"]] == ["/answers/objective"]

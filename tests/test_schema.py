@@ -104,3 +104,41 @@ def test_the_schema_says_what_the_validators_check() -> None:
         rule["if"]["properties"]["unsure"]["contains"]["const"] for rule in request["allOf"]
     } == (set(UNSURE_DEFAULTS))
     assert not set(UNSURE_DEFAULTS) & set(schemas["Answers"]["required"])
+
+
+def test_operations_have_short_stable_ids_and_a_bearer_scheme() -> None:
+    """Generated clients name their functions after these: renaming one breaks callers."""
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    schema = TestClient(APP).get("/openapi.json").json()
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    assert sorted(op["operationId"] for op in operations) == [
+        "create_assessment",
+        "estimate_training",
+        "get_assessment",
+        "get_report",
+        "healthz",
+        "import_assessment",
+        "list_gpus",
+        "list_models",
+        "list_questions",
+        "list_rules",
+        "readyz",
+        "recommend",
+    ]
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            assert ("security" in operation) == path.startswith("/api/v1/"), path
+
+
+def test_no_two_schemas_share_a_title() -> None:
+    """openapi-python-client names a class after a schema's title: two alike were the
+    "duplicate models with name ErrorBody" that dropped every 422 from the client."""
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    schemas = TestClient(APP).get("/openapi.json").json()["components"]["schemas"]
+    titles = [schema.get("title", name) for name, schema in schemas.items()]
+    assert len(titles) == len(set(titles))
+    assert "Problem" in schemas
+    assert "HTTPValidationError" not in schemas
