@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from app.canonical import json_bytes
 from app.config import get_settings
-from app.http.errors import field_errors
+from app.problems import validation_errors
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 
@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         request = RecommendationRequest.model_validate_json(raw)
     except ValidationError as exc:
-        for err in field_errors(exc.errors()):
-            print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
+        for err in validation_errors(exc.errors(), raw, located=False):
+            print(f"error: {err.field}: {err.message}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(json_bytes(recommend(request).model_dump(mode="json")) + b"\n")
     return 0

@@ -10,14 +10,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from app.api import assessments, catalogues, health, recommendations, reports
+from app.api import assessments, catalogues, examples, health, recommendations, reports
 from app.api.access import ApiKeyGuard
 from app.api.recommendations import AnswerCache
 from app.api.security import SecurityMiddleware
@@ -27,9 +26,11 @@ from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
 from app.http.compute import RecommendationSlots
 from app.http.downloads import KnownReports
-from app.http.errors import document_errors, http_error_handler, validation_handler
+from app.http.errors import http_error_handler, validation_handler
+from app.http.openapi import document_api
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
+from app.http.refusals import CrossOrigin, TrustedHosts
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
@@ -40,6 +41,14 @@ from app.web.recent import RecentAssessments, signing_key
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
 log = logging.getLogger(__name__)
+
+API_VERSION = "0.6.0"
+"""The API's version (CHANGELOG.md says what each changed), in /openapi.json."""
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route without an explicit operation_id is known by its function's name."""
+    return route.name
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -76,8 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Tunewise API",
         summary="A deterministic decision wizard for customising a large language model.",
-        version="0.5.0",
+        version=API_VERSION,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
         docs_url=None,
         redoc_url=None,
         # No route ends in "/": a trailing slash is a 404, never a redirect, whose Location
@@ -85,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.settings = settings
-    document_errors(app)
+    document_api(app, examples.answers)
     app.state.metrics = Metrics()
     app.state.request_log = request_logger(settings.log_requests)
     app.state.answer_cache = AnswerCache()
@@ -131,13 +141,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            CrossOrigin,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -92,7 +92,7 @@ def test_each_bad_field_gets_its_own_message(client: TestClient) -> None:
     del answers["objective"]
     response = client.post("/api/v1/recommendations", json={"answers": answers})
     assert response.status_code == 422
-    fields = {e["field"]: e["message"] for e in response.json()["detail"]}
+    fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert set(fields) == {
         "answers.labelled_examples",
         "answers.ml_capability",
@@ -108,7 +108,7 @@ def test_unknown_fields_are_refused(client: TestClient) -> None:
         json={"answers": {**BASE_ANSWERS, "budget": 5}, "context": {"gpus": "a100-80gb"}},
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["detail"]} == {"answers.budget", "context.gpus"}
+    assert {e["field"] for e in response.json()["errors"]} == {"answers.budget", "context.gpus"}
 
 
 def test_unknown_catalogue_ids_list_the_known_ones(client: TestClient) -> None:
@@ -116,7 +116,7 @@ def test_unknown_catalogue_ids_list_the_known_ones(client: TestClient) -> None:
         "/api/v1/recommendations",
         json={"answers": BASE_ANSWERS, "context": {"base_model": "gpt-2", "gpu": "tpu-v5"}},
     )
-    messages = {e["field"]: e["message"] for e in response.json()["detail"]}
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert "llama-3.1-8b" in messages["context.base_model"]
     assert "a100-80gb" in messages["context.gpu"]
 
@@ -127,7 +127,7 @@ def test_a_reference_model_missing_from_the_price_data_is_a_422(client: TestClie
         json={"answers": BASE_ANSWERS, "context": {"reference_api_model": "no-such-model-x"}},
     )
     assert response.status_code == 422
-    assert "unknown API model" in response.json()["detail"][0]["message"]
+    assert "unknown API model" in response.json()["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("payload", [b"{not json", b"[]", b"", b"null", b'{"answers": 3}'])
@@ -136,7 +136,7 @@ def test_malformed_bodies_are_client_errors(client: TestClient, payload: bytes) 
         "/api/v1/recommendations", content=payload, headers={"content-type": "application/json"}
     )
     assert response.status_code in (400, 422)
-    assert response.json()["detail"]
+    assert response.json()["errors"]
 
 
 def test_oversized_bodies_get_413(client: TestClient) -> None:
@@ -259,7 +259,7 @@ def test_an_unsure_answer_that_is_not_the_default_is_refused(client: TestClient)
         "/api/v1/recommendations", json={"answers": BASE_ANSWERS, "unsure": ["budget_usd"]}
     )
     assert response.status_code == 422
-    assert "conservative default" in response.json()["detail"][0]["message"]
+    assert "conservative default" in response.json()["errors"][0]["message"]
 
 
 def test_the_largest_models_are_served_across_nodes(client: TestClient) -> None:

@@ -36,7 +36,14 @@ from app.rules.result import Recommendation
 from tests.conftest import BASE_ANSWERS, fresh_postgres_schema
 
 URL_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{43,}")
-NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
+NOT_FOUND = [
+    {
+        "pointer": "/path/assessment_id",
+        "code": "assessment_not_found",
+        "field": "id",
+        "message": "No assessment with this id.",
+    }
+]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -166,7 +173,7 @@ def test_unknown_or_malformed_ids_are_404(api: TestClient, assessment_id: str) -
     response = api.get(f"/api/v1/assessments/{assessment_id}")
     assert response.status_code == 404
     if "%2F" not in assessment_id:  # a slash makes it another path, answered by the router
-        assert response.json() == NOT_FOUND
+        assert response.json()["errors"] == NOT_FOUND
 
 
 @pytest.mark.parametrize(
@@ -183,7 +190,7 @@ def test_unknown_or_malformed_ids_are_404(api: TestClient, assessment_id: str) -
 def test_bad_titles_are_refused(api: TestClient, title: str | None, problem: str) -> None:
     response = create(api, title=title)
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["field"] == "title"
     assert problem in error["message"]
 
@@ -200,7 +207,7 @@ def test_titles_are_kept_as_text(api: TestClient) -> None:
 def test_the_body_is_validated_like_a_recommendation(api: TestClient) -> None:
     response = create(api, context={"gpus": "a100-80gb"}, colour="blue")
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["detail"]} == {"context.gpus", "colour"}
+    assert {e["field"] for e in response.json()["errors"]} == {"context.gpus", "colour"}
 
 
 def test_openapi_describes_the_assessment_endpoints(api: TestClient) -> None:
@@ -214,7 +221,7 @@ def test_an_unreachable_database_is_a_503_not_a_500() -> None:
     with TestClient(create_app(settings)) as c:
         response = create(c)
     assert response.status_code == 503
-    assert response.json()["detail"][0]["field"] == "database"
+    assert response.json()["errors"][0]["field"] == "database"
 
 
 # The store

@@ -42,7 +42,7 @@ def test_assessment_creation_is_rate_limited_per_client(settings: Settings) -> N
         spoofed = c.post("/api/v1/assessments", json=body, headers={"x-forwarded-for": "10.9.8.7"})
         assert spoofed.status_code == 429
         assert int(spoofed.headers["retry-after"]) >= 1
-        assert spoofed.json()["detail"][0]["field"] == "rate"
+        assert spoofed.json()["errors"][0]["field"] == "rate"
 
 
 def test_report_renders_are_rate_limited_but_cached_downloads_are_not(
@@ -156,7 +156,7 @@ def test_a_trailing_slash_is_not_redirected_to_the_host_a_client_names(
     )
     assert response.status_code == 404
     assert "location" not in response.headers
-    assert response.json()["detail"][0]["field"] == "path"
+    assert response.json()["errors"][0]["field"] == "path"
 
 
 def test_a_page_with_a_trailing_slash_is_the_not_found_page(client: TestClient) -> None:
@@ -301,7 +301,7 @@ def test_a_title_with_control_or_direction_characters_is_refused(
     body = {"answers": BASE_ANSWERS, "title": title}
     response = client.post("/api/v1/assessments", json=body)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "title"
+    assert response.json()["errors"][0]["field"] == "title"
 
 
 def test_unreadable_bodies_and_wrong_methods_name_what_is_wrong(client: TestClient) -> None:
@@ -311,7 +311,7 @@ def test_unreadable_bodies_and_wrong_methods_name_what_is_wrong(client: TestClie
         headers={"content-type": "application/json"},
     )
     assert bad_json.status_code == 422
-    detail = bad_json.json()["detail"][0]
+    detail = bad_json.json()["errors"][0]
     assert detail["field"] == "body"  # not the character offset
     assert detail["message"].startswith("The body is not valid JSON")
     assert "line 1, column 13" in detail["message"]
@@ -319,10 +319,12 @@ def test_unreadable_bodies_and_wrong_methods_name_what_is_wrong(client: TestClie
         "/api/v1/recommendations", content=b"\xe9\x1d", headers={"content-type": "application/json"}
     )
     assert garbled.status_code == 400
-    assert garbled.json()["detail"][0]["field"] == "body"
+    assert garbled.json()["errors"][0]["field"] == "body"
     wrong = client.delete("/api/v1/recommendations")
     assert wrong.status_code == 405
-    assert wrong.json()["detail"][0] == {
+    assert wrong.json()["errors"][0] == {
+        "pointer": "",
+        "code": "method_not_allowed",
         "field": "method",
         "message": "This address does not accept DELETE; it accepts POST.",
     }

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.http.errors import MAX_REPORTED_ERRORS
 from app.main import create_app
+from app.problems import MAX_REPORTED_ERRORS
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
 from tests.test_web import finish, walk
@@ -32,7 +32,7 @@ def test_a_flood_of_unsure_items_is_one_short_error(client: TestClient) -> None:
     response = client.post("/api/v1/recommendations", json=body)
     assert response.status_code == 422
     assert len(response.content) < 1_000
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["field"] == "unsure"
     assert "At most 4 questions" in error["message"]
 
@@ -46,7 +46,7 @@ def test_a_flood_of_unknown_fields_is_one_error(client: TestClient) -> None:
     answers = {**BASE_ANSWERS, **{f"made_up_{i}": 1 for i in range(50_000)}}
     response = client.post("/api/v1/recommendations", json={"answers": answers})
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["field"] == "answers"
     assert error["message"].startswith("50000 fields are not recognised")
 
@@ -57,10 +57,10 @@ def test_past_fifty_errors_the_rest_are_counted_not_listed(client: TestClient) -
     response = client.post("/api/v1/recommendations", json=body)
     assert response.status_code == 422
     document = response.json()
-    assert len(document["detail"]) == MAX_REPORTED_ERRORS
+    assert len(document["errors"]) == MAX_REPORTED_ERRORS
     total = MAX_REPORTED_ERRORS + document["errors_not_shown"]
     assert total >= 60
-    assert f"first {MAX_REPORTED_ERRORS} of {total} problems" in document["message"]
+    assert f"first {MAX_REPORTED_ERRORS} of {total} problems" in document["detail"]
 
 
 def test_invalid_json_says_where_in_the_body(client: TestClient) -> None:
@@ -70,7 +70,7 @@ def test_invalid_json_says_where_in_the_body(client: TestClient) -> None:
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["field"] == "body"
     assert error["message"].startswith("The body is not valid JSON (line 2, column 14)")
 
@@ -82,8 +82,14 @@ def test_a_json_body_that_is_not_utf8_says_so(client: TestClient) -> None:
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == [
-        {"field": "body", "message": "The body is not UTF-8 text, so it cannot be JSON."}
+    assert response.json()["type"] == "urn:tunewise:problem:unreadable-body"
+    assert response.json()["errors"] == [
+        {
+            "pointer": "",
+            "code": "unreadable",
+            "field": "body",
+            "message": "The body is not UTF-8 text, so it cannot be JSON.",
+        }
     ]
     paths = client.get("/openapi.json").json()["paths"]
     assert "400" in paths["/api/v1/recommendations"]["post"]["responses"]
@@ -104,7 +110,7 @@ def test_a_body_that_is_not_json_is_415(
     for path in ("/api/v1/recommendations", "/api/v1/assessments", "/api/v1/estimates/training"):
         response = client.post(path, content=b'{"answers": {}}', headers=headers)
         assert response.status_code == 415, path
-        [error] = response.json()["detail"]
+        [error] = response.json()["errors"]
         assert error["field"] == "content-type"
         assert "Content-Type: application/json" in error["message"]
         assert said in error["message"]
@@ -129,8 +135,13 @@ def test_the_openapi_documents_the_415(client: TestClient) -> None:
 def test_a_wrong_method_is_labelled_method_and_says_what_is_accepted(client: TestClient) -> None:
     response = client.put("/api/v1/recommendations", json={})
     assert response.status_code == 405
-    assert response.json()["detail"] == [
-        {"field": "method", "message": "This address does not accept PUT; it accepts POST."}
+    assert response.json()["errors"] == [
+        {
+            "pointer": "",
+            "code": "method_not_allowed",
+            "field": "method",
+            "message": "This address does not accept PUT; it accepts POST.",
+        }
     ]
     assert_stamped(response)
 
@@ -142,7 +153,7 @@ def test_an_unreadable_body_is_labelled_body(client: TestClient) -> None:
         headers={"content-type": "multipart/form-data"},  # no boundary
     )
     assert response.status_code == 400
-    assert [e["field"] for e in response.json()["detail"]] == ["body"]
+    assert [e["field"] for e in response.json()["errors"]] == ["body"]
 
 
 def test_a_chunked_body_past_the_limit_is_413(client: TestClient) -> None:
@@ -156,7 +167,7 @@ def test_a_chunked_body_past_the_limit_is_413(client: TestClient) -> None:
         "/api/v1/recommendations", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
-    assert response.json()["detail"][0]["field"] == "body"
+    assert response.json()["errors"][0]["field"] == "body"
     assert_stamped(response)
 
 
@@ -190,8 +201,8 @@ def test_a_server_error_carries_the_headers_and_the_request_id(
     assert api.status_code == 500
     assert_stamped(api)
     assert api.headers["x-request-id"] == "trace-me-500"
-    assert api.json()["detail"][0]["field"] == "server"
-    assert "trace-me-500" in api.json()["detail"][0]["message"]
+    assert api.json()["errors"][0]["field"] == "server"
+    assert "trace-me-500" in api.json()["errors"][0]["message"]
     assert "a bug" not in api.text  # never the exception itself
     assert any("trace-me-500" in r.getMessage() and r.exc_info for r in caplog.records)
     assert page.status_code == 500
@@ -216,7 +227,7 @@ def test_the_wizards_429_is_a_page_and_the_apis_is_json(settings: Settings) -> N
         assert "try again in" in again.text
         api = c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS})
         assert api.status_code == 429
-        assert api.json()["detail"][0]["field"] == "rate"
+        assert api.json()["errors"][0]["field"] == "rate"
         assert_stamped(api)
 
 

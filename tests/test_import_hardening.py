@@ -119,7 +119,7 @@ def test_a_crafted_upload_is_refused_without_asking_a_worker_and_logged_once(
         caplog.clear()
         response = _import(client, crafted_pdfs.missing_attachments(10_000))
     assert response.status_code == 422
-    assert "more than 8,000 references" in response.json()["detail"][0]["message"]
+    assert "more than 8,000 references" in response.json()["errors"][0]["message"]
     assert asked == []
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.name for r in warnings] == ["app.http.imports"], caplog.text
@@ -183,7 +183,7 @@ def test_when_every_reader_is_taken_the_next_upload_gets_503_with_retry_after(
             first.join(timeout=30)
     assert busy.status_code == 503
     assert busy.headers["retry-after"].isdigit()
-    assert busy.json()["detail"][0]["field"] == "file"
+    assert busy.json()["errors"][0]["field"] == "file"
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")
     assert "try again shortly" in page.text
@@ -206,7 +206,7 @@ def test_a_read_past_its_deadline_is_stopped_and_refused(app: FastAPI) -> None:
     with TestClient(app) as client:
         response = _import(client, crafted_pdfs.tunewise_pdf() + SLOW)
         assert response.status_code == 422
-        assert "took longer than" in response.json()["detail"][0]["message"]
+        assert "took longer than" in response.json()["errors"][0]["message"]
         assert reader.busy == 0
         reader.timeout_s = 60  # room for the new worker to start on a busy machine
         again = _import(client, crafted_pdfs.tunewise_pdf())
@@ -296,7 +296,7 @@ def test_malformed_reports_are_422_with_a_message(
 ) -> None:
     response = _import(client, pdf)
     assert response.status_code == 422
-    assert message in response.json()["detail"][0]["message"]
+    assert message in response.json()["errors"][0]["message"]
 
 
 # --- What the hash does not cover --------------------------------------------------------
@@ -310,7 +310,7 @@ def test_malformed_reports_are_422_with_a_message(
 def test_imported_titles_meet_the_rules_of_new_ones(client: TestClient, title: str) -> None:
     response = _import(client, crafted_pdfs.tunewise_pdf(title=title))
     assert response.status_code == 422
-    assert "title" in response.json()["detail"][0]["message"]
+    assert "title" in response.json()["errors"][0]["message"]
     page = client.post(
         "/assessments/import",
         files={"file": ("r.pdf", crafted_pdfs.tunewise_pdf(title=title), "application/pdf")},
@@ -348,7 +348,7 @@ def test_an_altered_report_is_refused_before_any_recommendation(
     changed = {**BASE_ANSWERS, "budget_usd": 123}
     response = _import(client, crafted_pdfs.tunewise_pdf(answers=changed))
     assert response.status_code == 422
-    assert "altered" in response.json()["detail"][0]["message"]
+    assert "altered" in response.json()["errors"][0]["message"]
 
 
 def test_a_report_carrying_the_largest_proposal_reopens(client: TestClient) -> None:
@@ -389,7 +389,7 @@ def test_the_browser_import_is_rate_limited_with_a_page(tmp_path: Any) -> None:
     assert "Too many assessments from this address" in refused.text
     assert "There is a problem" in refused.text
     assert api.status_code == 429  # one limit for both ways in
-    assert api.json()["detail"][0]["field"] == "rate"
+    assert api.json()["errors"][0]["field"] == "rate"
 
 
 def test_the_openapi_documents_the_busy_answer(client: TestClient) -> None:

@@ -66,7 +66,7 @@ def test_uploads_queued_behind_one_that_overruns_are_read_by_a_fresh_worker() ->
         run_coroutine(storm(app.base))
     slow, queued = statuses["slow"], statuses["queued"]
     assert [r.status_code for r in slow] == [422], slow[0].text
-    assert "took longer" in slow[0].json()["detail"][0]["message"]
+    assert "took longer" in slow[0].json()["errors"][0]["message"]
     for response in queued:
         assert response.status_code in {201, 503}, response.text
         assert "x-request-id" in response.headers

@@ -79,4 +79,4 @@ def test_a_schema_the_migrations_cannot_reach_is_not_ready(tmp_path: Path) -> No
         assert ready.json()["status"] == "unavailable"
         refused = c.post("/api/v1/assessments", json={"answers": BASE_ANSWERS})
         assert refused.status_code == 503
-        assert refused.json()["detail"][0]["field"] == "database"
+        assert refused.json()["errors"][0]["field"] == "database"

@@ -64,8 +64,8 @@ def test_new_recommendations_are_rate_limited_but_cached_answers_are_free(
         refused = post("/api/v1/recommendations", json=_body(1003))
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) >= 1
-        assert refused.json()["detail"][0]["field"] == "rate"
-        assert "recommendations" in refused.json()["detail"][0]["message"]
+        assert refused.json()["errors"][0]["field"] == "rate"
+        assert "recommendations" in refused.json()["errors"][0]["message"]
 
 
 def test_a_shared_limit_store_is_asked_off_the_loop_and_fails_open(settings: Settings) -> None:
@@ -103,10 +103,10 @@ def test_a_full_queue_is_answered_503_with_retry_after_everywhere(settings: Sett
         for refused in (api, saving, page, upload):
             assert refused.status_code == 503, refused.text
             assert refused.headers["retry-after"] == "1"
-        assert api.json()["detail"][0]["field"] == "service"
-        assert saving.json()["detail"][0]["field"] == "service"
+        assert api.json()["errors"][0]["field"] == "service"
+        assert saving.json()["errors"][0]["field"] == "service"
         assert "Busy: try again shortly" in page.text
-        assert "recommendations" in upload.json()["detail"][0]["message"]
+        assert "recommendations" in upload.json()["errors"][0]["message"]
         assert c.post("/api/v1/recommendations", json=_body(2001)).status_code == 200
 
 

@@ -92,10 +92,10 @@ def test_a_full_queue_refuses_at_once_and_healthz_answers_while_renders_wait(
         assert page.status_code == 200
         assert refused.status_code == 503
         assert refused.headers["retry-after"] == "10"
-        assert "already waiting" in refused.json()["detail"][0]["message"]
+        assert "already waiting" in refused.json()["errors"][0]["message"]
         # None got a slot before its deadline: each one is a 503 with Retry-After, not a hang.
         assert {a.status_code for a in answers} == {503}
-        messages = [a.json()["detail"][0]["message"] for a in answers]
+        messages = [a.json()["errors"][0]["message"] for a in answers]
         assert all("no report render slot came free" in m for m in messages)
         assert all(a.headers["retry-after"] == "10" for a in answers)
         metrics = (await _metrics(app)).splitlines()

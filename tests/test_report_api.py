@@ -76,7 +76,7 @@ def test_anything_else_is_refused_with_a_message(
         "/api/v1/assessments/import", content=payload, headers={"content-type": "application/pdf"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "file"
+    assert response.json()["errors"][0]["field"] == "file"
     page = client.post(
         "/assessments/import", files={"file": ("x.pdf", payload or b"x", "application/pdf")}
     )

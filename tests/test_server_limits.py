@@ -60,7 +60,7 @@ def test_a_client_cannot_pick_its_rate_limit_bucket_with_x_forwarded_for(tmp_pat
                 "/api/v1/assessments", json=body, headers={"x-forwarded-for": "10.9.8.7"}
             )
         assert spoofed.status_code == 429
-        assert spoofed.json()["detail"][0]["field"] == "rate"
+        assert spoofed.json()["errors"][0]["field"] == "rate"
     finally:
         stop(server)
 
@@ -127,5 +127,5 @@ def test_a_request_with_both_content_length_and_transfer_encoding_is_refused_and
     assert status == "HTTP/1.1 400 Bad Request"
     assert headers["connection"] == "close"
     assert "content-security-policy" in headers
-    assert json.loads(body)["detail"][0]["field"] == "transfer-encoding"
+    assert json.loads(body)["errors"][0]["field"] == "transfer-encoding"
     assert received.count(b"HTTP/1.1 ") == 1, "the request after it was answered too"

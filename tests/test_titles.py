@@ -50,7 +50,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def test_a_title_of_invisible_characters_only_is_refused(client: TestClient, title: str) -> None:
     response = client.post("/api/v1/assessments", json={"answers": BASE_ANSWERS, "title": title})
     assert response.status_code == 422, response.text
-    detail = response.json()["detail"][0]
+    detail = response.json()["errors"][0]
     assert detail["field"] == "title"
     assert detail["message"].lower().startswith(("the title must", "value error"))
 
@@ -59,7 +59,7 @@ def test_a_title_of_invisible_characters_only_is_refused(client: TestClient, tit
 def test_a_title_with_marks_or_separators_is_refused(client: TestClient, title: str) -> None:
     response = client.post("/api/v1/assessments", json={"answers": BASE_ANSWERS, "title": title})
     assert response.status_code == 422, response.text
-    assert NOT_PLAIN_TEXT in response.json()["detail"][0]["message"]
+    assert NOT_PLAIN_TEXT in response.json()["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("title", IN_ANY_SCRIPT)

@@ -228,7 +228,7 @@ def test_the_reference_api_model_is_chosen_from_a_list(client: TestClient) -> No
 
 def test_the_api_names_no_library_version_for_an_unknown_api_model(client: TestClient) -> None:
     body = {"answers": BASE_ANSWERS, "context": {"reference_api_model": "gpt-0"}}
-    detail = client.post("/api/v1/recommendations", json=body).json()["detail"][0]
+    detail = client.post("/api/v1/recommendations", json=body).json()["errors"][0]
     assert detail["field"] == "context.reference_api_model"
     assert "GET /api/v1/questions" in detail["message"]
     assert not re.search(r"genai-prices \d", detail["message"])

@@ -11,11 +11,17 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.http.errors import problem_bytes, request_id_of
+from app.problems import PROBLEM_JSON, UNAUTHORIZED, entry, problem
+
 PROTECTED = "/api/v1"
-BODY = (
-    b'{"detail":[{"field":"authorization","message":'
-    b'"A valid API key is required: send Authorization: Bearer <key>."}]}'
-)
+MESSAGE = "A valid API key is required: send Authorization: Bearer <key>."
+
+
+def unauthorized(scope: Scope) -> bytes:
+    """The 401's problem, about the Authorization header."""
+    found = entry("/header/authorization", UNAUTHORIZED.code, MESSAGE, field="authorization")
+    return problem_bytes(problem(UNAUTHORIZED, MESSAGE, [found], request_id=request_id_of(scope)))
 
 
 class ApiKeyGuard:
@@ -39,12 +45,12 @@ class ApiKeyGuard:
                 "type": "http.response.start",
                 "status": 401,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", PROBLEM_JSON.encode()),
                     (b"www-authenticate", b'Bearer realm="tunewise"'),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": BODY})
+        await send({"type": "http.response.body", "body": unauthorized(scope)})
 
     def _authorised(self, scope: Scope) -> bool:
         header = dict(scope["headers"]).get(b"authorization", b"")

@@ -5,25 +5,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
+from app.api.examples import ASSESSMENT_EXAMPLES
 from app.api.recommendations import CanonicalJSON
 from app.assessments.store import StoredAssessment
 from app.canonical import json_bytes
+from app.cost_model.invalid import invalid
 from app.http.compute import slots_of
 from app.http.deps import Store
-from app.http.errors import NOT_FOUND
-from app.http.media import JSON_ONLY, NOT_JSON_DOC
+from app.http.errors import no_assessment
+from app.http.media import JSON_ONLY
+from app.http.openapi import problems
 from app.http.prerender import after_save
+from app.http.query import KNOWN_QUERY_ONLY
 from app.http.ratelimit import limits_of
-from app.questions import RecommendationRequest
+from app.questions import Answers, Context, RecommendationRequest
 from app.rules.result import Recommendation
 from app.services.assessments import create_assessment
 from app.services.titles import DEFAULT_TITLE, TITLE_MAX, title_pattern, title_problem
 from app.views.document import document_of
 
-router = APIRouter(prefix="/api/v1", tags=["assessments"])
+router = APIRouter(prefix="/api/v1", tags=["assessments"], dependencies=[KNOWN_QUERY_ONLY])
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 
@@ -45,29 +49,37 @@ class AssessmentRequest(RecommendationRequest):
     def _printable(cls, value: str) -> str:
         problem = title_problem(value)
         if problem:
-            raise ValueError(problem)
+            raise invalid("invalid_title", problem)
         return value
 
 
 class Links(BaseModel):
+    """Where the assessment is, as paths on this service."""
+
     self: str = Field(description="this assessment in the API")
     html: str = Field(description="its results page")
     report: str = Field(description="its PDF report")
 
 
 class AssessmentCreated(BaseModel):
+    """A saved assessment's id, links and recommendation."""
+
     id: str = Field(description="unguessable: 256 random bits, URL-safe")
-    title: str
+    title: str = Field(description="the title people find it by")
     created_at: str = Field(description="UTC, ISO 8601, whole seconds")
-    input_hash: str
-    links: Links
-    result: Recommendation
+    input_hash: str = Field(
+        description="SHA-256 of the canonical answers, context, unsure list and proposal"
+    )
+    links: Links = Field(description="where to read it, see it and download its report")
+    result: Recommendation = Field(description="the recommendation, as POST /recommendations")
 
 
 class Said(BaseModel):
-    label: str = ""
-    value: str = ""
-    note: str = ""
+    """A fact of page 1: its label, its value and a note."""
+
+    label: str = Field("", description="what the fact is")
+    value: str = Field("", description="the figure or the words")
+    note: str = Field("", description="what qualifies it")
 
 
 class Decision(BaseModel):
@@ -85,12 +97,14 @@ class Decision(BaseModel):
 
 
 class Assessment(AssessmentCreated):
-    answers: dict[str, Any] = Field(description="the nine answers as given (defaults applied)")
-    context: dict[str, Any] = Field(description="the context with its defaults applied")
-    unsure: list[str]
-    rules_version: str
-    cost_model_version: str
-    prices_as_of: str
+    """A saved assessment: its inputs, the versions that decided it, its recommendation."""
+
+    answers: Answers = Field(description="the nine answers as given (defaults applied)")
+    context: Context = Field(description="the context with its defaults applied")
+    unsure: list[str] = Field(description='the questions answered "I\'m not sure"')
+    rules_version: str = Field(description="the rules' version when it was made")
+    cost_model_version: str = Field(description="the cost model's version when it was made")
+    prices_as_of: str = Field(description="the date of the API prices it used")
     decision: Decision = Field(description="page 1 of the decision document, in words")
 
 
@@ -125,24 +139,24 @@ def describe(assessment: StoredAssessment) -> dict[str, Any]:
     }
 
 
-_NOT_FOUND_DOC: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No assessment with this id", "content": {"application/json": {}}}
-}
-
-
 @router.post(
     "/assessments",
+    operation_id="create_assessment",
     summary="Recommend, and keep the assessment under an unguessable id",
     response_class=CanonicalJSON,
     status_code=201,
     response_model=AssessmentCreated,
     responses={
         201: {"description": "The stored assessment's id, links and recommendation"},
-        **NOT_JSON_DOC,
+        **problems(429, 503),
     },
     dependencies=[JSON_ONLY],
 )
-def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> Response:
+def post_assessment(
+    request: Request,
+    body: Annotated[AssessmentRequest, Body(openapi_examples=ASSESSMENT_EXAMPLES)],
+    store: Store,
+) -> Response:
     """Sync (a thread): the save is database work; the recommendation hops to a slot."""
     limits_of(request).check(request, limits_of(request).assessments, "assessments")
     saved = create_assessment(
@@ -169,13 +183,17 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
 
 @router.get(
     "/assessments/{assessment_id}",
+    operation_id="get_assessment",
     summary="A saved assessment: its inputs, versions and recommendation",
     response_class=CanonicalJSON,
     response_model=Assessment,
-    responses={200: {"description": "The stored assessment"}, **_NOT_FOUND_DOC},
+    responses={
+        200: {"description": "The stored assessment"},
+        **problems(503, described={404: "No assessment with this id"}),
+    },
 )
 def get_assessment(assessment_id: str, store: Store) -> Response:
     found = store.get(assessment_id)  # the store answers None for an id of the wrong form
     if found is None:
-        return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
+        raise no_assessment()
     return CanonicalJSON(json_bytes(describe(found)))

@@ -6,25 +6,42 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
+from app.api.schemas import GpuCatalogue, ModelCatalogue, QuestionCatalogue, RuleCatalogue
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
 from app.cost_model.prices import prices_as_of
+from app.http.query import KNOWN_QUERY_ONLY
 from app.questions.catalogue import question_catalogue
 from app.rules.base.catalogue import load_rules
 from app.rules.proposal.catalogue import load_proposal_catalogue
 
-router = APIRouter(prefix="/api/v1", tags=["catalogues"])
+router = APIRouter(prefix="/api/v1", tags=["catalogues"], dependencies=[KNOWN_QUERY_ONLY])
 
 
-@router.get("/questions", summary="The nine questions and the optional context")
+def described_by(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
+    """The route's 200 as `model` says (the route answers the catalogue's own document)."""
+    return {200: {"description": description, "model": model}}
+
+
+@router.get(
+    "/questions",
+    operation_id="list_questions",
+    summary="The nine questions and the optional context",
+    response_model=None,
+    responses=described_by(QuestionCatalogue, "The questions, with types, bounds and defaults"),
+)
 def questions() -> dict[str, Any]:
     return question_catalogue()
 
 
 @router.get(
     "/models",
+    operation_id="list_models",
+    response_model=None,
+    responses=described_by(ModelCatalogue, "The base models"),
     summary="Base models with their real architectures and sources",
     description="Each model's architecture as its config.json gives it, its licence, context "
     "length, multilingual note and source. `params_b` is the total parameter count (every "
@@ -44,7 +61,13 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.get("/gpus", summary="GPUs with memory, dense bf16 peak, bandwidth and dated prices")
+@router.get(
+    "/gpus",
+    operation_id="list_gpus",
+    summary="GPUs with memory, dense bf16 peak, bandwidth and dated prices",
+    response_model=None,
+    responses=described_by(GpuCatalogue, "The GPUs"),
+)
 def gpus() -> dict[str, Any]:
     cat = load_catalogue()
     return {
@@ -54,7 +77,13 @@ def gpus() -> dict[str, Any]:
     }
 
 
-@router.get("/rules", summary="The rule catalogue with its version and sources")
+@router.get(
+    "/rules",
+    operation_id="list_rules",
+    summary="The rule catalogue with its version and sources",
+    response_model=None,
+    responses=described_by(RuleCatalogue, "The rules, the constants and the anti-patterns"),
+)
 def rules() -> dict[str, Any]:
     cat = load_rules()
     constants = load_constants()

@@ -2,34 +2,61 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import ping
-from app.http.deps import schema_migrated
+from app.http.deps import RETRY_AFTER_S, schema_migrated
+from app.http.openapi import RETRY_AFTER
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(include_in_schema=False)
 
 
-@router.get("/healthz", summary="The process is up")
+class Health(BaseModel):
+    status: Literal["ok"] = Field(description="always ok: the process answers")
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"] = Field(description="whether to send traffic here")
+    database: str = Field(description="`ok`, or what is wrong with the database")
+
+
+def unready(database: str) -> JSONResponse:
+    """503, with Retry-After as every 503 of the service has."""
+    body = {"status": "unavailable", "database": database}
+    return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+@router.get("/healthz", summary="The process is up", response_model=Health)
 async def healthz() -> dict[str, str]:
     """Async: answered on the event loop, never queued behind the thread pool."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready to serve: the database answers, its schema at head")
+@router.get(
+    "/readyz",
+    summary="Ready to serve: the database answers, its schema at head",
+    response_model=None,
+    responses={
+        200: {"description": "Ready", "model": Readiness},
+        503: {"description": "Not ready", "model": Readiness, "headers": RETRY_AFTER},
+    },
+)
 def readyz(request: Request) -> JSONResponse:
     """Not ready while the database is unreachable, nor while its schema is not migrated (a
     database the migrations cannot bring to head would fail every database route)."""
     try:
         ping(request.app.state.engine)
     except SQLAlchemyError as exc:
-        return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
+        return unready(type(exc).__name__)
     if not schema_migrated(request.app.state):
-        return JSONResponse({"status": "unavailable", "database": "schema not migrated"}, 503)
+        return unready("schema not migrated")
     return JSONResponse({"status": "ok", "database": "ok"})
 
 

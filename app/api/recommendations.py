@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from app.api.examples import ESTIMATE_EXAMPLES, RECOMMENDATION_EXAMPLES
+from app.api.schemas import TrainingEstimate
 from app.canonical import json_bytes
 from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
 from app.cost_model.training import estimate_training
 from app.http.compute import slots_of
-from app.http.media import JSON_ONLY, NOT_JSON_DOC
+from app.http.media import JSON_ONLY
+from app.http.openapi import problems
+from app.http.query import KNOWN_QUERY_ONLY
 from app.http.ratelimit import limits_of
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views.chart import Chart, build_chart
 
-router = APIRouter(prefix="/api/v1", tags=["recommendations"])
+router = APIRouter(prefix="/api/v1", tags=["recommendations"], dependencies=[KNOWN_QUERY_ONLY])
 
 
 class CanonicalJSON(JSONResponse):
@@ -38,16 +42,6 @@ class CanonicalJSON(JSONResponse):
         return json_bytes(content)
 
 
-def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI for a CanonicalJSON answer: a JSON object (FastAPI would say "string")."""
-    return {
-        status: {
-            "description": description,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
-    }
-
-
 class RecommendationWithChart(Recommendation):
     """The recommendation, and with `?include=chart` the chart the results page draws."""
 
@@ -56,18 +50,18 @@ class RecommendationWithChart(Recommendation):
 
 @router.post(
     "/recommendations",
+    operation_id="recommend",
     summary="Recommend an approach for nine answers and an optional context (stateless)",
     response_class=CanonicalJSON,
     response_model=RecommendationWithChart,
-    response_model_exclude_none=True,
-    responses={200: {"description": "The recommendation"}, **NOT_JSON_DOC},
+    responses={200: {"description": "The recommendation"}, **problems(429, 503)},
     dependencies=[JSON_ONLY],
 )
 # async: a cached answer is served on the loop at once; a new one is computed in a thread under
 # the app's recommendation slots (app.http.compute), so the loop keeps serving everyone else.
 async def post_recommendation(
     request: Request,
-    body: RecommendationRequest,
+    body: Annotated[RecommendationRequest, Body(openapi_examples=RECOMMENDATION_EXAMPLES)],
     include: Annotated[
         Literal["chart"] | None,
         Query(description="`chart` adds the crossover chart model the results page draws"),
@@ -122,10 +116,19 @@ class AnswerCache:
 
 @router.post(
     "/estimates/training",
+    operation_id="estimate_training",
     summary="Memory, GPUs, time and cost of one training run and its programme",
     response_class=CanonicalJSON,
-    responses={**json_object(200, "The estimate with its breakdowns and ranges"), **NOT_JSON_DOC},
+    response_model=None,
+    responses={
+        200: {
+            "description": "The estimate with its breakdowns and ranges",
+            "model": TrainingEstimate,
+        }
+    },
     dependencies=[JSON_ONLY],
 )
-async def post_training_estimate(body: TrainingEstimateInput) -> Response:
+async def post_training_estimate(
+    body: Annotated[TrainingEstimateInput, Body(openapi_examples=ESTIMATE_EXAMPLES)],
+) -> Response:
     return CanonicalJSON(json_bytes(describe_training(estimate_training(body.to_request()))))

@@ -13,18 +13,28 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.http.errors import server_error_body
+from app.http.errors import problem_bytes, request_id_of, server_error_body
+from app.problems import BAD_FRAMING, PROBLEM_JSON, TOO_LARGE, entry, problem
 
 log = logging.getLogger(__name__)
 
-TOO_LARGE = b'{"detail":[{"field":"body","message":"The request body is too large."}]}'
-TWO_FRAMINGS = (
-    b'{"detail":[{"field":"transfer-encoding","message":"A request may carry Content-Length '
-    b'or Transfer-Encoding, not both."}]}'
-)
-"""RFC 9112 section 6.1: such a message is an error, and the connection is closed after it; a
-front end and this server could each read a different body, so what follows on the connection
-(another request, smuggled) is never read. h11 would take the chunked body and keep going."""
+
+def too_large(scope: Scope, limit: int) -> bytes:
+    """The 413's problem: the body past the limit."""
+    message = f"The request body is too large: this service accepts at most {limit:,} bytes."
+    found = entry("", TOO_LARGE.code, message, field="body")
+    return problem_bytes(problem(TOO_LARGE, message, [found], request_id=request_id_of(scope)))
+
+
+def two_framings(scope: Scope) -> bytes:
+    """RFC 9112 section 6.1: such a message is an error, and the connection is closed after it;
+    a front end and this server could each read a different body, so what follows on the
+    connection (another request, smuggled) is never read. h11 would take the chunked body and
+    keep going."""
+    message = "A request may carry Content-Length or Transfer-Encoding, not both."
+    found = entry("/header/transfer-encoding", BAD_FRAMING.code, message, "transfer-encoding")
+    built = problem(BAD_FRAMING, message, [found], request_id=request_id_of(scope))
+    return problem_bytes(built)
 
 
 def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, bytes], ...]:
@@ -53,8 +63,11 @@ class _Exchange:
     has started and whether it is ours in place of the app's. Its receive and send wrap the
     server's."""
 
-    def __init__(self, middleware: SecurityMiddleware, receive: Receive, send: Send) -> None:
+    def __init__(
+        self, middleware: SecurityMiddleware, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         self.middleware = middleware
+        self.scope = scope
         self.server_receive = receive
         self.server_send = send
         self.seen = 0
@@ -76,7 +89,7 @@ class _Exchange:
             # A body cut off mid-stream: whatever the app made of the interruption (FastAPI
             # says 400, "error parsing the body"), the answer is 413, and the app's is dropped.
             self.replaced = True
-            await self.answer(413, "application/json", TOO_LARGE)
+            await self.answer_too_large()
             return
         if self.replaced:
             return
@@ -110,6 +123,10 @@ class _Exchange:
         )
         await self.server_send({"type": "http.response.body", "body": body})
 
+    async def answer_too_large(self) -> None:
+        body = too_large(self.scope, self.middleware.max_body_bytes)
+        await self.answer(413, PROBLEM_JSON, body)
+
 
 class SecurityMiddleware:
     """Adds the security headers to every response, answers 413 past max_body_bytes, 400 (and
@@ -125,25 +142,25 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        exchange = _Exchange(self, receive, send)
+        exchange = _Exchange(self, scope, receive, send)
         names = {name.lower() for name, _ in scope["headers"]}
         if b"transfer-encoding" in names and b"content-length" in names:
             close = ((b"connection", b"close"),)
-            await exchange.answer(400, "application/json", TWO_FRAMINGS, close)
+            await exchange.answer(400, PROBLEM_JSON, two_framings(scope), close)
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await exchange.answer(413, "application/json", TOO_LARGE)
+            await exchange.answer_too_large()
             return
         try:
             await self.app(scope, exchange.receive, exchange.send)
         except BodyTooLarge:
-            await exchange.answer(413, "application/json", TOO_LARGE)
+            await exchange.answer_too_large()
         except Exception:
             if exchange.started:
                 raise
             if exchange.overflowed:  # the app stumbled over the cut-off body: still a 413
-                await exchange.answer(413, "application/json", TOO_LARGE)
+                await exchange.answer_too_large()
                 return
             request_id = scope.get("state", {}).get("request_id", "")
             log.exception(

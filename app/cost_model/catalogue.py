@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from app.cost_model.invalid import invalid
+
 
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
@@ -140,14 +142,15 @@ def check_model_id(value: str) -> str:
     """For validators: the id, or a ValueError that lists the ids that exist."""
     models = load_catalogue().models
     if value not in models:
-        raise ValueError(f"unknown base model {value!r}; choose one of: {', '.join(models)}")
+        message = f"unknown base model {value!r}; choose one of: {', '.join(models)}"
+        raise invalid("unknown_model", message)
     return value
 
 
 def check_gpu_id(value: str) -> str:
     gpus = load_catalogue().gpus
     if value not in gpus:
-        raise ValueError(f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
+        raise invalid("unknown_gpu", f"unknown GPU {value!r}; choose one of: {', '.join(gpus)}")
     return value
 
 

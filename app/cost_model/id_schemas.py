@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from app.cost_model.catalogue import load_catalogue
+from app.cost_model.invalid import invalid
 
 
 def _ids(schema: dict[str, Any], ids: list[str]) -> None:
@@ -42,7 +43,7 @@ def refuse_bool(value: Any) -> Any:
     pydantic's lax mode would read them as 1.0 and 0.0 (a budget of `false` became $0).
     """
     if isinstance(value, bool):
-        raise ValueError("Input should be a number, not true or false")  # noqa: TRY004
+        raise invalid("number_not_boolean", "Input should be a number, not true or false")
     return value
 
 

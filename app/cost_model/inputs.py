@@ -23,6 +23,7 @@ from app.cost_model.id_schemas import (
     model_ids,
     refuse_bool,
 )
+from app.cost_model.invalid import invalid
 from app.cost_model.methods import Method, Stack
 from app.cost_model.recipe import priced_recipe, request_for
 from app.cost_model.training import (
@@ -37,12 +38,14 @@ DEFAULT_GPU = "a100-80gb"
 
 EXACTLY_ONE_MODEL: dict[str, Any] = {
     **ONE_MODEL_SOURCE,
-    "anyOf": [
-        {"required": ["base_model"], "properties": {"base_model": {"type": "string"}}},
-        {"required": ["model_size_b"], "properties": {"model_size_b": {"type": "number"}}},
-    ],
+    "if": {"not": {"required": ["base_model"], "properties": {"base_model": {"type": "string"}}}},
+    "then": {"required": ["model_size_b"], "properties": {"model_size_b": {"type": "number"}}},
 }
-"""The body's schema says what the validator checks: a catalogue id or a size, not both."""
+"""The body's schema says what the validator checks: a catalogue id or a size, not both.
+
+Said as one object with a condition (without a model id, a size is required), not as an
+`anyOf` of two alternatives: code generators turn such an `anyOf` into two classes that each
+lose the shared properties (`method`, `gpu`, `examples`)."""
 
 
 class TrainingEstimateInput(BaseModel):
@@ -83,7 +86,10 @@ class TrainingEstimateInput(BaseModel):
     micro_batch: (
         Annotated[int, Field(ge=1, le=256, strict=True), BeforeValidator(integral)] | None
     ) = Field(None, description="sequences per GPU per step; default: 2, or 1 if 2 does not fit")
-    gradient_checkpointing: Annotated[bool, Field(strict=True)] = True
+    gradient_checkpointing: Annotated[bool, Field(strict=True)] = Field(
+        default=True,
+        description="recompute activations in the backward pass, trading time for memory",
+    )
     lora_rank: (
         Annotated[int, Field(ge=1, le=1024, strict=True), BeforeValidator(integral)] | None
     ) = Field(
@@ -92,17 +98,17 @@ class TrainingEstimateInput(BaseModel):
         f"({DEFAULT_LORA_RANK} up to 50,000 examples)",
     )
     examples: Annotated[int, Field(ge=1, le=10_000_000, strict=True), BeforeValidator(integral)] = (
-        1000
+        Field(1000, description="labelled examples trained on")
     )
     tokens_per_example: Annotated[
         int, Field(ge=1, le=1_000_000, strict=True), BeforeValidator(integral)
-    ] = 1000
+    ] = Field(1000, description="tokens in one example, input and output together")
     epochs: (
         Annotated[float, Field(ge=0.1, le=100, allow_inf_nan=False), BeforeValidator(refuse_bool)]
         | None
     ) = Field(None, description="passes over the data; default 3")
     experiments: Annotated[int, Field(ge=1, le=1000, strict=True), BeforeValidator(integral)] = (
-        DEFAULT_EXPERIMENTS
+        Field(DEFAULT_EXPERIMENTS, description="training runs in the programme")
     )
     stack: Stack = Field(
         Stack.peft,
@@ -128,8 +134,11 @@ class TrainingEstimateInput(BaseModel):
 
     @model_validator(mode="after")
     def _one_model(self) -> Self:
-        if (self.base_model is None) == (self.model_size_b is None):
-            raise ValueError("give exactly one of base_model or model_size_b")
+        message = "give exactly one of base_model or model_size_b"
+        if self.base_model is None and self.model_size_b is None:
+            raise invalid("model_source_missing", message, at="base_model")
+        if self.base_model is not None and self.model_size_b is not None:
+            raise invalid("model_source_conflict", message, at="model_size_b")
         return self
 
     def to_request(self) -> TrainingRequest:

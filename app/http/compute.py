@@ -24,8 +24,10 @@ from typing import TypeVar, TypeVarTuple, Unpack
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import HTTPException, Request
+from fastapi import Request
 
+from app.http.errors import ProblemException
+from app.problems import UNAVAILABLE, entry
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
@@ -37,7 +39,7 @@ RETRY_AFTER_S = 1
 """What a 503 for a full queue asks a client to wait: the queue drains in well under that."""
 
 
-class RecommendationsBusyError(HTTPException):
+class RecommendationsBusyError(ProblemException):
     """Every slot is taken and as many requests as allowed already wait: 503, try again."""
 
     def __init__(self, waiting: int) -> None:
@@ -46,8 +48,9 @@ class RecommendationsBusyError(HTTPException):
             f"try again in {RETRY_AFTER_S} s."
         )
         super().__init__(
-            status_code=503,
-            detail=[{"field": "service", "message": message}],
+            UNAVAILABLE,
+            message,
+            [entry("", "recommendations_busy", message, field="service")],
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )
 

@@ -6,15 +6,21 @@ import logging
 import threading
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import State
 
 from app.assessments.store import AssessmentStore
 from app.db import upgrade_schema
+from app.http.errors import ProblemException
+from app.problems import UNAVAILABLE, entry
 
 log = logging.getLogger(__name__)
 _migrating = threading.Lock()
+
+RETRY_AFTER_S = 5
+"""What a 503 for an unavailable database asks a client to wait: a restart or a failover
+takes some seconds, and each retry tries the migration again."""
 
 
 def schema_migrated(state: State) -> bool:
@@ -39,11 +45,12 @@ def get_store(request: Request) -> AssessmentStore:
     head (see schema_migrated)."""
     state = request.app.state
     if not schema_migrated(state):
-        raise HTTPException(
-            status_code=503,
-            detail=[
-                {"field": "database", "message": "The database is unavailable; try again shortly."}
-            ],
+        message = "The database is unavailable; try again shortly."
+        raise ProblemException(
+            UNAVAILABLE,
+            message,
+            [entry("", "database_unavailable", message, field="database")],
+            headers={"Retry-After": str(RETRY_AFTER_S)},
         )
     store: AssessmentStore = state.store
     return store

@@ -13,14 +13,14 @@ import time
 from collections import OrderedDict
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.http.disposition import content_disposition
-from app.http.errors import NOT_FOUND
+from app.http.errors import ProblemException, no_assessment, problem_answer
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import limits_of
+from app.problems import UNAVAILABLE, entry
 from app.report.render import Paper, report_key
 from app.report.worker import (
     ReportBusyError,
@@ -80,7 +80,7 @@ async def report_response(
     if known is None:
         stored = await run_in_threadpool(store.get, assessment_id)
         if stored is None:
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return problem_answer(request, no_assessment())
         known = (report_key(stored, paper), content_disposition(stored.title, paper))
         cache.remember(assessment_id, paper, known)
     key, disposition = known
@@ -123,14 +123,17 @@ async def _answer(
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-def busy(message: str) -> JSONResponse:
+def busy(request: Request, message: str) -> Response:
     """503 for a render that cannot happen now: every slot and queue place taken, or the
     deadline passed. Retry-After says when a retry is worth it."""
-    return JSONResponse(
-        {"detail": [{"field": "report", "message": f"{message}; try again shortly."}]},
-        status_code=503,
+    said = f"{message}; try again shortly."
+    refused = ProblemException(
+        UNAVAILABLE,
+        said,
+        [entry("", "report_renderers_busy", said, field="report")],
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
+    return problem_answer(request, refused)
 
 
 async def _render(
@@ -152,7 +155,7 @@ async def _render(
             return pdf
     stored = stored or await run_in_threadpool(store.get, assessment_id)
     if stored is None:
-        return JSONResponse(NOT_FOUND, status_code=404)
+        return problem_answer(request, no_assessment())
     limits = limits_of(request)
     await run_in_threadpool(limits.check, request, limits.reports, "report renders")
     remaining = settings.report_timeout_s - (time.monotonic() - started)
@@ -167,10 +170,10 @@ async def _render(
         )
     except ReportQueueFullError as exc:
         request.app.state.metrics.report_refusals.labels(reason="queue_full").inc()
-        return busy(str(exc))
+        return busy(request, str(exc))
     except (ReportBusyError, ReportTimeoutError) as exc:
         request.app.state.metrics.report_refusals.labels(reason="deadline").inc()
-        return busy(str(exc))
+        return busy(request, str(exc))
     request.app.state.metrics.report_render.observe(time.perf_counter() - began)
     await run_in_threadpool(store.store_report, key, pdf)
     return pdf

@@ -1,48 +1,49 @@
 """Error responses for the API and the pages alike: a message per field a person can act on,
-never a stack trace; JSON under /api, the site's own page for people everywhere else."""
+never a stack trace; problem details (app.problems) under /api and on the addresses programs
+call, the site's own page for people everywhere else."""
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.types import Scope
 
+from app.canonical import json_bytes
 from app.http.templating import templates
+from app.problems import (
+    GENERIC_KIND,
+    NOT_FOUND,
+    PROBLEM_JSON,
+    UNREADABLE_BODY,
+    Problem,
+    ProblemError,
+    ProblemKind,
+    entry,
+    invalid_request,
+    problem,
+    problem_document,
+)
 
 log = logging.getLogger(__name__)
-
-NOT_FOUND = {"detail": [{"field": "id", "message": "No assessment with this id."}]}
-"""The API's answer for an assessment id that does not exist (or cannot)."""
-
-
-def unprocessable(field: str, message: str) -> JSONResponse:
-    """422 with one message for one field, in the API's error shape."""
-    return JSONResponse({"detail": [{"field": field, "message": message}]}, status_code=422)
-
-
-MAX_REPORTED_ERRORS = 50
-"""The most field errors one answer lists: past them a count says how many more there were, so
-a body of 100,000 mistakes gets a short answer, quickly."""
 
 JSON_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
 """Addresses outside /api that programs call: their errors are JSON too."""
 
-FIELD_BY_STATUS = {
-    400: "body",
-    404: "path",
-    405: "method",
-    413: "body",
-    415: "content-type",
-    429: "rate",
-    503: "service",
+LEGACY_POINTERS = {
+    "authorization": "/header/authorization",
+    "content-type": "/header/content-type",
+    "origin": "/header/origin",
+    "transfer-encoding": "/header/transfer-encoding",
+    "id": "/path/assessment_id",
 }
-"""What an HTTP error is about, when the code raising it named no field."""
+"""Where an error raised as API 0.5's {field, message} is, as a pointer (others: the request
+as a whole)."""
 
 PLAIN_MESSAGES = {
     "Not Found": "Nothing is at this address.",
@@ -63,43 +64,60 @@ HEADINGS = {
 """The error page's heading for each status; others get "There is a problem"."""
 
 
+class ProblemException(HTTPException):
+    """An error a route or dependency raises, answered as a problem (or, on a page, the
+    site's error page with the entries' messages)."""
+
+    def __init__(
+        self,
+        kind: ProblemKind,
+        detail: str,
+        errors: Sequence[ProblemError] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code=kind.status, detail=detail, headers=dict(headers or {}))
+        self.kind = kind
+        self.errors = list(errors)
+
+
+def no_assessment() -> ProblemException:
+    """The API's answer for an assessment id that does not exist (or cannot)."""
+    message = "No assessment with this id."
+    found = entry("/path/assessment_id", "assessment_not_found", message, field="id")
+    return ProblemException(NOT_FOUND, message, [found])
+
+
+def request_id_of(scope: Scope) -> str | None:
+    """The id RequestObserver gave this request (every request has one past it)."""
+    found = scope.get("state", {}).get("request_id")
+    return str(found) if found else None
+
+
+def problem_bytes(value: Problem) -> bytes:
+    return json_bytes(problem_document(value))
+
+
+def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -> Response:
+    """The problem as `application/problem+json`, with its status."""
+    return Response(
+        problem_bytes(value), status_code=value.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def problem_answer(request: Request, refused: ProblemException) -> Response:
+    """A problem answered by a route that returns it rather than raising it (the PDF
+    download, shared by the API and the results page, answers JSON on both, as it did)."""
+    headers = dict(refused.headers or {})
+    built = problem(
+        refused.kind, str(refused.detail), refused.errors, request_id=request_id_of(request.scope)
+    )
+    return problem_response(built, headers)
+
+
 def wants_page(path: str) -> bool:
     """A person's browser asked (the wizard, results, uploads): errors are the site's own
     page. Under /api, and on the addresses programs call, errors are JSON."""
     return not path.startswith("/api/") and path not in JSON_PATHS
-
-
-def json_problem(document: object, offset: int, reason: str) -> str:
-    """Where the JSON breaks, as an editor counts: line and column, from 1."""
-    text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
-    if not isinstance(text, str):
-        return f"The body is not valid JSON: {reason.lower()}."
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"The body is not valid JSON (line {line}, column {column}): {reason.lower()}."
-
-
-def field_errors(errors: Any, document: object = None) -> list[dict[str, str]]:
-    """pydantic's errors as {field, message}: the field as a dotted path, the message plain.
-
-    `document` is the body that failed to parse, when it did, so a JSON syntax error can say
-    where it is (FastAPI's error gives only the character offset)."""
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-        message = str(err.get("msg", "invalid value"))
-        message = message.removeprefix("Value error, ")
-        if err.get("type") == "missing":
-            message = "This field is required."
-        elif err.get("type") == "extra_forbidden":
-            message = "This field is not recognised; check its spelling against the catalogue."
-        elif err.get("type") == "json_invalid":
-            where = err.get("loc", ())
-            offset = where[-1] if where and isinstance(where[-1], int) else 0
-            reason = str(err.get("ctx", {}).get("error", "")) or "malformed"
-            message, loc = json_problem(document, offset, reason), []
-        out.append({"field": ".".join(loc) or "body", "message": message, "type": str(err["type"])})
-    return out
 
 
 def error_page(
@@ -133,21 +151,43 @@ def _message(
     return PLAIN_MESSAGES.get(text, text)
 
 
+def _kind(status: int, path: str) -> ProblemKind:
+    if status == 400 and path.startswith("/api/"):
+        return UNREADABLE_BODY  # what a route's own 400 means: FastAPI could not parse the body
+    return GENERIC_KIND.get(status) or ProblemKind(str(status), status, "Error", "error")
+
+
+def _legacy(kind: ProblemKind, items: list[Any]) -> list[ProblemError]:
+    """Errors raised in API 0.5's shape, [{field, message}], as entries (with `code` and
+    `pointer` when the raiser gave them)."""
+    out = []
+    for item in items:
+        field = str(item.get("field", "request"))
+        pointer = str(item.get("pointer", LEGACY_POINTERS.get(field, "")))
+        out.append(entry(pointer, str(item.get("code", kind.code)), str(item["message"]), field))
+    return out
+
+
 async def http_error_handler(request: Request, exc: Exception) -> Response:
-    """Every HTTP error: JSON under /api (a message per field), a page for people elsewhere."""
+    """Every HTTP error: a problem under /api, the site's own page for people elsewhere."""
     status = getattr(exc, "status_code", 404)
     detail = getattr(exc, "detail", None)
     headers = dict(getattr(exc, "headers", None) or {})
-    if isinstance(detail, list):  # already in our shape: [{field, message}]
-        entries = detail
+    if isinstance(exc, ProblemException):
+        built = problem(exc.kind, str(detail), exc.errors, request_id=request_id_of(request.scope))
     else:
-        field = FIELD_BY_STATUS.get(status, "request")
-        entries = [
-            {"field": field, "message": _message(request, status, detail, headers, exc.__cause__)}
-        ]
+        kind = _kind(status, request.url.path)
+        if isinstance(detail, list):
+            errors = _legacy(kind, detail)
+            text = " ".join(e.message for e in errors)
+        else:
+            text = _message(request, status, detail, headers, exc.__cause__)
+            field = {404: "path", 405: "method", 400: "body"}.get(status, "request")
+            errors = [entry("", kind.code, text, field=field)]
+        built = problem(kind, text, errors, request_id=request_id_of(request.scope))
     if wants_page(request.url.path):
-        return error_page(request, status, [str(e["message"]) for e in entries], headers)
-    return JSONResponse({"detail": entries}, status_code=status, headers=headers or None)
+        return error_page(request, status, [e.message for e in built.errors], headers)
+    return problem_response(built, headers or None)
 
 
 def server_error_body(path: str, request_id: str) -> tuple[str, bytes]:
@@ -158,8 +198,11 @@ def server_error_body(path: str, request_id: str) -> tuple[str, bytes]:
         f"request {request_id} to whoever runs this service."
     )
     if not wants_page(path):
-        body = {"detail": [{"field": "server", "message": message}]}
-        return "application/json", json.dumps(body).encode()
+        kind = GENERIC_KIND[500]
+        built = problem(
+            kind, message, [entry("", kind.code, message, "server")], request_id=request_id
+        )
+        return PROBLEM_JSON, problem_bytes(built)
     try:
         context = {"heading": HEADINGS[500], "messages": [message], "status": 500}
         page = templates().get_template("error.html").render(context)
@@ -169,69 +212,10 @@ def server_error_body(path: str, request_id: str) -> tuple[str, bytes]:
     return "text/html; charset=utf-8", page.encode()
 
 
-async def validation_handler(_: Request, exc: Exception) -> JSONResponse:
-    """422 with at most MAX_REPORTED_ERRORS messages, and how many more there were."""
+async def validation_handler(request: Request, exc: Exception) -> Response:
+    """422 with at most MAX_REPORTED_ERRORS entries, and how many more there were."""
     assert isinstance(exc, RequestValidationError | ValidationError)
-    errors = exc.errors()
-    shown = field_errors(errors[:MAX_REPORTED_ERRORS], getattr(exc, "body", None))
-    content: dict[str, Any] = {"detail": shown, "message": "Some answers need fixing."}
-    if len(errors) > MAX_REPORTED_ERRORS:
-        content["errors_not_shown"] = len(errors) - MAX_REPORTED_ERRORS
-        content["message"] = (
-            f"Some answers need fixing: the first {MAX_REPORTED_ERRORS} of "
-            f"{len(errors):,} problems are listed."
-        )
-    return JSONResponse(status_code=422, content=content)
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="the field, as a dotted path (answers.labelled_examples)")
-    message: str = Field(description="what is wrong, for a person")
-    type: str | None = Field(None, description="the kind of problem, for a program")
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx/5xx body of the API: one message per field."""
-
-    detail: list[FieldError] = Field(
-        description=f"at most {MAX_REPORTED_ERRORS}, in the order the problems were found"
+    built = invalid_request(
+        exc.errors(), getattr(exc, "body", None), request_id=request_id_of(request.scope)
     )
-    message: str | None = None
-    errors_not_shown: int | None = Field(
-        None, description=f"how many problems there were past the first {MAX_REPORTED_ERRORS}"
-    )
-
-
-def _document_unreadable_bodies(schema: dict[str, Any]) -> None:
-    """Every operation that reads a body may answer 400 when it can't be parsed at all."""
-    unreadable = {
-        "description": "The body could not be read",
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
-        },
-    }
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                operation.setdefault("responses", {}).setdefault("400", unreadable)
-
-
-def document_errors(app: FastAPI) -> None:
-    """OpenAPI describes our error shape, not FastAPI's default validation error."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title, version=app.version, summary=app.summary, routes=app.routes
-            )
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, definition in body.pop("$defs", {}).items():
-                components[name] = definition
-            components["HTTPValidationError"] = body
-            components.pop("ValidationError", None)
-            _document_unreadable_bodies(schema)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    return problem_response(built)

@@ -19,8 +19,10 @@ from app.assessments.store import AssessmentStore, StoredAssessment
 from app.http.compute import RETRY_AFTER_S as SLOT_RETRY_AFTER_S
 from app.http.compute import RecommendationsBusyError, slots_of
 from app.http.downloads import uploaded_file
+from app.http.errors import ProblemException
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
+from app.problems import RATE_LIMITED, REPORT_REFUSED, UNAVAILABLE, entry
 from app.report.upload_worker import UploadBusyError, UploadReader
 from app.services.assessments import ReportImportError, reopen_from_document
 
@@ -31,18 +33,28 @@ RETRY_AFTER_S = 5
 second, so the places free up within a few."""
 
 
+KINDS = {429: RATE_LIMITED, 422: REPORT_REFUSED, 503: UNAVAILABLE}
+
+
 class ImportRefused(Exception):  # noqa: N818  # a refusal, answered to the client
-    """Why an upload did not become an assessment: the status, the field, a message for
-    people (a sentence ending in a full stop) and, for 429 and 503, when to try again."""
+    """Why an upload did not become an assessment: the status, the field, a stable code, a
+    message for people (a sentence ending in a full stop) and, for 429 and 503, when to try
+    again."""
 
     def __init__(
-        self, status: int, field: str, message: str, retry_after: int | None = None
+        self, status: int, field: str, code: str, message: str, retry_after: int | None = None
     ) -> None:
         super().__init__(message)
         self.status = status
         self.field = field
+        self.code = code
         self.message = message
         self.headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+
+    def as_problem(self) -> ProblemException:
+        """The refusal as the API answers it: about the upload as a whole."""
+        found = entry("", self.code, self.message, field=self.field)
+        return ProblemException(KINDS[self.status], self.message, [found], self.headers)
 
 
 def upload_reader(request: Request) -> UploadReader:
@@ -61,21 +73,24 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
     retry = await run_in_threadpool(limits.wait_needed, request, limits.assessments, "assessments")
     if retry is not None:
         message = f"Too many assessments from this address; try again in {retry} s."
-        raise _refused(request, 0, ImportRefused(429, "rate", message, retry))
+        raise _refused(request, 0, ImportRefused(429, "rate", "rate_limited", message, retry))
     data = await uploaded_file(request)
     if not data:
         raise _refused(
-            request, 0, ImportRefused(422, "file", "Choose a Tunewise PDF report to import.")
+            request,
+            0,
+            ImportRefused(422, "file", "file_missing", "Choose a Tunewise PDF report to import."),
         )
     try:
         document = await upload_reader(request).read(data)
     except UploadBusyError as exc:
         message = f"Too many reports are being read just now ({exc}); try again shortly."
-        refusal = ImportRefused(503, "file", message, RETRY_AFTER_S)
+        refusal = ImportRefused(503, "file", "upload_readers_busy", message, RETRY_AFTER_S)
         raise _refused(request, len(data), refusal) from exc
     except ValueError as exc:  # past a cap, unreadable, too slow to read, not a report
         message = f"This is not a report we can reopen: {exc}."
-        raise _refused(request, len(data), ImportRefused(422, "file", message)) from exc
+        refusal = ImportRefused(422, "file", "report_unreadable", message)
+        raise _refused(request, len(data), refusal) from exc
     try:
         return await run_in_threadpool(
             partial(
@@ -88,11 +103,12 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
         )
     except RecommendationsBusyError as exc:
         message = "Too many recommendations are being computed just now; try again shortly."
-        refusal = ImportRefused(503, "file", message, SLOT_RETRY_AFTER_S)
+        refusal = ImportRefused(503, "file", "recommendations_busy", message, SLOT_RETRY_AFTER_S)
         raise _refused(request, len(data), refusal) from exc
     except ReportImportError as exc:  # altered, no longer valid, a title that breaks the rules
         message = f"This is not a report we can reopen: {exc}."
-        raise _refused(request, len(data), ImportRefused(422, "file", message)) from exc
+        refusal = ImportRefused(422, "file", "report_invalid", message)
+        raise _refused(request, len(data), refusal) from exc
 
 
 def _refused(request: Request, size: int, refusal: ImportRefused) -> ImportRefused:

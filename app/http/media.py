@@ -8,11 +8,11 @@ should be a valid dictionary", which points at the answers when the mistake is t
 from __future__ import annotations
 
 import email.message
-from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
-from app.http.errors import ErrorBody
+from app.http.errors import ProblemException
+from app.problems import UNSUPPORTED_MEDIA, entry
 
 
 def is_json(content_type: str | None) -> bool:
@@ -33,22 +33,10 @@ async def require_json(request: Request) -> None:
     if is_json(content_type) or not await request.body():
         return
     said = f"this request said {content_type}" if content_type else "this request named no type"
-    raise HTTPException(
-        status_code=415,
-        detail=[
-            {
-                "field": "content-type",
-                "message": f"Send the body as JSON with Content-Type: application/json ({said}).",
-            }
-        ],
-    )
+    message = f"Send the body as JSON with Content-Type: application/json ({said})."
+    found = entry("/header/content-type", UNSUPPORTED_MEDIA.code, message, field="content-type")
+    raise ProblemException(UNSUPPORTED_MEDIA, message, [found])
 
 
 JSON_ONLY = Depends(require_json)
-"""For a JSON route's `dependencies`."""
-
-NOT_JSON_DOC: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The body could not be read (not UTF-8 text)", "model": ErrorBody},
-    415: {"description": "The body is not labelled application/json", "model": ErrorBody},
-}
-"""The 400 and 415 in a JSON route's OpenAPI `responses`."""
+"""For a JSON route's `dependencies` (app.http.openapi documents its 415)."""

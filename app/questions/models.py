@@ -31,6 +31,7 @@ from app.cost_model.id_schemas import (
     integral,
     model_ids,
 )
+from app.cost_model.invalid import invalid
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
 from app.cost_model.unknown_fields import refuse_unknown_flood
 from app.questions.proposal import Proposal
@@ -162,13 +163,17 @@ class Context(BaseModel):
     @field_validator("reference_api_model")
     @classmethod
     def _priced_model(cls, value: str) -> str:
-        resolve_api_model(value)  # raises ValueError naming the problem
+        try:
+            resolve_api_model(value)
+        except ValueError as exc:  # its message names the problem
+            raise invalid("unknown_api_model", str(exc)) from exc
         return value
 
     @model_validator(mode="after")
     def _one_model_source(self) -> Self:
         if self.base_model is not None and self.model_size_b is not None:
-            raise ValueError("give either base_model or model_size_b, not both")
+            message = "give either base_model or model_size_b, not both"
+            raise invalid("model_source_conflict", message, at="model_size_b")
         return self
 
 
@@ -258,10 +263,12 @@ class RecommendationRequest(BaseModel):
     def _unsure_means_default(self) -> Self:
         for qid in self.unsure:
             if getattr(self.answers, qid) != UNSURE_DEFAULTS[qid]:
-                raise ValueError(
+                message = (
                     f"{qid} is marked unsure, so its answer is the conservative default "
                     f"{UNSURE_DEFAULTS[qid]}; leave it out or unmark it"
                 )
-        if len(set(self.unsure)) != len(self.unsure):
-            raise ValueError("unsure lists a question twice")
+                raise invalid("unsure_not_default", message, at=f"answers/{qid}")
+        for index, qid in enumerate(self.unsure):
+            if qid in self.unsure[:index]:
+                raise invalid("unsure_repeated", "unsure lists a question twice", f"unsure/{index}")
         return self

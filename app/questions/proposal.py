@@ -22,6 +22,7 @@ from app.cost_model.id_schemas import (
     integral,
     model_ids,
 )
+from app.cost_model.invalid import invalid
 from app.cost_model.unknown_fields import refuse_unknown_flood
 
 
@@ -119,5 +120,6 @@ class Proposal(BaseModel):
     @model_validator(mode="after")
     def _one_model_source(self) -> Self:
         if self.base_model is not None and self.model_size_b is not None:
-            raise ValueError("give either base_model or model_size_b, not both")
+            message = "give either base_model or model_size_b, not both"
+            raise invalid("model_source_conflict", message, at="model_size_b")
         return self

@@ -16,8 +16,18 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.http.errors import problem_bytes, request_id_of
+from app.problems import FORBIDDEN, PROBLEM_JSON, entry, problem
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API = "/api/"
+
+
+def cross_site_refused(scope: Scope) -> bytes:
+    """The 403's problem, about where the request came from."""
+    message = "Cross-site form posts are refused."
+    found = entry("/header/origin", "cross_site_refused", message, field="origin")
+    return problem_bytes(problem(FORBIDDEN, message, [found], request_id=request_id_of(scope)))
 
 
 class CrossSiteFormGuard:
@@ -31,15 +41,14 @@ class CrossSiteFormGuard:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         if self._cross_site(headers) and not self._api_call_allowed(scope["path"], headers):
-            body = b'{"detail":[{"field":"origin","message":"Cross-site form posts are refused."}]}'
             await send(
                 {
                     "type": "http.response.start",
                     "status": 403,
-                    "headers": [(b"content-type", b"application/json")],
+                    "headers": [(b"content-type", PROBLEM_JSON.encode())],
                 }
             )
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": cross_site_refused(scope)})
             return
         await self.app(scope, receive, send)
 
