@@ -22,16 +22,23 @@ from openapi_core.testing import MockRequest, MockResponse
 from app.problems import PROBLEM_JSON
 
 
+def _text(data: bytes | str, **_parameters: str) -> str:
+    return data if isinstance(data, str) else data.decode("utf-8")
+
+
 class SchemaCheck:
     """openapi-core's response validation of one schema, and what it has seen."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        # A binary body (the PDF) is a string of octets to the schema (`format: binary`):
+        # A binary body (the PDF, the recipe files) is a string of octets to the schema (`format: binary`):
         # openapi-core's 3.1 validator checks a str, so its bytes are read one char per octet.
         # It reads application/json only, not the +json suffix of problem details.
         readers: dict[str, Callable[[bytes], Any]] = {
             "application/pdf": lambda data: data.decode("latin-1"),
+            # The recipe files are text, typed as binary attachments like the PDF.
+            "text/x-python": _text,
+            "application/yaml": _text,
             PROBLEM_JSON: json.loads,
         }
         config = Config(extra_media_type_deserializers=readers)

@@ -29,6 +29,8 @@ CONFIG = """\
 post_hooks: []
 content_type_overrides:
   application/pdf: application/octet-stream
+  text/x-python: application/octet-stream
+  application/yaml: application/octet-stream
 """
 KEY = "team-key"
 
@@ -159,6 +161,9 @@ def _every_operation(package: ModuleType, client: Any) -> set[str]:
     assert report.status_code == 200
     pdf = report.parsed.payload.read()
     assert pdf.startswith(b"%PDF")
+    recipe = call("reports.get_recipe", assessment_id=assessment_id)
+    assert recipe.status_code == 200
+    assert b"SFTConfig" in recipe.content
     reopened = call("reports.import_assessment", body=types.File(payload=BytesIO(pdf)))
     assert reopened.status_code == 201
     assert reopened.parsed.input_hash == read.input_hash

@@ -88,6 +88,7 @@ def _every_operation(
     answers += [
         client.get(f"/api/v1/assessments/{assessment}", **kwargs),
         client.get(report, **kwargs),
+        client.get(f"/api/v1/assessments/{assessment}/recipe", **kwargs),
         client.post(
             "/api/v1/assessments/import",
             content=pdf,
@@ -106,15 +107,19 @@ def _refusals_of_a_keyed_app(client: CheckedClient, assessment: str, pdf: bytes)
     refused_host = _every_operation(client, assessment, pdf, headers={"host": "evil.example"})
     assert set(refused_host) == {400}
     unknown_query = _every_operation(client, assessment, pdf, params={"rules_version": "1.5"})
-    assert unknown_query == [200, 200, *[422] * 10]
+    assert unknown_query == [200, 200, *[422] * 11]
     no_key = _every_operation(client, assessment, pdf, headers={"authorization": "Basic x"})
-    assert no_key == [200, 200, *[401] * 10]
+    assert no_key == [200, 200, *[401] * 11]
     for path in (*JSON_POSTS, "/api/v1/assessments/import"):
         assert client.post(path, content=b"x" * 2_000_000).status_code == 413
     text = {"content-type": "text/plain"}
     for path in JSON_POSTS:
         assert client.post(path, content=b"{}", headers=text).status_code == 415
-    for path in ("/api/v1/assessments/nope", "/api/v1/assessments/nope/report.pdf"):
+    for path in (
+        "/api/v1/assessments/nope",
+        "/api/v1/assessments/nope/report.pdf",
+        "/api/v1/assessments/nope/recipe",
+    ):
         assert client.get(path).status_code == 404
     for path in ("/api/v1/recommendations", "/api/v1/assessments"):
         assert client.post(path, json={"answers": {}}).status_code == 422
@@ -173,7 +178,7 @@ def test_every_status_of_every_operation_is_documented_and_provoked(tmp_path: Pa
     down = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", log_requests=False)
     with serving(down, check) as client:
         statuses = _every_operation(client, assessment, pdf)
-        assert statuses == [200, 503, 200, 200, 200, 200, 200, 200, 503, 503, 503, 503], statuses
+        assert statuses == [200, 503, 200, 200, 200, 200, 200, 200, 503, 503, 503, 503, 503], statuses
         assert int(client.get("/readyz").headers["retry-after"]) >= 1
 
     with CheckedClient(_failing(create_app(main)), check, raise_server_exceptions=False) as client:

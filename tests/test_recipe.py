@@ -280,7 +280,7 @@ def test_an_assessment_that_trains_nothing_has_no_recipe(client: TestClient) -> 
     ).json()
     answer = client.get(f"/api/v1/assessments/{made['id']}/recipe")
     assert answer.status_code == 404
-    assert "trains nothing" in answer.json()["detail"][0]["message"]
+    assert "trains nothing" in answer.json()["errors"][0]["message"]
 
 
 def test_the_results_page_and_the_report_show_the_recipe(client: TestClient) -> None:

@@ -116,6 +116,7 @@ def test_operations_have_short_stable_ids_and_a_bearer_scheme() -> None:
         "create_assessment",
         "estimate_training",
         "get_assessment",
+        "get_recipe",
         "get_report",
         "healthz",
         "import_assessment",

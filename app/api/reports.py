@@ -111,8 +111,8 @@ def no_recipe() -> ProblemException:
         200: {
             "description": "The recipe file (attachment), deterministic for the assessment",
             "content": {
-                "text/x-python": {"schema": {"type": "string"}},
-                "application/yaml": {"schema": {"type": "string"}},
+                "text/x-python": {"schema": {"type": "string", "format": "binary"}},
+                "application/yaml": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         **problems(503, described={404: "No assessment with this id, or its plan trains nothing"}),

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.cost_model.recipe_model import Recipe
+
 _DOC = ConfigDict(extra="forbid")
 
 
@@ -244,3 +246,6 @@ class TrainingEstimate(BaseModel):
     units: str = Field(description="what GB means here")
     cost_model_version: str = Field(description="the cost model's version")
     catalogue_version: str = Field(description="the catalogue's version")
+    recipe: Recipe | None = Field(
+        None, description="the training recipe these figures were computed from"
+    )
