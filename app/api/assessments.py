@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.api.recommendations import CanonicalJSON
-from app.assessments.store import StoredAssessment
+from app.api.recommendations import RESULT_HASH_DOC, CanonicalJSON, result_hash
+from app.assessments.store import AssessmentStore, StoredAssessment
 from app.canonical import json_bytes
 from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
+from app.http.keys import owner_of, team_of
 from app.http.media import JSON_ONLY, NOT_JSON_DOC
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
@@ -40,6 +42,14 @@ class AssessmentRequest(RecommendationRequest):
         json_schema_extra=lambda schema: schema.update(pattern=title_pattern()),
     )
 
+    shared: bool = Field(
+        default=False,
+        description=(
+            "false (the default): only keys of the team whose key saves it read it through the "
+            "API; true: every key does. Its links work for whoever holds them either way"
+        ),
+    )
+
     @field_validator("title")
     @classmethod
     def _printable(cls, value: str) -> str:
@@ -60,6 +70,10 @@ class AssessmentCreated(BaseModel):
     title: str
     created_at: str = Field(description="UTC, ISO 8601, whole seconds")
     input_hash: str
+    result_hash: str = Field(description=RESULT_HASH_DOC)
+    shared: bool = Field(
+        description="readable through the API by every key, not only the making team's"
+    )
     links: Links
     result: Recommendation
 
@@ -120,6 +134,8 @@ def describe(assessment: StoredAssessment) -> dict[str, Any]:
         "cost_model_version": assessment.cost_model_version,
         "prices_as_of": assessment.prices_as_of,
         "result": assessment.result_document,
+        "result_hash": result_hash(assessment.result_document),
+        "shared": assessment.shared,
         "decision": document_of(assessment).summary(),
         "links": links(assessment.id),
     }
@@ -151,6 +167,8 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
         body.title,
         saved=after_save(request, store),
         compute=slots_of(request).compute,
+        owner=owner_of(request),
+        shared=body.shared,
     )
     document = {
         "id": saved.id,
@@ -159,6 +177,8 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
         "input_hash": saved.input_hash,
         "links": links(saved.id),
         "result": saved.result_document,
+        "result_hash": result_hash(saved.result_document),
+        "shared": saved.shared,
     }
     return CanonicalJSON(
         json_bytes(document),
@@ -174,8 +194,59 @@ def post_assessment(request: Request, body: AssessmentRequest, store: Store) -> 
     response_model=Assessment,
     responses={200: {"description": "The stored assessment"}, **_NOT_FOUND_DOC},
 )
-def get_assessment(assessment_id: str, store: Store) -> Response:
-    found = store.get(assessment_id)  # the store answers None for an id of the wrong form
+def get_assessment(request: Request, assessment_id: str, store: Store) -> Response:
+    found = readable(request, assessment_id, store)
     if found is None:
         return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
     return CanonicalJSON(json_bytes(describe(found)))
+
+
+def readable(
+    request: Request, assessment_id: str, store: AssessmentStore
+) -> StoredAssessment | None:
+    """The assessment if this caller may read it through the API, else None (answered 404,
+    as for an id that does not exist: another team learns nothing about it)."""
+    found = store.get(assessment_id)  # the store answers None for an id of the wrong form
+    if found is None or not found.readable_by(team_of(request)):
+        return None
+    return found
+
+
+class Sharing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shared: bool = Field(description="true: every key reads it through the API; false: its team")
+
+
+_FORBIDDEN_DOC: dict[int | str, dict[str, Any]] = {
+    403: {
+        "description": "Another team's assessment (shared): only its own team may change it",
+        "content": {"application/json": {}},
+    }
+}
+
+
+@router.patch(
+    "/assessments/{assessment_id}",
+    summary="Share an assessment with every API key, or stop sharing it",
+    response_class=CanonicalJSON,
+    response_model=Assessment,
+    responses={200: {"description": "The assessment"}, **_NOT_FOUND_DOC, **_FORBIDDEN_DOC},
+    dependencies=[JSON_ONLY],
+)
+def patch_assessment(request: Request, assessment_id: str, body: Sharing, store: Store) -> Response:
+    """Only keys of the team that made it (any caller while keys are off); needs `write`."""
+    found = readable(request, assessment_id, store)
+    if found is None:
+        return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
+    team = team_of(request)
+    if team is not None and (found.owner is None or found.owner.team != team):
+        return CanonicalJSON(json_bytes(NOT_YOURS), status_code=403)
+    if not store.set_shared(assessment_id, body.shared):
+        return CanonicalJSON(json_bytes(NOT_FOUND), status_code=404)
+    return CanonicalJSON(json_bytes(describe(replace(found, shared=body.shared))))
+
+
+NOT_YOURS = {
+    "detail": [{"field": "id", "message": "Only the team that made this assessment may change it."}]
+}

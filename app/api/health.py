@@ -6,9 +6,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import State
 
-from app.db import ping
+from app.assessments.sql import Base
+from app.db import ping, schema_problem
 from app.http.deps import schema_migrated
+from app.http.ratelimit import RateLimits
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(include_in_schema=False)
@@ -20,17 +23,64 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready to serve: the database answers, its schema at head")
+FINE = frozenset({"ok", "not configured", "not checked", "no"})
+"""What a check may say without making the instance unready."""
+RETRY_AFTER_S = 5
+"""What a 503 from /readyz asks a poller to wait before asking again."""
+
+
+@router.get(
+    "/readyz",
+    summary="Ready to serve: the database and its schema, the rate-limit store, not draining",
+)
 def readyz(request: Request) -> JSONResponse:
-    """Not ready while the database is unreachable, nor while its schema is not migrated (a
-    database the migrations cannot bring to head would fail every database route)."""
+    """503 with Retry-After, naming what is down: the database unreachable, its schema not at
+    the newest migration or a table missing (`schema`), the shared rate-limit store (`redis`)
+    not answering (limits would silently be off), or the instance draining before it stops
+    (`draining`). Each check says `ok`, or why not; `redis` says `not configured` when the
+    counters are in this process."""
+    state = request.app.state
+    checks = {"database": _database(state), "schema": "not checked", "redis": _redis(state)}
+    if checks["database"] == "ok":
+        checks["schema"] = _schema(state)
+    checks["draining"] = "yes" if state.drain.active else "no"
+    down = [name for name, said in checks.items() if said not in FINE]
+    body = {"status": "unavailable" if down else "ok", "down": down, **checks}
+    if down:
+        return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_S)})
+    return JSONResponse(body)
+
+
+def _database(state: State) -> str:
     try:
-        ping(request.app.state.engine)
+        ping(state.engine)
     except SQLAlchemyError as exc:
-        return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
-    if not schema_migrated(request.app.state):
-        return JSONResponse({"status": "unavailable", "database": "schema not migrated"}, 503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
+
+
+def _schema(state: State) -> str:
+    """At head with every table there; a schema the app could not migrate at start-up is
+    tried again first (schema_migrated)."""
+    if not schema_migrated(state):
+        return "not migrated"
+    try:
+        problem = schema_problem(state.engine, Base.metadata)
+    except SQLAlchemyError as exc:
+        return f"unreadable ({type(exc).__name__})"
+    return problem or "ok"
+
+
+def _redis(state: State) -> str:
+    answered = limits_of_app(state).storage_ok()
+    if answered is None:
+        return "not configured"
+    return "ok" if answered else "not answering (rate limits are off)"
+
+
+def limits_of_app(state: State) -> RateLimits:
+    limits: RateLimits = state.rate_limits
+    return limits
 
 
 @metrics_router.get("/metrics")

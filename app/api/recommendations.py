@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
 
@@ -48,9 +49,24 @@ def json_object(status: int, description: str) -> dict[int | str, dict[str, Any]
     }
 
 
+RESULT_HASH_DOC = (
+    "SHA-256 (hex) of the recommendation's canonical JSON (sorted keys, compact, UTF-8), "
+    "`chart` and `result_hash` left out: it changes whenever any figure or word of the "
+    "result does, under a new rules, cost-model or price version too, which `input_hash` "
+    "alone does not; equal for a stateless recommendation and an assessment of the same "
+    "input and versions, so it is a cache key and a check that two answers agree"
+)
+
+
+def result_hash(document: dict[str, Any]) -> str:
+    """The hash of a recommendation's JSON document (RESULT_HASH_DOC)."""
+    return hashlib.sha256(json_bytes(document)).hexdigest()
+
+
 class RecommendationWithChart(Recommendation):
     """The recommendation, and with `?include=chart` the chart the results page draws."""
 
+    result_hash: str = Field(description=RESULT_HASH_DOC)
     chart: Chart | None = Field(None, description="present with `?include=chart`")
 
 
@@ -79,16 +95,17 @@ async def post_recommendation(
         return CanonicalJSON(cached)
     limits = limits_of(request)
     await limits.check_async(request, limits.recommendations, "recommendations")
-    answer = await slots_of(request).run(_answer, body, include)
+    answer = await slots_of(request).run(answer_bytes, body, include)
     if not live_prices():
         answers.put(body, include, answer)
     return CanonicalJSON(answer)
 
 
-def _answer(body: RecommendationRequest, include: str | None) -> bytes:
+def answer_bytes(body: RecommendationRequest, include: str | None) -> bytes:
     """The canonical bytes, made once here at the edge from the typed result."""
     result = recommend(body)
     document = result.model_dump(mode="json")
+    document["result_hash"] = result_hash(document)
     if include == "chart":
         document["chart"] = build_chart(result.cost).model_dump(mode="json")
     return json_bytes(document)

@@ -6,14 +6,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from app.api.assessments import Assessment, describe
+from app.api.assessments import Assessment, describe, readable
 from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response
-from app.http.errors import ErrorBody
+from app.http.errors import NOT_FOUND, ErrorBody
 from app.http.imports import ImportRefused, reopen_upload
+from app.http.keys import team_of
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -46,6 +48,12 @@ async def report_pdf(
     store: Store,
     paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
 ) -> Response:
+    """With API keys on, the assessment is read first to check the caller's team (the
+    per-process cache of report keys would skip that read)."""
+    if team_of(request) is not None:
+        found = await run_in_threadpool(readable, request, assessment_id, store)
+        if found is None:
+            return JSONResponse(NOT_FOUND, status_code=404)
     return await report_response(request, assessment_id, store, paper)
 
 

@@ -19,6 +19,7 @@ from app.assessments.store import AssessmentStore, StoredAssessment
 from app.http.compute import RETRY_AFTER_S as SLOT_RETRY_AFTER_S
 from app.http.compute import RecommendationsBusyError, slots_of
 from app.http.downloads import uploaded_file
+from app.http.keys import owner_of
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.report.upload_worker import UploadBusyError, UploadReader
@@ -84,6 +85,7 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
                 store,
                 saved=after_save(request, store),
                 compute=slots_of(request).compute,
+                owner=owner_of(request),
             )
         )
     except RecommendationsBusyError as exc:
