@@ -26,6 +26,8 @@ EXPOSED = (
     *HEADERS.values(),
 )
 """The response headers a browser client may read (CORS Access-Control-Expose-Headers)."""
+ASKED = frozenset(name.lower().encode("latin-1") for name in HEADERS.values())
+"""The request headers that state expected versions."""
 
 
 def precondition_failed(differ: dict[str, tuple[str, str]], current: Versions) -> bytes:
@@ -72,10 +74,11 @@ class ApiHeaders:
             (name.lower().encode(), value.encode("latin-1")) for name, value in current.headers()
         ]
         expected = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
+            name.decode("latin-1"): value.decode("latin-1")
             for name, value in scope["headers"]
+            if name in ASKED  # ASGI header names are lower-case bytes
         }
-        differ = mismatches(expected, current)
+        differ = mismatches(expected, current) if expected else {}
         if differ:
             body = precondition_failed(differ, current)
             await send(
