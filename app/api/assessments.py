@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.api.recommendations import RESULT_HASH_DOC, CanonicalJSON, result_hash
+from app.api.recommendations import RESULT_HASH_DOC, CanonicalJSON
 from app.assessments.store import AssessmentStore, StoredAssessment
-from app.canonical import json_bytes
+from app.canonical import json_bytes, result_hash
 from app.http.compute import slots_of
 from app.http.deps import Store
 from app.http.errors import NOT_FOUND
@@ -44,6 +44,7 @@ class AssessmentRequest(RecommendationRequest):
 
     shared: bool = Field(
         default=False,
+        strict=True,
         description=(
             "false (the default): only keys of the team whose key saves it read it through the "
             "API; true: every key does. Its links work for whoever holds them either way"
@@ -215,7 +216,9 @@ def readable(
 class Sharing(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    shared: bool = Field(description="true: every key reads it through the API; false: its team")
+    shared: bool = Field(
+        strict=True, description="true: every key reads it through the API; false: its team"
+    )
 
 
 _FORBIDDEN_DOC: dict[int | str, dict[str, Any]] = {

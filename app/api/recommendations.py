@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from app.canonical import json_bytes
+from app.canonical import json_bytes, result_hash
 from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
@@ -56,11 +55,6 @@ RESULT_HASH_DOC = (
     "alone does not; equal for a stateless recommendation and an assessment of the same "
     "input and versions, so it is a cache key and a check that two answers agree"
 )
-
-
-def result_hash(document: dict[str, Any]) -> str:
-    """The hash of a recommendation's JSON document (RESULT_HASH_DOC)."""
-    return hashlib.sha256(json_bytes(document)).hexdigest()
 
 
 class RecommendationWithChart(Recommendation):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
+from starlette.routing import BaseRoute, Match, Route
 
 from app.http.templating import templates
 
@@ -133,11 +135,38 @@ def _message(
     return PLAIN_MESSAGES.get(text, text)
 
 
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, the included routers' own too (FastAPI wraps each in an object that keeps
+    it as `original_router`)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        yield from _routes(inner.routes) if inner is not None else (route,)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the routes at this path template accept ("" when none is found): the
+    router's 405 names only the first route's, and GET and PATCH of one assessment are two
+    routes. Only routes with the first match's template count (a literal path such as
+    /api/v1/assessments/import also fits /api/v1/assessments/{assessment_id})."""
+    matching = [
+        route
+        for route in _routes(request.app.router.routes)
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE
+    ]
+    if not matching:
+        return ""
+    template = matching[0].path
+    methods = {m for r in matching if r.path == template for m in r.methods or ()}
+    return ", ".join(sorted(methods))
+
+
 async def http_error_handler(request: Request, exc: Exception) -> Response:
     """Every HTTP error: JSON under /api (a message per field), a page for people elsewhere."""
     status = getattr(exc, "status_code", 404)
     detail = getattr(exc, "detail", None)
     headers = dict(getattr(exc, "headers", None) or {})
+    if status == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
     if isinstance(detail, list):  # already in our shape: [{field, message}]
         entries = detail
     else:
