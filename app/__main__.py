@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.canonical import json_bytes
+from app.canonical import json_bytes, result_hash
 from app.config import get_settings
 from app.problems import validation_errors
 from app.questions import RecommendationRequest
@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         for err in validation_errors(exc.errors(), raw, located=False):
             print(f"error: {err.field}: {err.message}", file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(json_bytes(recommend(request).model_dump(mode="json")) + b"\n")
+    document = recommend(request).model_dump(mode="json")
+    document["result_hash"] = result_hash(document)  # the same bytes as the API's answer
+    sys.stdout.buffer.write(json_bytes(document) + b"\n")
     return 0
 
 

@@ -33,3 +33,9 @@ def json_bytes(value: Any) -> bytes:
 
 def sha256_hex(value: Any) -> str:
     return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def result_hash(document: Any) -> str:
+    """SHA-256 (hex) of a recommendation's response bytes (json_bytes), without `chart` and
+    `result_hash` themselves: the API's, the batch's and the CLI's `result_hash`."""
+    return hashlib.sha256(json_bytes(document)).hexdigest()

@@ -6,8 +6,40 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_API_KEY_CHARS = 16
+"""The shortest named key accepted: a guessable key is no key."""
+
+
+class NamedKey(BaseModel):
+    """One bearer key with a name: who holds it (its team) and what it may do (its scopes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="named in logs, never secret")
+    team: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="whose assessments it reads")
+    key: SecretStr = Field(description="the bearer token itself, at least 16 characters")
+    scopes: tuple[Literal["read", "write"], ...] = Field(
+        ("read", "write"), min_length=1, description="read: GETs; write: saving and sharing"
+    )
+
+    @field_validator("key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr) -> SecretStr:
+        if len(key.get_secret_value()) < MIN_API_KEY_CHARS:
+            raise ValueError(f"an API key must be at least {MIN_API_KEY_CHARS} characters")
+        return key
+
 
 MIN_SECRET_KEY_BYTES = 32
 """The shortest signing key accepted (256 bits), configured or read from the key file: an
@@ -102,11 +134,20 @@ class Settings(BaseSettings):
             "redis://host:6379 shares them between all instances"
         ),
     )
-    api_keys: list[str] = Field(
+    api_keys: list[str | NamedKey] = Field(
         default_factory=list,
         description=(
-            'bearer keys for /api/v1 as a JSON list (TUNEWISE_API_KEYS=\'["k1","k2"]\'); '
-            "empty (the default) leaves the API open; the browser pages never need one"
+            'bearer keys for /api/v1 as a JSON list: plain keys (TUNEWISE_API_KEYS=\'["k1","k2"]\''
+            ', each its own team) or named ones ({"id": "portal", "team": "finance", '
+            '"key": "...", "scopes": ["read", "write"]}); empty (the default, and no '
+            "api_keys_file) leaves the API open; the browser pages never need one"
+        ),
+    )
+    api_keys_file: Path | None = Field(
+        None,
+        description=(
+            "a JSON file holding more keys in the same form as api_keys (keep it mode 0600); "
+            "read at start-up, added to api_keys"
         ),
     )
     metrics: Literal["off", "api_keys", "public"] = Field(
@@ -193,6 +234,23 @@ class Settings(BaseSettings):
             "render's deadline fits) before they are cut"
         ),
     )
+    server_drain_s: float = Field(
+        5.0,
+        ge=0,
+        description=(
+            "python -m app serve: on SIGTERM, how long /readyz answers 503 while requests are "
+            "still served, so a load balancer stops sending new ones before the listener "
+            "closes; 0 closes at once (a second SIGTERM, or Ctrl+C, never waits)"
+        ),
+    )
+    batch_max_requests: int = Field(
+        100,
+        ge=1,
+        le=10_000,
+        description=(
+            "the most requests one POST /api/v1/recommendations:batch may carry; more is 422"
+        ),
+    )
     prices_live_update: bool = Field(
         default=False,
         description=(
@@ -214,7 +272,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _metrics_need_keys(self) -> Self:
-        if self.metrics == "api_keys" and not self.api_keys:
+        if self.metrics == "api_keys" and not (self.api_keys or self.api_keys_file):
             raise ValueError("TUNEWISE_METRICS=api_keys needs TUNEWISE_API_KEYS to name a key")
         return self
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, create_engine, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "migrations"
@@ -55,6 +57,34 @@ def create_private_file(path: Path) -> None:
 def ping(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration's revision id (read once from migrations/)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_problem(engine: Engine, metadata: MetaData) -> str | None:
+    """What is wrong with the database's schema, in a few words, or None when it is at head
+    and every table of `metadata` answers a query naming all its columns. The revision alone
+    would miss a table dropped by hand; the tables alone, a migration not yet run."""
+    with engine.connect() as conn:
+        try:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except SQLAlchemyError:
+            return "no migration recorded"
+        head = head_revision()
+        if list(found) != [head]:
+            return f"at revision {', '.join(found) or 'none'}, not {head}"
+        for table in metadata.sorted_tables:
+            try:
+                conn.execute(select(table).limit(0))
+            except SQLAlchemyError:
+                return f"table {table.name} is missing or incomplete"
+            finally:
+                conn.rollback()  # PostgreSQL: a failed statement ends the transaction
+    return None
 
 
 def alembic_config() -> Config:

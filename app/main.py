@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.api import assessments, catalogues, examples, health, recommendations, reports
+from app.api import assessments, batch, catalogues, examples, health, recommendations, reports
 from app.api.access import ApiKeyGuard
 from app.api.recommendations import AnswerCache
 from app.api.security import SecurityMiddleware
@@ -26,11 +26,16 @@ from app.cost_model.prices import start_live_updates, stop_live_updates
 from app.db import make_engine, upgrade_schema
 from app.http.compute import RecommendationSlots
 from app.http.downloads import KnownReports
+from app.http.drain import Drain
 from app.http.errors import http_error_handler, validation_handler
+from app.http.etags import JsonETags
+from app.http.headers import EXPOSED, ApiHeaders
+from app.http.keys import ApiKey, load_keys
 from app.http.openapi import document_api
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.http.refusals import CrossOrigin, TrustedHosts
+from app.http.versions import API_VERSION, HEADERS
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
@@ -41,9 +46,6 @@ from app.web.recent import RecentAssessments, signing_key
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
 log = logging.getLogger(__name__)
-
-API_VERSION = "0.6.0"
-"""The API's version (CHANGELOG.md says what each changed), in /openapi.json."""
 
 
 def operation_id(route: APIRoute) -> str:
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.settings = settings
+    app.state.drain = Drain()
+    api_keys = load_keys(settings)
     document_api(app, examples.answers)
     app.state.metrics = Metrics()
     app.state.request_log = request_logger(settings.log_requests)
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health.router,
         catalogues.router,
+        batch.router,  # before /recommendations, whose path it extends
         recommendations.router,
         reports.router,
         assessments.router,
@@ -128,33 +133,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # Added innermost first: a request meets the observer (its id and metrics), then Security
-    # (headers, the body limit, the 500 floor), then host, CORS, API-key and cross-site
-    # checks, and compression last. The observer is outermost so that the answers Security
-    # gives itself (413, 500) carry the request id too.
+    _add_middleware(app, settings, api_keys)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings, api_keys: tuple[ApiKey, ...]) -> None:
+    """The middleware stack, in the order a request meets it (see the comment below)."""
+    # Added innermost first: a request meets the observer (its id and metrics), then CORS,
+    # the version and rate-limit headers (and the 412), then Security (headers, the body
+    # limit, the 500 floor), then host, API-key and cross-site checks, compression, and the
+    # ETags of JSON reads (over the uncompressed body). The observer is outermost so that
+    # the answers Security gives itself (413, 500) carry the request id too; CORS and the
+    # version headers are outside Security so that those answers carry them as well (a
+    # browser reads a 413).
+    app.add_middleware(JsonETags)  # innermost: the tag is over the identity body
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(CrossSiteFormGuard, api_origins=settings.cors_origins)
     app.add_middleware(
         ApiKeyGuard,
-        keys=settings.api_keys,
+        keys=api_keys,
         also=("/metrics",) if settings.metrics == "api_keys" else (),
     )
-    if settings.cors_origins:
-        app.add_middleware(
-            CrossOrigin,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-            max_age=600,
-        )
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,
         frame_ancestors=settings.frame_ancestors,
     )
+    app.add_middleware(ApiHeaders)
+    if settings.cors_origins:
+        app.add_middleware(
+            CrossOrigin,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-None-Match",
+                "X-Request-ID",
+                *HEADERS.values(),
+            ],
+            expose_headers=list(EXPOSED),
+            max_age=600,
+        )
     app.add_middleware(RequestObserver, metrics=app.state.metrics, log=app.state.request_log)
-    return app
 
 
 @cache

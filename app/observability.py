@@ -1,25 +1,27 @@
 """Request ids, structured request logs and Prometheus metrics.
 
 Every response carries X-Request-ID (the caller's, when it looks like an id, else a new one);
-every request is logged as one JSON line with that id, the route template, the status and the
-duration; /metrics exposes request counts and latency by route and the PDF render time, from
-a registry each app owns (no global state to reset between tests). Every label takes a bounded
+every request is logged as one JSON line (app.logs) with that id, the API key's id, the route
+template, the path with any assessment id redacted, the status and the duration; /metrics
+exposes request counts and latency by route and the PDF render time, from a registry each
+app owns (no global state to reset between tests). Every label takes a bounded
 set of values (route templates, the defined methods, statuses), so no client can grow the
 exposition by inventing paths or methods.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.http.keys import caller_of
+from app.logs import json_handler, request_id_var
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
@@ -71,7 +73,7 @@ class Metrics:
         self.report_prerenders = Counter(
             "tunewise_report_prerenders_total",
             "Background A4 renders after a save, by outcome (rendered, cached, busy, "
-            "rate_limited, queue_full, taken_over, failed)",
+            "queue_full, taken_over, failed)",
             ["outcome"],
             registry=self.registry,
         )
@@ -93,9 +95,7 @@ def request_logger(enabled: bool) -> logging.Logger | None:
     if not enabled:
         return None
     logger = logging.Logger("tunewise.requests", logging.INFO)  # noqa: LOG001  # app-owned, unregistered on purpose
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger.addHandler(handler)
+    logger.addHandler(json_handler())
     logger.propagate = False
     return logger
 
@@ -113,6 +113,7 @@ class RequestObserver:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_var.set(request_id)  # every log line of this request names it
         started = time.perf_counter()
         status = 500
 
@@ -136,18 +137,24 @@ class RequestObserver:
             self.metrics.latency.labels(method_label(method), route).observe(elapsed)
             if self.log is not None and self.log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
+                key = caller_of(scope)
+                fields = {
+                    "event": "request",
+                    "method": method,
+                    "path": scope["path"],  # the formatter redacts assessment ids
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "client": client[0] if client else None,
+                }
                 self.log.info(
-                    json.dumps(
-                        {
-                            "event": "request",
-                            "request_id": request_id,
-                            "method": method,
-                            "path": scope["path"],
-                            "route": route,
-                            "status": status,
-                            "duration_ms": round(elapsed * 1000, 2),
-                            "client": client[0] if client else None,
-                        },
-                        separators=(",", ":"),
-                    )
+                    "%s %s %d",
+                    method,
+                    route,
+                    status,
+                    extra={
+                        "fields": fields,
+                        "request_id": request_id,
+                        "key_id": key.id if key else None,
+                    },
                 )

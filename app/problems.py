@@ -63,6 +63,9 @@ TOO_LARGE = ProblemKind("body-too-large", 413, "The request body is too large", 
 UNSUPPORTED_MEDIA = ProblemKind(
     "unsupported-media-type", 415, "The body is not in a form we read", "unsupported_media_type"
 )
+VERSION_MISMATCH = ProblemKind(
+    "version-mismatch", 412, "The versions expected are not the current ones", "version_mismatch"
+)
 REPORT_REFUSED = ProblemKind(
     "report-refused", 422, "The file is not a report that can be reopened", "report_refused"
 )
@@ -83,6 +86,7 @@ KINDS: tuple[ProblemKind, ...] = (
     METHOD_NOT_ALLOWED,
     TOO_LARGE,
     UNSUPPORTED_MEDIA,
+    VERSION_MISMATCH,
     REPORT_REFUSED,
     RATE_LIMITED,
     SERVER_ERROR,
@@ -96,6 +100,7 @@ GENERIC_KIND = {
     403: FORBIDDEN,
     404: NOT_FOUND,
     405: METHOD_NOT_ALLOWED,
+    412: VERSION_MISMATCH,
     413: TOO_LARGE,
     415: UNSUPPORTED_MEDIA,
     422: INVALID_REQUEST,

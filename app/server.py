@@ -9,14 +9,47 @@ that sends its headers or body slowly) is the reverse proxy's job: README, "Secu
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
 import uvicorn
 
 from app.config import Settings
+from app.http.drain import Drain
+from app.logs import uvicorn_log_config
 
 log = logging.getLogger(__name__)
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn, with a draining phase between SIGTERM and closing the listener.
+
+    The first SIGTERM starts `drain` (/readyz answers 503) and keeps serving for `drain_s`
+    seconds; then uvicorn's own shutdown runs: the listener closes and requests in flight
+    get server_shutdown_s to finish. A second SIGTERM, or SIGINT (Ctrl+C), does not wait.
+    """
+
+    def __init__(self, config: uvicorn.Config, drain: Drain, drain_s: float) -> None:
+        super().__init__(config)
+        self.drain = drain
+        self.drain_s = drain_s
+        self._timer: threading.Timer | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if sig != signal.SIGTERM or self.drain_s <= 0 or self.drain.active:
+            if self._timer is not None:
+                self._timer.cancel()
+            super().handle_exit(sig, frame)
+            return
+        self.drain.start()
+        log.warning("SIGTERM: draining for %g s (/readyz answers 503), then stopping", self.drain_s)
+        self._timer = threading.Timer(self.drain_s, super().handle_exit, (sig, None))
+        self._timer.daemon = True
+        self._timer.start()
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
@@ -37,16 +70,24 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 def serve(settings: Settings, *, host: str, port: int, access_log: bool) -> None:
-    """Serve app.main:app (one process; several instances scale out, see README)."""
+    """Serve the app (one process; several instances scale out, see README), every log line
+    one JSON object (app.logs), with the draining phase of DrainingServer."""
+    from app.main import create_app  # noqa: PLC0415  # the app only for this command
+
+    config_logging = uvicorn_log_config()
+    logging.config.dictConfig(config_logging)
     if os.environ.get("FORWARDED_ALLOW_IPS") and not settings.trusted_proxies:
         log.warning(
             "FORWARDED_ALLOW_IPS is not read by python -m app serve: no proxy's "
             "X-Forwarded-For is believed; name the proxies in TUNEWISE_TRUSTED_PROXIES"
         )
-    uvicorn.run(
-        "app.main:app",
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=host,
         port=port,
         access_log=access_log,
+        log_config=config_logging,
         **uvicorn_options(settings),
     )
+    DrainingServer(config, app.state.drain, settings.server_drain_s).run()

@@ -31,7 +31,8 @@ class SchemaCheck:
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        # A binary body (the PDF, the recipe files) is a string of octets to the schema (`format: binary`):
+        # A binary body (the PDF, the recipe files) is a string of octets to the schema
+        # (`format: binary`):
         # openapi-core's 3.1 validator checks a str, so its bytes are read one char per octet.
         # It reads application/json only, not the +json suffix of problem details.
         readers: dict[str, Callable[[bytes], Any]] = {

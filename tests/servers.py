@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -72,16 +73,19 @@ def start(app: str, env: Mapping[str, str], *, port: int | None = None) -> Serve
     return Server(proc, f"http://{HOST}:{port}")
 
 
-def start_serve(env: Mapping[str, str], *, port: int | None = None) -> Server:
+def start_serve(
+    env: Mapping[str, str], *, port: int | None = None, stderr: IO[bytes] | None = None
+) -> Server:
     """Start `python -m app serve` (what `make run` and the image run: uvicorn with the options
-    of app.server) on a free loopback port; not yet ready."""
+    of app.server) on a free loopback port; not yet ready. No draining phase on SIGTERM unless
+    `env` sets TUNEWISE_SERVER_DRAIN_S; its log lines go to `stderr` when given."""
     port = port or free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "app", "serve", "--port", str(port), "--no-access-log"],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "TUNEWISE_SERVER_DRAIN_S": "0", **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
     )
     return Server(proc, f"http://{HOST}:{port}")
 

@@ -18,7 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ok", "database": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready == {
+        "status": "ok",
+        "down": [],
+        "database": "ok",
+        "schema": "ok",
+        "redis": "not configured",
+        "draining": "no",
+    }
 
 
 def test_readiness_reports_an_unreachable_database() -> None:
@@ -27,12 +35,15 @@ def test_readiness_reports_an_unreachable_database() -> None:
         response = c.get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+    assert response.json()["down"] == ["database"]
+    assert response.headers["retry-after"].isdigit()
 
 
 @pytest.mark.postgres
 def test_readiness_on_postgresql(postgres_url: str) -> None:
     with TestClient(create_app(Settings(database_url=postgres_url))) as c:
-        assert c.get("/readyz").json() == {"status": "ok", "database": "ok"}
+        ready = c.get("/readyz").json()
+        assert {"status": "ok", "database": "ok", "schema": "ok"}.items() <= ready.items()
 
 
 def test_question_catalogue_has_nine_questions_with_types(client: TestClient) -> None:

@@ -141,7 +141,7 @@ def test_create_then_read_back_intact(api: TestClient) -> None:
     again = api.post(
         "/api/v1/recommendations", json={"answers": saved["answers"], "context": saved["context"]}
     )
-    assert again.content == json_bytes(saved["result"])
+    assert again.content == json_bytes({**saved["result"], "result_hash": saved["result_hash"]})
 
 
 def test_unsure_answers_are_kept_and_reproduce(api: TestClient) -> None:
@@ -156,7 +156,7 @@ def test_unsure_answers_are_kept_and_reproduce(api: TestClient) -> None:
         "/api/v1/recommendations",
         json={"answers": saved["answers"], "context": saved["context"], "unsure": saved["unsure"]},
     )
-    assert again.content == json_bytes(saved["result"])
+    assert again.content == json_bytes({**saved["result"], "result_hash": saved["result_hash"]})
 
 
 def test_ids_are_unguessable_and_distinct(api: TestClient) -> None:

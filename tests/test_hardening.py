@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.logs import JsonFormatter
 from app.main import create_app
 from tests.conftest import BASE_ANSWERS
 
@@ -185,7 +186,10 @@ def test_every_response_has_a_request_id_and_a_log_line(
         fresh = client.get("/healthz")
     assert given.headers["x-request-id"] == "abc123-request"
     assert len(fresh.headers["x-request-id"]) == 32
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tunewise.requests"]
+    formatter = JsonFormatter()
+    lines = [
+        json.loads(formatter.format(r)) for r in caplog.records if r.name == "tunewise.requests"
+    ]
     assert {"request_id": "abc123-request", "route": "/healthz", "status": 200}.items() <= (
         lines[0].items()
     )

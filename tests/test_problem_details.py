@@ -36,6 +36,7 @@ JSON_POSTS = {
     "/api/v1/recommendations": REQUEST,
     "/api/v1/estimates/training": ESTIMATE,
     "/api/v1/assessments": REQUEST,
+    "/api/v1/recommendations:batch": {"requests": [REQUEST]},
 }
 GETS = ("/healthz", "/readyz", "/api/v1/questions", "/api/v1/models", "/api/v1/gpus")
 CATALOGUES = ("/api/v1/questions", "/api/v1/models", "/api/v1/gpus", "/api/v1/rules")
@@ -89,6 +90,7 @@ def _every_operation(
         client.get(f"/api/v1/assessments/{assessment}", **kwargs),
         client.get(report, **kwargs),
         client.get(f"/api/v1/assessments/{assessment}/recipe", **kwargs),
+        client.patch(f"/api/v1/assessments/{assessment}", json={"shared": False}, **kwargs),
         client.post(
             "/api/v1/assessments/import",
             content=pdf,
@@ -107,9 +109,20 @@ def _refusals_of_a_keyed_app(client: CheckedClient, assessment: str, pdf: bytes)
     refused_host = _every_operation(client, assessment, pdf, headers={"host": "evil.example"})
     assert set(refused_host) == {400}
     unknown_query = _every_operation(client, assessment, pdf, params={"rules_version": "1.5"})
-    assert unknown_query == [200, 200, *[422] * 11]
+    assert unknown_query == [200, 200, *[422] * 13]
     no_key = _every_operation(client, assessment, pdf, headers={"authorization": "Basic x"})
-    assert no_key == [200, 200, *[401] * 11]
+    assert no_key == [200, 200, *[401] * 13]
+    stale = _every_operation(client, assessment, pdf, headers={"tunewise-rules-version": "0.0.0"})
+    assert set(stale) == {412}
+    share = f"/api/v1/assessments/{assessment}"
+    assert (
+        client.patch(share, content=b"{}", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )
+    assert client.patch("/api/v1/assessments/nope", json={"shared": True}).status_code == 404
+    assert client.patch(share, json={"shared": True}).status_code == 200
+    other = {"authorization": "Bearer other-team-key"}
+    assert client.patch(share, json={"shared": False}, headers=other).status_code == 403
     for path in (*JSON_POSTS, "/api/v1/assessments/import"):
         assert client.post(path, content=b"x" * 2_000_000).status_code == 413
     text = {"content-type": "text/plain"}
@@ -125,6 +138,8 @@ def _refusals_of_a_keyed_app(client: CheckedClient, assessment: str, pdf: bytes)
         assert client.post(path, json={"answers": {}}).status_code == 422
     client.app.state.recommendation_slots = Busy()  # type: ignore[attr-defined]
     assert client.post("/api/v1/recommendations", json=_other(1)).status_code == 503
+    batch = {"requests": [_other(3)]}
+    assert client.post("/api/v1/recommendations:batch", json=batch).status_code == 503
 
 
 def _limits(tmp_path: Path, check: SchemaCheck, assessment: str, pdf: bytes) -> None:
@@ -135,6 +150,8 @@ def _limits(tmp_path: Path, check: SchemaCheck, assessment: str, pdf: bytes) -> 
         assert made.status_code == 429
         assert int(made.headers["retry-after"]) >= 1
         assert client.post("/api/v1/recommendations", json=_other(2)).status_code == 429
+        batch = {"requests": [_other(4)]}
+        assert client.post("/api/v1/recommendations:batch", json=batch).status_code == 429
         assert client.post("/api/v1/assessments/import", content=pdf).status_code == 429
     with serving(_settings(tmp_path, "main", **limits), check) as client:  # where it is saved
         letter = client.get(f"/api/v1/assessments/{assessment}/report.pdf?paper=letter")
@@ -145,7 +162,7 @@ def test_every_status_of_every_operation_is_documented_and_provoked(tmp_path: Pa
     main = _settings(
         tmp_path,
         "main",
-        api_keys=["team-key"],
+        api_keys=["team-key", "other-team-key"],
         allowed_hosts=["testserver"],
         cors_origins=["https://portal.example"],
     )
@@ -178,7 +195,7 @@ def test_every_status_of_every_operation_is_documented_and_provoked(tmp_path: Pa
     down = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", log_requests=False)
     with serving(down, check) as client:
         statuses = _every_operation(client, assessment, pdf)
-        assert statuses == [200, 503, 200, 200, 200, 200, 200, 200, 503, 503, 503, 503, 503], statuses
+        assert statuses == [200, 503, *[200] * 6, 503, 200, *[503] * 5], statuses
         assert int(client.get("/readyz").headers["retry-after"]) >= 1
 
     with CheckedClient(_failing(create_app(main)), check, raise_server_exceptions=False) as client:

@@ -111,13 +111,13 @@ def test_a_full_queue_is_answered_503_with_retry_after_everywhere(settings: Sett
 
 
 def test_the_answers_are_the_same_bytes_computed_under_a_slot(settings: Settings) -> None:
-    from app.api.recommendations import _answer  # noqa: PLC0415
+    from app.api.recommendations import answer_bytes  # noqa: PLC0415
     from app.questions import RecommendationRequest  # noqa: PLC0415
 
     body = _body(3001)
     with _app(settings) as c:
         served = c.post("/api/v1/recommendations", json=body, params={"include": "chart"})
-    assert served.content == _answer(RecommendationRequest.model_validate(body), "chart")
+    assert served.content == answer_bytes(RecommendationRequest.model_validate(body), "chart")
 
 
 def test_slots_bound_the_work_at_once_and_the_waiting() -> None:

@@ -184,17 +184,25 @@ def test_a_failing_background_render_leaves_the_save_and_the_download_working(
         assert 'tunewise_report_prerenders_total{outcome="failed"} 1.0' in metrics
 
 
-def test_a_client_over_its_render_limit_gets_no_render_ahead(
+def test_renders_ahead_never_count_against_the_clients_render_limit(
     tmp_path: Path, renders: Renders
 ) -> None:
+    """Issue 24: after 30 saves, 6 of 6 downloads got 429, because each save's render ahead
+    took a unit of the client's render budget. Now the whole budget is left for downloads."""
     with _client(tmp_path, rate_limit_reports="1/minute") as client:
         first, second = _create(client, "one"), _create(client, "two")
         _idle(client)
-        assert renders.background == 1
+        assert renders.background == 2
         assert client.get(f"/api/v1/assessments/{first}/report.pdf").status_code == 200
-        assert client.get(f"/api/v1/assessments/{second}/report.pdf").status_code == 429
+        assert client.get(f"/api/v1/assessments/{second}/report.pdf").status_code == 200
+        letter = f"/api/v1/assessments/{first}/report.pdf?paper=letter"
+        assert client.get(letter).status_code == 200  # the one unit, still there
+        refused = client.get(f"/api/v1/assessments/{second}/report.pdf?paper=letter")
+        assert refused.status_code == 429
+        assert refused.headers["ratelimit"].startswith('"reports";r=0;')
+        assert renders.on_demand == 1
         metrics = client.get("/metrics").text
-        assert 'tunewise_report_prerenders_total{outcome="rate_limited"} 1.0' in metrics
+        assert 'tunewise_report_prerenders_total{outcome="rendered"} 2.0' in metrics
 
 
 def test_past_the_queue_a_save_is_dropped_not_queued(tmp_path: Path, renders: Renders) -> None:

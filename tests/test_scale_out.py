@@ -8,6 +8,7 @@ schema of the local PostgreSQL (search_path on the URL), dropped afterwards.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -121,3 +122,87 @@ def test_both_instances_serve_concurrent_requests(
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(fetch, range(40)))
     assert statuses == [200] * 40
+
+
+STARTUP_S = 300
+"""Importing the app (WeasyPrint, matplotlib) took 80 s on the shared 2-core machine under
+load; a start is not what these tests measure."""
+FINANCE = {"id": "finance-portal", "team": "finance", "key": "finance-secret-key-01"}
+OPS = {"id": "ops-portal", "team": "ops", "key": "ops-secret-key-000001"}
+
+
+def _auth(key: dict[str, str]) -> dict[str, str]:
+    return {"authorization": f"Bearer {key['key']}"}
+
+
+@pytest.fixture
+def team_instances(schema_url: str, redis_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """Two instances over one PostgreSQL schema and one Redis, with two teams' keys, the
+    default limits (30 saves, 20 renders a minute) and the render ahead on."""
+    env = {
+        "DATABASE_URL": schema_url,
+        "TUNEWISE_API_KEYS": json.dumps([FINANCE, OPS]),
+        "TUNEWISE_RATE_LIMIT_STORAGE": redis_url,
+        "TUNEWISE_REPORT_PRERENDER": "true",
+        "TUNEWISE_REPORT_WORKERS": "1",
+        "TUNEWISE_REPORT_TIMEOUT_S": "240",  # a render took over 30 s on the loaded machine
+    }
+    servers = [start("app.main:app", env), start("app.main:app", env)]
+    try:
+        for server in servers:
+            wait_healthy(server, "/readyz", timeout_s=STARTUP_S)
+        with (
+            httpx.Client(base_url=servers[0].base, timeout=120) as a,
+            httpx.Client(base_url=servers[1].base, timeout=120) as b,
+        ):
+            yield a, b
+    finally:
+        for server in servers:
+            stop(server)
+
+
+def test_two_teams_on_two_instances_read_only_their_own_assessments(
+    team_instances: tuple[httpx.Client, httpx.Client],
+) -> None:
+    a, b = team_instances
+    body = {"answers": BASE_ANSWERS}
+    finance = a.post("/api/v1/assessments", json=body, headers=_auth(FINANCE)).json()
+    ops = b.post("/api/v1/assessments", json=body, headers=_auth(OPS)).json()
+    for client in (a, b):
+        for mine, theirs, key in ((finance, ops, FINANCE), (ops, finance, OPS)):
+            assert client.get(mine["links"]["self"], headers=_auth(key)).status_code == 200
+            assert client.get(theirs["links"]["self"], headers=_auth(key)).status_code == 404
+            assert client.get(theirs["links"]["report"], headers=_auth(key)).status_code == 404
+    shared = a.patch(finance["links"]["self"], json={"shared": True}, headers=_auth(FINANCE))
+    assert shared.status_code == 200
+    assert b.get(finance["links"]["self"], headers=_auth(OPS)).status_code == 200
+
+
+def test_limits_count_per_key_across_instances_and_saves_spare_the_render_budget(
+    team_instances: tuple[httpx.Client, httpx.Client],
+) -> None:
+    a, b = team_instances
+    body = {"answers": BASE_ANSWERS}
+    made = []
+    for n in range(30):  # the whole minute's budget of saves, spread over both instances
+        saved = (a, b)[n % 2].post(
+            "/api/v1/assessments", json={**body, "title": f"Case {n}"}, headers=_auth(FINANCE)
+        )
+        assert saved.status_code == 201, saved.text
+        assert saved.headers["ratelimit-policy"] == '"assessments";q=30;w=60'
+        assert saved.headers["ratelimit"].startswith(f'"assessments";r={29 - n};')
+        made.append(saved.json())
+    refused = b.post("/api/v1/assessments", json=body, headers=_auth(FINANCE))
+    assert refused.status_code == 429
+    assert refused.headers["ratelimit"].startswith('"assessments";r=0;')
+    # The other team's key has its own budget, on either instance.
+    assert a.post("/api/v1/assessments", json=body, headers=_auth(OPS)).status_code == 201
+    # 30 saves rendered ahead (or dropped past the queue) took nothing from the render budget:
+    # the first render this client causes leaves 19 of 20.
+    letter = a.get(made[0]["links"]["report"], params={"paper": "letter"}, headers=_auth(FINANCE))
+    assert letter.status_code == 200
+    assert letter.headers["ratelimit"].startswith('"reports";r=19;')
+    for saved in made[1:6]:  # and the downloads the issue saw refused are served
+        pdf = b.get(saved["links"]["report"], headers=_auth(FINANCE))
+        assert pdf.status_code == 200
+        assert pdf.content.startswith(b"%PDF-")

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.api.examples import ASSESSMENT_EXAMPLES
-from app.api.recommendations import CanonicalJSON
-from app.assessments.store import StoredAssessment
-from app.canonical import json_bytes
+from app.api.recommendations import RESULT_HASH_DOC, CanonicalJSON
+from app.assessments.store import AssessmentStore, StoredAssessment
+from app.canonical import json_bytes, result_hash
 from app.cost_model.invalid import invalid
 from app.http.compute import slots_of
 from app.http.deps import Store
-from app.http.errors import no_assessment
+from app.http.errors import ProblemException, no_assessment
+from app.http.keys import owner_of, team_of
 from app.http.media import JSON_ONLY
 from app.http.openapi import problems
 from app.http.prerender import after_save
 from app.http.query import KNOWN_QUERY_ONLY
 from app.http.ratelimit import limits_of
+from app.problems import FORBIDDEN, entry
 from app.questions import Answers, Context, RecommendationRequest
 from app.rules.result import Recommendation
 from app.services.assessments import create_assessment
@@ -42,6 +45,15 @@ class AssessmentRequest(RecommendationRequest):
             "without control characters, invisible marks or bidi direction overrides"
         ),
         json_schema_extra=lambda schema: schema.update(pattern=title_pattern()),
+    )
+
+    shared: bool = Field(
+        default=False,
+        strict=True,
+        description=(
+            "false (the default): only keys of the team whose key saves it read it through the "
+            "API; true: every key does. Its links work for whoever holds them either way"
+        ),
     )
 
     @field_validator("title")
@@ -69,6 +81,10 @@ class AssessmentCreated(BaseModel):
     created_at: str = Field(description="UTC, ISO 8601, whole seconds")
     input_hash: str = Field(
         description="SHA-256 of the canonical answers, context, unsure list and proposal"
+    )
+    result_hash: str = Field(description=RESULT_HASH_DOC)
+    shared: bool = Field(
+        description="readable through the API by every key, not only the making team's"
     )
     links: Links = Field(description="where to read it, see it and download its report")
     result: Recommendation = Field(description="the recommendation, as POST /recommendations")
@@ -134,6 +150,8 @@ def describe(assessment: StoredAssessment) -> dict[str, Any]:
         "cost_model_version": assessment.cost_model_version,
         "prices_as_of": assessment.prices_as_of,
         "result": assessment.result_document,
+        "result_hash": result_hash(assessment.result_document),
+        "shared": assessment.shared,
         "decision": document_of(assessment).summary(),
         "links": links(assessment.id),
     }
@@ -165,6 +183,8 @@ def post_assessment(
         body.title,
         saved=after_save(request, store),
         compute=slots_of(request).compute,
+        owner=owner_of(request),
+        shared=body.shared,
     )
     document = {
         "id": saved.id,
@@ -173,6 +193,8 @@ def post_assessment(
         "input_hash": saved.input_hash,
         "links": links(saved.id),
         "result": saved.result_document,
+        "result_hash": result_hash(saved.result_document),
+        "shared": saved.shared,
     }
     return CanonicalJSON(
         json_bytes(document),
@@ -192,8 +214,66 @@ def post_assessment(
         **problems(503, described={404: "No assessment with this id"}),
     },
 )
-def get_assessment(assessment_id: str, store: Store) -> Response:
-    found = store.get(assessment_id)  # the store answers None for an id of the wrong form
+def get_assessment(request: Request, assessment_id: str, store: Store) -> Response:
+    found = readable(request, assessment_id, store)
     if found is None:
         raise no_assessment()
     return CanonicalJSON(json_bytes(describe(found)))
+
+
+def readable(
+    request: Request, assessment_id: str, store: AssessmentStore
+) -> StoredAssessment | None:
+    """The assessment if this caller may read it through the API, else None (answered 404,
+    as for an id that does not exist: another team learns nothing about it)."""
+    found = store.get(assessment_id)  # the store answers None for an id of the wrong form
+    if found is None or not found.readable_by(team_of(request)):
+        return None
+    return found
+
+
+class Sharing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shared: bool = Field(
+        strict=True, description="true: every key reads it through the API; false: its team"
+    )
+
+
+def not_yours() -> ProblemException:
+    """Another team's shared assessment: it may read it, not change it."""
+    message = "Only the team that made this assessment may change it."
+    found = entry("/path/assessment_id", "not_owner", message, field="id")
+    return ProblemException(FORBIDDEN, message, [found])
+
+
+@router.patch(
+    "/assessments/{assessment_id}",
+    operation_id="share_assessment",
+    summary="Share an assessment with every API key, or stop sharing it",
+    response_class=CanonicalJSON,
+    response_model=Assessment,
+    responses={
+        200: {"description": "The assessment"},
+        **problems(
+            415,
+            503,
+            described={
+                403: "Another team's assessment (shared): only its own team may change it",
+                404: "No assessment with this id that this key may read",
+            },
+        ),
+    },
+    dependencies=[JSON_ONLY],
+)
+def patch_assessment(request: Request, assessment_id: str, body: Sharing, store: Store) -> Response:
+    """Only keys of the team that made it (any caller while keys are off); needs `write`."""
+    found = readable(request, assessment_id, store)
+    if found is None:
+        raise no_assessment()
+    team = team_of(request)
+    if team is not None and (found.owner is None or found.owner.team != team):
+        raise not_yours()
+    if not store.set_shared(assessment_id, body.shared):
+        raise no_assessment()
+    return CanonicalJSON(json_bytes(describe(replace(found, shared=body.shared))))

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from app.api.examples import ESTIMATE_EXAMPLES, RECOMMENDATION_EXAMPLES
 from app.api.schemas import TrainingEstimate
-from app.canonical import json_bytes
+from app.canonical import json_bytes, result_hash
 from app.cost_model.describe import describe_training
 from app.cost_model.inputs import TrainingEstimateInput
 from app.cost_model.prices import live_prices
@@ -42,9 +42,19 @@ class CanonicalJSON(JSONResponse):
         return json_bytes(content)
 
 
+RESULT_HASH_DOC = (
+    "SHA-256 (hex) of the recommendation's canonical JSON (sorted keys, compact, UTF-8), "
+    "`chart` and `result_hash` left out: it changes whenever any figure or word of the "
+    "result does, under a new rules, cost-model or price version too, which `input_hash` "
+    "alone does not; equal for a stateless recommendation and an assessment of the same "
+    "input and versions, so it is a cache key and a check that two answers agree"
+)
+
+
 class RecommendationWithChart(Recommendation):
     """The recommendation, and with `?include=chart` the chart the results page draws."""
 
+    result_hash: str = Field(description=RESULT_HASH_DOC)
     chart: Chart | None = Field(None, description="present with `?include=chart`")
 
 
@@ -73,16 +83,17 @@ async def post_recommendation(
         return CanonicalJSON(cached)
     limits = limits_of(request)
     await limits.check_async(request, limits.recommendations, "recommendations")
-    answer = await slots_of(request).run(_answer, body, include)
+    answer = await slots_of(request).run(answer_bytes, body, include)
     if not live_prices():
         answers.put(body, include, answer)
     return CanonicalJSON(answer)
 
 
-def _answer(body: RecommendationRequest, include: str | None) -> bytes:
+def answer_bytes(body: RecommendationRequest, include: str | None) -> bytes:
     """The canonical bytes, made once here at the edge from the typed result."""
     result = recommend(body)
     document = result.model_dump(mode="json")
+    document["result_hash"] = result_hash(document)
     if include == "chart":
         document["chart"] = build_chart(result.cost).model_dump(mode="json")
     return json_bytes(document)

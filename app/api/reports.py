@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from app.api.assessments import Assessment, describe
+from app.api.assessments import Assessment, describe, readable
 from app.api.recommendations import CanonicalJSON
 from app.canonical import json_bytes
 from app.http.deps import Store
 from app.http.downloads import report_response
 from app.http.errors import ProblemException, no_assessment, problem_answer
 from app.http.imports import ImportRefused, reopen_upload
+from app.http.keys import team_of
 from app.http.openapi import problems
 from app.http.query import KNOWN_QUERY_ONLY
 from app.problems import NOT_FOUND, entry
@@ -91,6 +93,12 @@ async def report_pdf(
     store: Store,
     paper: Annotated[Literal["a4", "letter"], Query(description="a4 or letter")] = "a4",
 ) -> Response:
+    """With API keys on, the assessment is read first to check the caller's team (the
+    per-process cache of report keys would skip that read)."""
+    if team_of(request) is not None:
+        found = await run_in_threadpool(readable, request, assessment_id, store)
+        if found is None:
+            return problem_answer(request, no_assessment())
     return await report_response(request, assessment_id, store, paper)
 
 
@@ -119,6 +127,7 @@ def no_recipe() -> ProblemException:
     },
 )
 def get_recipe(
+    request: Request,
     assessment_id: str,
     store: Store,
     format: Annotated[  # noqa: A002 (the query parameter's public name)
@@ -126,7 +135,7 @@ def get_recipe(
         Query(description="`trl` (a Python script for TRL's SFTTrainer) or `axolotl` (YAML)"),
     ] = "trl",
 ) -> Response:
-    found = store.get(assessment_id)
+    found = readable(request, assessment_id, store)  # another team's: 404, as for no such id
     if found is None:
         raise no_assessment()
     made = recipe_file(found.result, format)

@@ -11,11 +11,22 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, LargeBinary, MetaData, String, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from app.assessments.store import ID_PATTERN, StoredAssessment, new_assessment_id
+from app.assessments.store import ID_PATTERN, Owner, StoredAssessment, new_assessment_id
 from app.rules.result import Recommendation
 
 NAMING_CONVENTION = {
@@ -66,6 +77,9 @@ class AssessmentRow(Base):
     rules_version: Mapped[str] = mapped_column(String(64))
     cost_model_version: Mapped[str] = mapped_column(String(64))
     prices_as_of: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     @classmethod
     def from_stored(cls, a: StoredAssessment) -> AssessmentRow:
@@ -81,6 +95,9 @@ class AssessmentRow(Base):
             rules_version=a.rules_version,
             cost_model_version=a.cost_model_version,
             prices_as_of=a.prices_as_of,
+            key_id=a.owner.key_id if a.owner else None,
+            team=a.owner.team if a.owner else None,
+            shared=a.shared,
         )
 
     def to_stored(self) -> StoredAssessment:
@@ -96,6 +113,8 @@ class AssessmentRow(Base):
             rules_version=self.rules_version,
             cost_model_version=self.cost_model_version,
             prices_as_of=self.prices_as_of,
+            owner=None if self.team is None else Owner(self.key_id or "", self.team),
+            shared=bool(self.shared),
         )
 
 
@@ -120,12 +139,16 @@ class SqlAssessmentStore:
         result: Recommendation,
         created_at: datetime | None = None,
         assessment_id: str | None = None,
+        owner: Owner | None = None,
+        shared: bool = False,
     ) -> StoredAssessment:
         stored = StoredAssessment.of(
             result,
             assessment_id=assessment_id or new_assessment_id(),
             title=title,
             created_at=utc_seconds(created_at),
+            owner=owner,
+            shared=shared,
         )
         row = AssessmentRow.from_stored(stored)
         with self._sessions.begin() as session:
@@ -140,6 +163,15 @@ class SqlAssessmentStore:
         with self._sessions() as session:
             row = session.get(AssessmentRow, assessment_id)
             return None if row is None else row.to_stored()
+
+    def set_shared(self, assessment_id: str, shared: bool) -> bool:
+        """Share with every key (or stop); False when no assessment has this id."""
+        if not ID_PATTERN.fullmatch(assessment_id):
+            return False
+        change = update(AssessmentRow).where(AssessmentRow.id == assessment_id)
+        with self._sessions.begin() as session:
+            changed: int = session.execute(change.values(shared=shared)).rowcount  # type: ignore[attr-defined]
+        return changed == 1
 
     def many(self, assessment_ids: Sequence[str]) -> list[StoredAssessment]:
         """Those of `assessment_ids` that exist, in the order asked (a browser's own list)."""

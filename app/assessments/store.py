@@ -27,6 +27,15 @@ def new_assessment_id() -> str:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """Who made an assessment through the API: the key's id and its team. Assessments made in
+    a browser, or while keys are off, have none."""
+
+    key_id: str
+    team: str
+
+
+@dataclass(frozen=True)
 class StoredAssessment:
     id: str
     title: str
@@ -44,6 +53,17 @@ class StoredAssessment:
     recalculated_from: dict[str, Any] | None = None
     """Only on a view recalculated with other assumptions, which is never stored: the saved
     assessment's context it departs from (the results page and the report say what moved)."""
+    owner: Owner | None = None
+    shared: bool = False
+    """Readable through the API by every key, not only the owner's team's."""
+
+    def readable_by(self, team: str | None) -> bool:
+        """Through the API: an assessment with no owner (made in a browser, or while keys were
+        off) is read by whoever holds its id, as its link is; one made with a key only by its
+        team's keys, unless it is shared. `team` None: keys are off, everything is readable."""
+        if team is None or self.owner is None or self.shared:
+            return True
+        return self.owner.team == team
 
     @classmethod
     def of(
@@ -54,6 +74,8 @@ class StoredAssessment:
         title: str,
         created_at: datetime,
         recalculated_from: dict[str, Any] | None = None,
+        owner: Owner | None = None,
+        shared: bool = False,
     ) -> StoredAssessment:
         """An assessment as the store would keep it, from its recommendation."""
         stored = cls(
@@ -69,6 +91,8 @@ class StoredAssessment:
             cost_model_version=result.cost_model_version,
             prices_as_of=result.prices_as_of,
             recalculated_from=recalculated_from,
+            owner=owner,
+            shared=shared,
         )
         stored.__dict__["result"] = result  # already typed: spare the first read a parse
         return stored
@@ -98,9 +122,15 @@ class AssessmentStore(Protocol):
         result: Recommendation,
         created_at: datetime | None = None,
         assessment_id: str | None = None,
+        owner: Owner | None = None,
+        shared: bool = False,
     ) -> StoredAssessment: ...
 
     def get(self, assessment_id: str) -> StoredAssessment | None: ...
+
+    def set_shared(self, assessment_id: str, shared: bool) -> bool:
+        """Share an assessment with every key, or stop; False when there is no such id."""
+        ...
 
     def many(self, assessment_ids: Sequence[str]) -> list[StoredAssessment]:
         """The ones of these ids that exist, in the order given."""

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.http.disposition import content_disposition
 from app.http.errors import ProblemException, no_assessment, problem_answer
+from app.http.etags import none_match
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import limits_of
 from app.problems import UNAVAILABLE, entry
@@ -112,7 +113,7 @@ async def _answer(
         "Cache-Control": "private, max-age=3600",
         "Content-Disposition": disposition,
     }
-    if request.headers.get("if-none-match") == headers["ETag"]:
+    if none_match(request.headers.get("if-none-match"), headers["ETag"]):  # W/"…" matches too
         return Response(status_code=304, headers=headers)
     pdf = await run_in_threadpool(store.cached_report, key)
     if pdf is None:

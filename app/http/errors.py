@@ -5,13 +5,14 @@ call, the site's own page for people everywhere else."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from app.canonical import json_bytes
@@ -168,11 +169,38 @@ def _legacy(kind: ProblemKind, items: list[Any]) -> list[ProblemError]:
     return out
 
 
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, the included routers' own too (FastAPI wraps each in an object that keeps
+    it as `original_router`)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        yield from _routes(inner.routes) if inner is not None else (route,)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the routes at this path template accept ("" when none is found): the
+    router's 405 names only the first route's, and GET and PATCH of one assessment are two
+    routes. Only routes with the first match's template count (a literal path such as
+    /api/v1/assessments/import also fits /api/v1/assessments/{assessment_id})."""
+    matching = [
+        route
+        for route in _routes(request.app.router.routes)
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE
+    ]
+    if not matching:
+        return ""
+    template = matching[0].path
+    methods = {m for r in matching if r.path == template for m in r.methods or ()}
+    return ", ".join(sorted(methods))
+
+
 async def http_error_handler(request: Request, exc: Exception) -> Response:
     """Every HTTP error: a problem under /api, the site's own page for people elsewhere."""
     status = getattr(exc, "status_code", 404)
     detail = getattr(exc, "detail", None)
     headers = dict(getattr(exc, "headers", None) or {})
+    if status == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
     if isinstance(exc, ProblemException):
         built = problem(exc.kind, str(detail), exc.errors, request_id=request_id_of(request.scope))
     else:

@@ -20,6 +20,7 @@ from app.http.compute import RETRY_AFTER_S as SLOT_RETRY_AFTER_S
 from app.http.compute import RecommendationsBusyError, slots_of
 from app.http.downloads import uploaded_file
 from app.http.errors import ProblemException
+from app.http.keys import owner_of
 from app.http.prerender import after_save
 from app.http.ratelimit import limits_of
 from app.problems import RATE_LIMITED, REPORT_REFUSED, UNAVAILABLE, entry
@@ -99,6 +100,7 @@ async def reopen_upload(request: Request, store: AssessmentStore) -> StoredAsses
                 store,
                 saved=after_save(request, store),
                 compute=slots_of(request).compute,
+                owner=owner_of(request),
             )
         )
     except RecommendationsBusyError as exc:

@@ -33,6 +33,8 @@ DESCRIPTIONS = {
     401: "An API key is required (when the service is given keys) and no valid one was sent",
     403: "A cross-site browser post, from an origin not allowed and without an API key",
     404: "Nothing is at this address",
+    412: "A Tunewise-*-Version header sent names a version other than the current one; the "
+    "body's `versions` gives every current one",
     413: "The body is larger than the service accepts",
     415: "The body is not labelled application/json",
     422: "The request has problems to fix, each with a pointer (unknown query parameters too)",
@@ -75,7 +77,11 @@ def problems(
 def _common(path: str, method: str, operation: dict[str, Any]) -> dict[int, str]:
     """The statuses an operation may answer whatever it does, with their descriptions."""
     body = operation.get("requestBody", {}).get("content", {})
-    out = {400: DESCRIPTIONS[400] + (UNREADABLE if body else ""), 500: DESCRIPTIONS[500]}
+    out = {
+        400: DESCRIPTIONS[400] + (UNREADABLE if body else ""),
+        412: DESCRIPTIONS[412],
+        500: DESCRIPTIONS[500],
+    }
     if path.startswith(API):
         out |= {401: DESCRIPTIONS[401], 422: DESCRIPTIONS[422]}
     if method == "post":

@@ -4,9 +4,10 @@ A render takes one to four seconds; a person reads the results page for longer t
 before clicking "Download PDF report", so rendering at save time makes that click a read of
 the cache. The background render is the download's own render, moved earlier: the same
 `render_pdf_isolated` (so the same bytes, the same worker processes, deadline and memory cap),
-stored under the same `report_key` in the store's report cache, and counted against the
-client's report-render rate limit (over it, the render is skipped, never refused: the saving
-request does not fail, and a later download renders on demand as before).
+stored under the same `report_key` in the store's report cache. It never counts against the
+client's report-render rate limit: the client asked for a save, which its assessments limit
+already counted, not for a render; a portal that saves 30 assessments and then downloads
+them must find its whole render budget left (issue 24).
 
 What it never does:
 - block the saving request: the request only queues the work and returns;
@@ -35,7 +36,6 @@ from typing import Final
 from fastapi import Request
 
 from app.assessments.store import AssessmentStore, StoredAssessment
-from app.http.ratelimit import limits_of
 from app.observability import Metrics
 from app.report.render import Paper, report_key
 from app.report.worker import ReportBusyError, render_pdf_isolated
@@ -70,20 +70,15 @@ class ReportPrerenderer:
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
 
-    def schedule(
-        self, store: AssessmentStore, stored: StoredAssessment, allowed: Callable[[], bool]
-    ) -> None:
+    def schedule(self, store: AssessmentStore, stored: StoredAssessment) -> None:
         """Queue the A4 render of a just-saved assessment. Returns at once and never raises:
-        whatever goes wrong here, the assessment is saved and its download renders on demand.
-        `allowed` counts the render against the client's rate limit (False: over it)."""
+        whatever goes wrong here, the assessment is saved and its download renders on demand."""
         try:
-            self._schedule(store, stored, allowed)
+            self._schedule(store, stored)
         except Exception as exc:  # noqa: BLE001  # saving must not fail for a render ahead
             self._skip(stored, "failed", f"could not be queued ({type(exc).__name__}: {exc})")
 
-    def _schedule(
-        self, store: AssessmentStore, stored: StoredAssessment, allowed: Callable[[], bool]
-    ) -> None:
+    def _schedule(self, store: AssessmentStore, stored: StoredAssessment) -> None:
         if not self.enabled:
             return
         key = report_key(stored, PAPER)
@@ -92,12 +87,6 @@ class ReportPrerenderer:
                 return
             if len(self._jobs) >= self._max_pending:
                 self._skip(stored, "queue_full", f"dropped: {self._max_pending} already queued")
-                return
-        if not allowed():
-            self._skip(stored, "rate_limited", "skipped: the client is over its render limit")
-            return
-        with self._lock:
-            if self._closed or key in self._jobs:
                 return
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="report-prerender")
@@ -182,12 +171,7 @@ class ReportPrerenderer:
 
 
 def after_save(request: Request, store: AssessmentStore) -> Callable[[StoredAssessment], None]:
-    """What a route hands the assessments service: once saved, queue the report's render,
-    counted against this client's report-render limit."""
+    """What a route hands the assessments service: once saved, queue the report's render
+    (never counted against the client: see the module's docstring)."""
     prerender: ReportPrerenderer = request.app.state.prerender
-    limits = limits_of(request)
-
-    def allowed() -> bool:
-        return limits.allow(request, limits.reports, "report renders")
-
-    return lambda stored: prerender.schedule(store, stored, allowed)
+    return lambda stored: prerender.schedule(store, stored)

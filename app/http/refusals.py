@@ -148,6 +148,7 @@ class CrossOrigin(ProblemRefusals):
         allow_origins: Sequence[str],
         allow_methods: Sequence[str],
         allow_headers: Sequence[str],
+        expose_headers: Sequence[str],
         max_age: int,
     ) -> None:
         def wrap(inner: ASGIApp) -> ASGIApp:
@@ -156,6 +157,7 @@ class CrossOrigin(ProblemRefusals):
                 allow_origins=allow_origins,
                 allow_methods=allow_methods,
                 allow_headers=allow_headers,
+                expose_headers=expose_headers,
                 max_age=max_age,
             )
 

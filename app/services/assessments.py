@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.assessments.store import AssessmentStore, StoredAssessment
+from app.assessments.store import AssessmentStore, Owner, StoredAssessment
 from app.questions import RecommendationRequest
 from app.rules.recommend import input_hash, recommend
 from app.rules.result import Recommendation
@@ -42,20 +42,27 @@ def create_assessment(
     *,
     saved: Saved | None = None,
     compute: Compute = recommend,
+    owner: Owner | None = None,
+    shared: bool = False,
 ) -> StoredAssessment:
-    """Recommend for a validated request and keep it under a new unguessable id."""
-    return _save(store, compute(request), title, created_at, saved)
+    """Recommend for a validated request and keep it under a new unguessable id (made with
+    an API key: `owner` records the key and its team)."""
+    return _save(store, compute(request), title, created_at, saved, owner, shared)
 
 
-def _save(
+def _save(  # each is one fact about the new assessment
     store: AssessmentStore,
     result: Recommendation,
     title: str,
     created_at: datetime | None,
     saved: Saved | None,
+    owner: Owner | None = None,
+    shared: bool = False,
 ) -> StoredAssessment:
     """The one place an assessment is stored, and `saved` told of it."""
-    stored = store.create(title=title, result=result, created_at=created_at)
+    stored = store.create(
+        title=title, result=result, created_at=created_at, owner=owner, shared=shared
+    )
     if saved is not None:
         saved(stored)
     return stored
@@ -99,6 +106,7 @@ def reopen_from_document(
     *,
     saved: Saved | None = None,
     compute: Compute = recommend,
+    owner: Owner | None = None,
 ) -> StoredAssessment:
     """A new assessment from a Tunewise report's embedded document (app.report.attachment's
     read_attachment, run in an upload worker), titled as the report was and dated now.
@@ -122,7 +130,7 @@ def reopen_from_document(
     if hashed != document["input_hash"]:  # checked first: an altered file costs no recommendation
         message = "the report's inputs do not match its input hash: the file was altered"
         raise ReportImportError(message)
-    return _save(store, compute(request), title, None, saved)
+    return _save(store, compute(request), title, None, saved, owner)
 
 
 def _imported_title(title: str) -> str:
