@@ -168,6 +168,20 @@ def _every_operation(package: ModuleType, client: Any) -> set[str]:
     assert reopened.status_code == 201
     assert reopened.parsed.input_hash == read.input_hash
 
+    shared = call(
+        "assessments.share_assessment",
+        assessment_id=assessment_id,
+        body=models.Sharing(shared=True),
+    )
+    assert shared.status_code == 200
+    assert shared.parsed.shared is True
+    batch = call(
+        "recommendations.recommend_batch",
+        body=models.BatchRequest.from_dict({"requests": [{"answers": BASE_ANSWERS}]}),
+    )
+    assert batch.status_code == 200
+    assert batch.parsed.results[0].status == 200
+
     missing = call("assessments.get_assessment", assessment_id="nope")
     assert missing.status_code == 404
     assert isinstance(missing.parsed, models.Problem)  # errors are typed too

@@ -126,6 +126,8 @@ def test_operations_have_short_stable_ids_and_a_bearer_scheme() -> None:
         "list_rules",
         "readyz",
         "recommend",
+        "recommend_batch",
+        "share_assessment",
     ]
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     for path, item in schema["paths"].items():

@@ -93,7 +93,7 @@ def test_a_read_only_key_reads_but_does_not_save_or_share(teams: TestClient) -> 
         "/api/v1/assessments", json={"answers": BASE_ANSWERS}, headers=bearer(FINANCE_READER)
     )
     assert saving.status_code == 403
-    assert "write" in saving.json()["detail"][0]["message"]
+    assert "write" in saving.json()["errors"][0]["message"]
     sharing = teams.patch(
         made["links"]["self"], json={"shared": True}, headers=bearer(FINANCE_READER)
     )
@@ -151,7 +151,7 @@ def test_rate_limits_count_per_key_and_say_where_the_client_stands(settings: Set
         assert refused.status_code == 429
         assert refused.headers["ratelimit"].startswith('"assessments";r=0;t=')
         assert int(refused.headers["retry-after"]) >= 1
-        assert "this API key" in refused.json()["detail"][0]["message"]
+        assert "this API key" in refused.json()["errors"][0]["message"]
         # The other team's key, from the same address, has its own budget.
         create(c, OPS)
 
@@ -186,8 +186,8 @@ def test_a_client_expecting_other_versions_gets_412_with_the_current_ones(
     assert stale.status_code == 412
     body = stale.json()
     assert body["versions"] == now
-    assert [d["field"] for d in body["detail"]] == ["header.tunewise-rules-version"]
-    assert "1.5.0" in body["detail"][0]["message"]
+    assert [d["field"] for d in body["errors"]] == ["header.tunewise-rules-version"]
+    assert "1.5.0" in body["errors"][0]["message"]
 
 
 def test_the_result_hash_is_the_same_for_a_recommendation_and_its_assessment(
@@ -310,7 +310,7 @@ def test_a_batch_answers_each_request_in_order_with_problems_in_place(
     assert results[0]["result"] == results[4]["result"] == single.json()
     problem = results[1]["problem"]
     assert problem["status"] == 422
-    assert problem["title"] == "Unprocessable Content"
+    assert problem["title"] == "The request has problems"
     assert problem["detail"].startswith("Request 1 of the batch")
     pointers = {e["pointer"]: e["code"] for e in problem["errors"]}
     assert pointers == {
@@ -327,7 +327,7 @@ def test_a_batch_past_its_documented_size_is_refused(settings: Settings) -> None
         body = {"requests": [{"answers": BASE_ANSWERS}] * 3}
         refused = c.post("/api/v1/recommendations:batch", json=body)
     assert refused.status_code == 422
-    assert "at most 2" in refused.json()["detail"][0]["message"]
+    assert "at most 2" in refused.json()["errors"][0]["message"]
 
 
 def test_a_batch_counts_each_new_recommendation_against_the_limit(settings: Settings) -> None:
