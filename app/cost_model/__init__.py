@@ -4,4 +4,4 @@ COST_MODEL_VERSION follows the OpenFisca meaning (patch: a calculation fixed; mi
 constant added; major: a figure renamed or removed); CHANGELOG.md says what changed.
 """
 
-COST_MODEL_VERSION = "1.4.0"
+COST_MODEL_VERSION = "1.5.0"
