@@ -109,6 +109,9 @@ class GpuSpec:
     usd_per_hour_high: float
     price_source: str
     price_as_of: str
+    fleet_choice: bool = True
+    """Whether the cheapest-fleet search may pick it on its own: False for a GPU whose serving
+    throughput no measured run checks yet (it is still priced when a team names it)."""
 
     def __hash__(self) -> int:
         return hash(self.id)

@@ -269,7 +269,8 @@ def cheapest_fleet(
     tokens = (traffic.input_tokens, traffic.output_tokens)
     best: tuple[bool, float, int, int, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
-        if not gpu.datacenter or (only_gpu is not None and gpu.id != only_gpu):
+        chosen = gpu.id == only_gpu if only_gpu is not None else gpu.fleet_choice
+        if not gpu.datacenter or not chosen:
             continue
         for option in _replicas(model, gpu, tokens, band):
             rps = option.requests_per_second * (1.0 - loss)

@@ -23,6 +23,7 @@ from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
 from app.rules.base.pricing import test_set_size
 from app.rules.base.settings import plan_settings
+from app.vocabulary import numbers
 
 LINE = "managed"
 """The managed option's cost line."""
@@ -98,7 +99,8 @@ def managed_option(facts: Facts) -> ManagedOption | None:
         facts.answers.data_freshness.value,
     )
     how = f"fine-tuned and served by {chosen.offer.provider} ({chosen.offer.model}), " + (
-        f"on a dedicated deployment of {chosen.serving_gpus} GPU(s) billed by the hour"
+        f"on a dedicated deployment of {numbers.plural(chosen.serving_gpus, 'GPU')} billed by "
+        "the hour"
         if chosen.serving_gpus
         else "per token"
     )
