@@ -66,7 +66,7 @@ def _brute_force_cheapest(traffic: Traffic, model_id: str, adapters: int) -> flo
         * hourly_usd(gpu, Band.expected)
         * c.get("hours_per_month")
         for gpu in cat.gpus.values()
-        if gpu.datacenter and gpu.fleet_choice
+        if gpu.datacenter and gpu.auto_choice
         for r in replica_options(cat.models[model_id], gpu, traffic)
     ]
     return min(costs)

@@ -269,7 +269,7 @@ def cheapest_fleet(
     tokens = (traffic.input_tokens, traffic.output_tokens)
     best: tuple[bool, float, int, int, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
-        chosen = gpu.id == only_gpu if only_gpu is not None else gpu.fleet_choice
+        chosen = gpu.id == only_gpu if only_gpu is not None else gpu.auto_choice
         if not gpu.datacenter or not chosen:
             continue
         for option in _replicas(model, gpu, tokens, band):

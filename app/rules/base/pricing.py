@@ -37,7 +37,7 @@ def _request(method: Method, model: ModelSpec, gpu: GpuSpec, eval_examples: int)
 
 @cache
 def _gpus_by_price() -> tuple[GpuSpec, ...]:
-    return load_catalogue().gpus_by_price
+    return load_catalogue().auto_gpus_by_price
 
 
 @lru_cache(maxsize=1024)
