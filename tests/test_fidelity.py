@@ -233,21 +233,21 @@ def test_full_fine_tuning_pays_for_the_lora_comparison_first() -> None:
     """With a measured gap and a $91 budget, full fine-tuning used to win ($52.50 for 10 full
     runs) because LoRA's programme ($57.44 then) was over budget. Its programme now starts with
     that LoRA comparison (001: "ask for a 1-day comparison"), so it costs more than LoRA's and
-    LoRA, within budget, is recommended. (Cost model 1.5.0 reads the L40S at its bandwidth: the
-    LoRA programme moved to an RTX 4090, $64.13, and full fine-tuning to $119.47.)"""
+    LoRA, within budget, is recommended. (Cost model 1.5.0 reads the L40S at its bandwidth, and
+    the prices of 2026-12-07 apply: LoRA's programme is $80.44, full fine-tuning's $150.58.)"""
     a = {**BASE_ANSWERS, "ml_capability": 5, "budget_usd": 91}
     request = _request(a, {"quality_evidence": "measured_gap"})
     result = recommend(request)
     assert result.approach == Approach.lora
     full = result.cost.training_by_method[Approach.full_fine_tuning.value]
     lora = result.cost.training_by_method[Approach.lora.value]
-    assert full.includes_lora_comparison_usd == lora.total_usd == 64.13
-    assert full.total_usd == 119.47
+    assert full.includes_lora_comparison_usd == lora.total_usd == 80.44
+    assert full.total_usd == 150.58
     assert result.cost.build_usd[Approach.full_fine_tuning.value] == full.total_usd
-    richer = recommend(_request({**a, "budget_usd": 119.47}, {"quality_evidence": "measured_gap"}))
+    richer = recommend(_request({**a, "budget_usd": 150.58}, {"quality_evidence": "measured_gap"}))
     assert richer.approach == Approach.full_fine_tuning
     assert richer.cost.training is not None
-    assert richer.cost.training.total_usd == 119.47
+    assert richer.cost.training.total_usd == 150.58
 
 
 def test_a_tie_says_plainly_that_the_order_decided() -> None:

@@ -51,7 +51,7 @@ def _run(answers: dict[str, Any], **context: Any) -> Recommendation:
 
 
 def _dated(value: str) -> bool:
-    return bool(ISO_DATE.match(value)) and date.fromisoformat(value) <= date(2026, 11, 26)
+    return bool(ISO_DATE.match(value)) and date.fromisoformat(value) <= date(2026, 12, 7)
 
 
 # --- The price data: every figure with its page and its date -----------------------------------
@@ -62,12 +62,15 @@ def test_every_managed_price_has_its_page_and_date() -> None:
     assert _dated(data.read)
     assert data.offers, "at least one provider's published prices"
     for offer in data.offers:
-        assert _dated(offer.as_of), offer.id
-        assert offer.training_usd_per_mtok > 0, offer.id
-        assert "https://" in offer.training_source, offer.id
-        assert "https://" in offer.serving_source, offer.id
-        explicit = offer.serving_input_usd_per_mtok is not None
-        assert explicit != (offer.serving_ref is not None), offer.id  # one source, not both
+        assert _dated(offer["as_of"]), offer["id"]
+        assert "https://" in offer["training_source"], offer["id"]
+        assert "https://" in offer["serving_source"], offer["id"]
+        for price in offer["prices"]:
+            assert price["training_usd_per_mtok"] > 0, offer["id"]
+        if offer["serving"] == "dedicated":
+            assert offer["serving_usd_per_gpu_hour"] > 0, offer["id"]
+        else:  # per token: every price row carries its input and output prices
+            assert all("serving_output_usd_per_mtok" in p for p in offer["prices"]), offer["id"]
 
 
 def test_every_provider_notice_is_dated_and_sourced() -> None:
@@ -100,7 +103,7 @@ def test_a_team_without_ml_engineers_sees_a_costed_managed_option() -> None:
     assert not option.recommended
     assert option.serving_kind == "hosted"
     assert "managed" in option.label
-    assert "read 2026-11-26" in option.price_source
+    assert "read 2026-" in option.price_source
     assert r.cost.build_usd["managed"] > 0
     assert r.cost.monthly_serving["managed"] > 0
     assert any(s.approach == "managed" for s in r.cost.series)
@@ -118,6 +121,9 @@ def test_a_team_without_ml_engineers_sees_a_costed_managed_option() -> None:
         * (inp * chosen.serving_input_usd_per_mtok + out * chosen.serving_output_usd_per_mtok)
         / 1e6
     )
+    if chosen.serving_gpus:  # a dedicated deployment is billed by the GPU-hour, used or not
+        assert chosen.serving_usd_per_gpu_hour is not None
+        serving = chosen.serving_gpus * chosen.serving_usd_per_gpu_hour * 730
     assert chosen.monthly_serving_usd == pytest.approx(serving, abs=0.01)
     assert r.cost.monthly_serving["managed"] == pytest.approx(serving, abs=0.01)
 
@@ -205,7 +211,7 @@ def test_the_api_page_and_pdf_show_the_managed_option(client: TestClient) -> Non
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(stored))).pages)
     flat = "".join(text.split())
     assert "Managedfine-tuningservices" in flat
-    assert "fine-tunedandservedbyFireworksAI" in flat
+    assert "fine-tunedandservedbyTogetherAI" in flat
     assert "OpenAI,2026-05-07" in flat  # the providers' dated notices, beside the offers
 
 

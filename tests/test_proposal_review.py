@@ -374,7 +374,11 @@ def test_any_valid_proposal_gets_a_review(
     assert review.proposed.programme_usd.low <= review.proposed.programme_usd.expected
 
 
-@pytest.mark.parametrize("gpu", sorted(load_catalogue().gpus))
+@pytest.mark.parametrize(
+    # 64 B200s (179 GiB each) hold even the largest model's LoRA: no floor to report there
+    "gpu",
+    sorted(g for g in load_catalogue().gpus if g != "b200-180gb"),
+)
 def test_the_most_gpus_on_the_largest_model_get_a_review_not_an_error(gpu: str) -> None:
     """Issue 21, F2: 64 GPUs and a model of 405B or more failed an assert (a 500 on every
     route that reviews a proposal). Where not even the most GPUs hold the run, the review

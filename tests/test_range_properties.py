@@ -192,7 +192,7 @@ def test_each_driver_is_named_with_its_own_band() -> None:
     names = [d.factor for d in shown.drivers]
     assert "gpu_price:h100-80gb" in names
     price = next(d for d in shown.drivers if d.factor == "gpu_price:h100-80gb")
-    assert (price.low, price.expected, price.high) == (1.99, 2.99, 6.88)
+    assert (price.low, price.expected, price.high) == (2.69, 3.99, 6.88)
     assert price.label == f"the {gpu.name}'s hourly price"
     assert price.usd_at_low < 0 < price.usd_at_high
 

@@ -12,6 +12,7 @@ from app.api.schemas import GpuCatalogue, ModelCatalogue, QuestionCatalogue, Rul
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.constants import load_constants
+from app.cost_model.freshness import freshness, is_stale
 from app.cost_model.prices import prices_as_of
 from app.http.query import KNOWN_QUERY_ONLY
 from app.questions.catalogue import question_catalogue
@@ -65,15 +66,22 @@ def models() -> dict[str, Any]:
     "/gpus",
     operation_id="list_gpus",
     summary="GPUs with memory, dense bf16 peak, bandwidth and dated prices",
+    description="Each GPU's hourly prices (expected, low, high) name their providers, pages and "
+    "the dates read in `price_source`; `price_as_of` is the oldest of those dates, and "
+    "`price_stale` is true when it is older than `price_max_age_months` at `prices_reviewed` "
+    "(the price is still used, but may have changed).",
     response_model=None,
     responses=described_by(GpuCatalogue, "The GPUs"),
 )
 def gpus() -> dict[str, Any]:
     cat = load_catalogue()
+    fresh = freshness()
     return {
         "version": cat.version,
         "as_of": cat.as_of,
-        "gpus": [asdict(g) for g in cat.gpus.values()],
+        "prices_reviewed": fresh.reviewed,
+        "price_max_age_months": fresh.max_age_months,
+        "gpus": [{**asdict(g), "price_stale": is_stale(g.price_as_of)} for g in cat.gpus.values()],
     }
 
 

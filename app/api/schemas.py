@@ -118,13 +118,23 @@ class GpuEntry(BaseModel):
     usd_per_hour_low: float = Field(description="low end of the price range")
     usd_per_hour_high: float = Field(description="high end of the price range")
     price_source: str = Field(description="where the prices come from")
-    price_as_of: str = Field(description="the date of the prices")
+    price_as_of: str = Field(description="the date of the prices (the oldest of their readings)")
+    price_stale: bool = Field(
+        description="whether `price_as_of` is older than `price_max_age_months` at "
+        "`prices_reviewed`: still used, but it may have changed"
+    )
+    auto_choice: bool = Field(
+        description="whether the recommendation may pick this GPU by itself (false: priced only "
+        "when a team names it, until a measured run checks its speed model)"
+    )
 
 
 class GpuCatalogue(BaseModel):
     model_config = _DOC
     version: str = Field(description="the catalogue's version")
     as_of: str = Field(description="the date its facts were checked")
+    prices_reviewed: str = Field(description="the date every price was last reviewed")
+    price_max_age_months: int = Field(description="a price older than this is flagged stale")
     gpus: list[GpuEntry] = Field(description="every GPU")
 
 

@@ -111,6 +111,10 @@ class GpuSpec:
     usd_per_hour_high: float
     price_source: str
     price_as_of: str
+    auto_choice: bool = True
+    """Whether the plan may pick it on its own (the cheapest GPU for a run, the cheapest or the
+    fastest fleet): False for a GPU whose throughput no measured run checks yet. It is still
+    listed, and priced when a team names it."""
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -136,6 +140,11 @@ class Catalogue:
     @property
     def gpus_by_price(self) -> tuple[GpuSpec, ...]:
         return tuple(sorted(self.gpus.values(), key=lambda g: (g.usd_per_hour, g.id)))
+
+    @property
+    def auto_gpus_by_price(self) -> tuple[GpuSpec, ...]:
+        """The GPUs the plan may pick on its own, cheapest first (`auto_choice`)."""
+        return tuple(g for g in self.gpus_by_price if g.auto_choice)
 
 
 def check_model_id(value: str) -> str:

@@ -224,7 +224,7 @@ def fastest(
     """The datacenter GPU that answers soonest (expected p99), with its tensor parallelism."""
     best: tuple[float, GpuSpec, int, int] | None = None
     for gpu in load_catalogue().gpus.values():
-        if not gpu.datacenter:
+        if not gpu.datacenter or not gpu.auto_choice:
             continue
         replica = replica_throughput(model, gpu, traffic)
         if replica is None:

@@ -132,7 +132,7 @@ def _shorter(
     shapes = [
         (gpu, r.tensor_parallel)
         for gpu in load_catalogue().gpus.values()
-        if gpu.datacenter
+        if gpu.datacenter and gpu.auto_choice
         for r in replica_options(model, gpu, traffic)
     ]
     if not shapes:
@@ -175,7 +175,7 @@ def _soonest_ms(model: ModelSpec, traffic: Traffic) -> float:
         * min(
             answer_seconds(model, gpu, node, tokens, Band.expected, 1)
             for gpu in load_catalogue().gpus.values()
-            if gpu.datacenter
+            if gpu.datacenter and gpu.auto_choice
         )
     )
 

@@ -254,20 +254,23 @@ def cheapest_fleet(
     band: Band,
     adapters: int = 0,
     target_ms: int | None = None,
+    only_gpu: str | None = None,
 ) -> SelfHostPlan | None:
     """The datacenter fleet with the lowest monthly cost that carries the busy hour, always
     on, over every GPU kind and replica size; ties go to fewer GPUs, then smaller replicas.
     `copies` full models must each have a replica; `adapters` unmerged LoRA adapters slow
     every replica down. With `target_ms`, only fleets whose expected p99 meets it compete
     (each band prices the replicas the expected estimate needs); when none does, the
-    cheapest is kept with `meets_target` False."""
+    cheapest is kept with `meets_target` False. `only_gpu` sizes the fleet on one GPU kind (a
+    provider's dedicated deployment, which a managed service bills by the GPU-hour)."""
     c = load_constants()
     peak_rps = peak_rate(traffic.monthly_requests, band)
     loss = adapter_throughput_loss(adapters, band)
     tokens = (traffic.input_tokens, traffic.output_tokens)
     best: tuple[bool, float, int, int, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
-        if not gpu.datacenter:
+        chosen = gpu.id == only_gpu if only_gpu is not None else gpu.auto_choice
+        if not gpu.datacenter or not chosen:
             continue
         for option in _replicas(model, gpu, tokens, band):
             rps = option.requests_per_second * (1.0 - loss)

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.rules.result import CostLine, CostOption, Costs
-from app.views.chart_words import crossover_label, legend, reading, ruled_out_note
+from app.views.chart_words import crossover_label, events_note, legend, reading, ruled_out_note
 from app.vocabulary.numbers import usd, usd_compact
 
 SERIES_ORDER = (
@@ -114,6 +114,12 @@ class Crossover(_Frozen):
     )
 
 
+class Event(_Frozen):
+    month: int = Field(description="the chart's month a provider's announced end date falls in")
+    label: str = Field(description="the event in words, marked at that month")
+    lines: tuple[CostLine, ...] = Field(description="the drawn lines that depend on it")
+
+
 class Axis(_Frozen):
     top: float = Field(description="top of the y axis, USD")
     ticks: tuple[float, ...] = Field(description="where the y axis is labelled, USD")
@@ -140,6 +146,10 @@ class Chart(_Frozen):
     reading: str = Field("", description="the chart in one sentence, under it")
     ruled_out: str = Field("", description="the options left off by default, and why")
     band_note: str = Field("", description="said when a band runs above the chart")
+    events: tuple[Event, ...] = Field(
+        default=(), description="provider end dates a drawn line depends on, marked by month"
+    )
+    events_note: str = Field("", description="the marked months in words, under the chart")
 
 
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
@@ -308,4 +318,17 @@ def build_chart(cost: Costs) -> Chart:
         "far above the expected line."
         if clipped
         else "",
+        events=_events(cost),
+        events_note=events_note(cost),
+    )
+
+
+def _events(cost: Costs) -> tuple[Event, ...]:
+    """One mark per provider end date and month, naming what ends there."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for e in cost.provider_events:
+        grouped.setdefault((e.month, e.ends), []).append(e.line)
+    return tuple(
+        Event(month=month, label=f"{ends} (month {month})", lines=tuple(lines))
+        for (month, ends), lines in sorted(grouped.items())
     )

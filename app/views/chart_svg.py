@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
-from app.views.chart import Chart, Crossover, Trace
+from app.views.chart import Chart, Crossover, Event, Trace
 
 _MPL_DASHES: dict[str, Any] = {
     "solid": "-",
@@ -81,6 +81,8 @@ def draw(model: Chart, width_in: float = 6.7, height_in: float = 4.4) -> Figure:
     for c in model.crossovers:
         if c.labelled:
             _label(ax, c)
+    for e in model.events:
+        _event(ax, e, model.y_max)
     ax.set_xlim(1, max(x[-1], 2))
     ax.set_ylim(0, model.y_max)
     ax.set_yticks(model.y_ticks, model.y_tick_labels)
@@ -165,4 +167,25 @@ def _label(ax: Any, c: Crossover) -> None:
         color="#222222",
         zorder=6,
         bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": c.colour, "lw": 0.6},
+    )
+
+
+EVENT_COLOUR = "#d4351c"
+"""A provider's end date is a warning, so it is marked in the warning red of the page."""
+
+
+def _event(ax: Any, e: Event, top: float) -> None:
+    """A dashed vertical line at the month a provider's end date falls in, labelled at the top."""
+    ax.axvline(e.month, color=EVENT_COLOUR, lw=1.0, linestyle=(0, (4, 3)), zorder=4)
+    ax.annotate(
+        e.label,
+        xy=(e.month, top * 0.02),
+        xytext=(3, 0),
+        textcoords="offset points",
+        rotation=90,
+        ha="left",
+        va="bottom",
+        fontsize=7,
+        color=EVENT_COLOUR,
+        zorder=6,
     )

@@ -116,3 +116,14 @@ def ruled_out_note(options: Sequence[CostOption]) -> str:
         return ""
     parts = [" · ".join(labels) + f" ({reason})" for reason, labels in grouped.items()]
     return "Ruled out, so not drawn by default: " + "; ".join(parts) + "."
+
+
+def events_note(cost: Costs) -> str:
+    """The provider end dates marked on the chart, in a sentence each: when, what ends and what
+    the lines that depend on it must do then (the risks give the cost)."""
+    names = {o.line: o.label for o in cost.options}
+    said = []
+    for e in cost.provider_events:
+        name = names.get(e.line, words.line(e.line))
+        said.append(f"Month {e.month} ({e.date}): {e.ends}; {name} must {e.then}.")
+    return " ".join(dict.fromkeys(said))

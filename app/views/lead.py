@@ -64,6 +64,11 @@ def _spend(o: CostOption) -> str:
     return "self-hosting" if o.serving_kind == "self_host" else "a hosted model"
 
 
+SAME_COST = 0.01
+"""Monthly costs within 1% of each other are the same to a reader, even where rounding to two
+figures puts them either side of a boundary ($6,643 and $6,666: 'about $6,600' and '$6,700')."""
+
+
 def _what_it_changes(r: Recommendation) -> str:
     p, options = r.cost.payback, options_of(r)
     if p is None or p.line not in options or p.versus not in options:
@@ -83,7 +88,8 @@ def _what_it_changes(r: Recommendation) -> str:
             f"it replaces about {theirs} a month of {_spend(then)} with about "
             f"{mine} of {_spend(now)}"
         )
-    if mine == theirs:  # the same to two figures: the choice rests on quality, not money
+    a, b = r.cost.monthly[p.line], r.cost.monthly[p.versus]
+    if mine == theirs or abs(a - b) <= SAME_COST * max(a, b):  # the choice rests on quality
         return (
             f"it costs about {mine} a month of {_spend(now)}, about what {then.label} would; "
             "the fine-tuning is for the quality it adds"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.cost_model.freshness import stale_note
 from app.rules.result import Recommendation
+from app.rules.result.extras import ManagedOffer
 from app.vocabulary import numbers
 
 
@@ -46,7 +48,8 @@ def offer_rows(r: Recommendation) -> tuple[OfferRow, ...]:
                 id=o.id,
                 offer=f"{o.provider}: {o.model}" + ("" if o.open_weights else " (closed weights)"),
                 status=status,
-                training=f"{numbers.usd(o.training_usd_per_mtok)} per million training tokens; "
+                training=f"{numbers.usd(o.training_usd_per_mtok)} per million training tokens "
+                f"({o.price_tier}); "
                 + (
                     f"{numbers.tokens(o.training_tokens_per_run)} a run"
                     if o.training_tokens_per_run
@@ -54,14 +57,26 @@ def offer_rows(r: Recommendation) -> tuple[OfferRow, ...]:
                 ),
                 build=f"{numbers.usd(o.build_usd.expected)} for {o.runs} runs "
                 f"({numbers.usd_range(o.build_usd.low, o.build_usd.high)})",
-                serving=f"{numbers.usd(o.serving_input_usd_per_mtok)} in / "
-                f"{numbers.usd(o.serving_output_usd_per_mtok)} out per million tokens",
+                serving=_serving(o),
                 monthly=numbers.usd(o.monthly_serving_usd),
                 sources=f"Training: {o.training_source}. Serving: {o.serving_source}. "
-                f"Read {o.as_of}.",
+                f"Read {o.as_of}" + (f" ({stale_note(o.as_of)})." if o.stale else "."),
             )
         )
     return tuple(rows)
+
+
+def _serving(o: ManagedOffer) -> str:
+    """Per token, or a dedicated deployment billed by the GPU-hour whether used or not."""
+    if o.serving_gpus and o.serving_usd_per_gpu_hour is not None:
+        return (
+            f"{numbers.plural(o.serving_gpus, 'GPU')} on a dedicated deployment at "
+            f"{numbers.usd(o.serving_usd_per_gpu_hour)} a GPU-hour, always on"
+        )
+    return (
+        f"{numbers.usd(o.serving_input_usd_per_mtok)} in / "
+        f"{numbers.usd(o.serving_output_usd_per_mtok)} out per million tokens"
+    )
 
 
 def notice_rows(r: Recommendation) -> tuple[NoticeRow, ...]:

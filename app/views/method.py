@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from app.cost_model.catalogue import read_data
+from app.cost_model.catalogue import load_catalogue, read_data
 from app.cost_model.energy import energy_data
+from app.cost_model.freshness import stale_note
 from app.cost_model.managed import managed_data
 from app.rules.base.catalogue import Rule, load_rules
 from app.vocabulary import words
@@ -157,24 +158,35 @@ def must_rows() -> tuple[RuleRow, ...]:
     return tuple(_rule_row(r) for r in load_rules().constraints)
 
 
+def _price_name(price: dict[str, object], models: dict[str, str]) -> str:
+    if "up_to_b" in price:
+        return f"models up to {float(str(price['up_to_b'])):g}B"
+    model = str(price.get("model"))
+    return models.get(model, "its own model")
+
+
 @cache
 def managed_rows() -> tuple[DataRow, ...]:
-    """The managed fine-tuning offers: training per million tokens, and who may buy them."""
+    """The managed fine-tuning offers: training per million tokens by model size or model, each
+    with its page and date, flagged when older than the documented age; and who may buy them."""
+    names = {m.id: m.name for m in load_catalogue().models.values()}
     rows = []
     for offer in managed_data().offers:
-        closed = (
-            f" Closed to new teams: {offer.closed_to_new_teams}"
-            if offer.closed_to_new_teams
-            else ""
+        closed = offer.get("closed_to_new_teams")
+        stale = stale_note(str(offer["as_of"]))
+        note = (f" Closed to new teams: {closed}" if closed else "") + (
+            f" Stale: {stale}." if stale else ""
         )
-        rows.append(
-            DataRow(
-                name=f"{offer.provider}: {offer.model}",
-                figure=f"${offer.training_usd_per_mtok:g}",
-                unit="per million training tokens",
-                source=f"{cite(offer.training_source)} (read {offer.as_of}).{closed}",
+        for price in offer["prices"]:
+            name = offer.get("model") or _price_name(price, names)
+            rows.append(
+                DataRow(
+                    name=f"{offer['provider']}: {name}",
+                    figure=f"${float(price['training_usd_per_mtok']):g}",
+                    unit="per million training tokens",
+                    source=f"{cite(str(offer['training_source']))} (read {offer['as_of']}).{note}",
+                )
             )
-        )
     return tuple(rows)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from app.cost_model import COST_MODEL_VERSION
 from app.cost_model.catalogue import GpuSpec, load_catalogue
 from app.cost_model.constants import load_constants
+from app.cost_model.freshness import freshness, stale_note
 from app.cost_model.prices import ReferenceChoice, prices_as_of, reference_api_choices
 from app.questions.catalogue import question_catalogue
 from app.rules.base.catalogue import load_rules
@@ -65,7 +66,10 @@ def method_context() -> dict[str, Any]:
         "proposal": load_proposal_catalogue(),
         "constants": list(load_constants().table.values()),
         "models": [asdict(m) for m in catalogue.plan_models],
-        "gpus": [asdict(g) for g in catalogue.gpus.values()],
+        "gpus": [
+            {**asdict(g), "stale_note": stale_note(g.price_as_of)} for g in catalogue.gpus.values()
+        ],
+        "freshness": freshness(),
         "versions": current_versions(),
     }
 

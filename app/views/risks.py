@@ -133,9 +133,24 @@ RISKS: tuple[tuple[Check, str], ...] = (
 """Each risk's check and its source, most pressing first."""
 
 
+def provider_event_risks(r: Recommendation) -> list[Risk]:
+    """A provider's announced end date inside the chart's months that a drawn option depends on
+    (never a ruled-out one): what happens then and its cost, cited by the provider's notice."""
+    names = {o.line: o.label for o in r.cost.options}
+    return [
+        Risk(
+            f"On {e.date} (month {e.month}) {e.ends}: {names.get(e.line, e.line)} must {e.then}.",
+            e.source,
+        )
+        for e in r.cost.provider_events
+    ]
+
+
 def risks(r: Recommendation) -> tuple[Risk, ...]:
-    """The risks that fire on this result, most pressing first; each assumed answer too."""
-    found = [Risk(text, cite(source)) for check, source in RISKS if (text := check(r))]
+    """The risks that fire on this result, most pressing first; each assumed answer too. A
+    provider's end date inside the horizon is dated and comes first."""
+    found = provider_event_risks(r)
+    found += [Risk(text, cite(source)) for check, source in RISKS if (text := check(r))]
     if (managed := lock_in_risk(r)) is not None:  # sourced from the providers' dated pages
         trains = r.plan.fine_tuning_approach is not None  # else an open option, not the plan
         found.insert(min(1, len(found)) if trains else len(found), Risk(*managed))

@@ -55,6 +55,15 @@
         c.label_y + " L " + c.label_x + "," + c.label_y,
         line: { color: c.colour, width: 1.5 }, layer: "above" };
     });
+    // A provider's announced end date that a drawn line depends on: a dashed red line at its
+    // month, labelled, as the server's SVG marks it.
+    (chart.events || []).forEach(function (e) {
+      shapes.push({ type: "line", x0: e.month, x1: e.month, y0: 0, y1: chart.y_max,
+        line: { color: "#d4351c", width: 1.5, dash: "dash" }, layer: "above" });
+      annotations.push({ x: e.month, y: chart.y_max * 0.02, xshift: 4, text: e.label,
+        textangle: -90, showarrow: false, xanchor: "left", yanchor: "bottom",
+        font: { size: 11, color: "#d4351c" } });
+    });
     var narrow = chartNode.clientWidth < 600;
     var layout = { margin: { l: 70, r: 20, t: 10, b: 50 }, hovermode: "closest",
       xaxis: { title: { text: chart.x_title }, dtick: chart.months.length > 24 ? 6 : 2,

@@ -41,7 +41,7 @@ def _request(
 
 @cache
 def _gpus_by_price() -> tuple[GpuSpec, ...]:
-    return load_catalogue().gpus_by_price
+    return load_catalogue().auto_gpus_by_price
 
 
 @lru_cache(maxsize=1024)

@@ -23,6 +23,7 @@ from app.rules.base.approaches import Approach
 from app.rules.base.facts import Facts
 from app.rules.base.pricing import tenant_work, test_set_size
 from app.rules.base.settings import plan_settings
+from app.vocabulary import numbers
 
 LINE = "managed"
 """The managed option's cost line."""
@@ -78,13 +79,14 @@ def managed_option(facts: Facts) -> ManagedOption | None:
     quotes = tuple(
         quote(
             offer,
+            facts.model,
             traffic,
             examples=max(examples - test_set, 0),
             tokens_per_example=ctx.tokens_per_example,
             runs=runs,
             test_set=test_set,
         )
-        for offer in offers_for(facts.model.id)
+        for offer in offers_for(facts.model)
     )
     ranked = tuple(sorted(quotes, key=lambda q: _over_months(q, ctx.horizon_months)))
     open_now = [q for q in ranked if q.offer.closed_to_new_teams is None]
@@ -96,7 +98,12 @@ def managed_option(facts: Facts) -> ManagedOption | None:
         Range.exact(chosen.per_run_usd * ctx.tenants),
         facts.answers.data_freshness.value,
     )
-    how = f"fine-tuned and served by {chosen.offer.provider} ({chosen.offer.model}), per token"
+    how = f"fine-tuned and served by {chosen.offer.provider} ({chosen.offer.model}), " + (
+        f"on a dedicated deployment of {numbers.plural(chosen.serving_gpus, 'GPU')} billed by "
+        "the hour"
+        if chosen.serving_gpus
+        else "per token"
+    )
     serving = ServingCost("hosted", Range.exact(chosen.monthly_usd), how)
     cost = ApproachCost(LINE, chosen.build_usd, serving.monthly_usd, reserve)
     return ManagedOption(chosen, ranked, cost, serving)

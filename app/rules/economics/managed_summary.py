@@ -8,6 +8,7 @@ cannot send its data to a provider.
 
 from __future__ import annotations
 
+from app.cost_model.freshness import is_stale, stale_note
 from app.cost_model.managed import managed_data
 from app.rules.decision.engine import Evaluation
 from app.rules.economics.managed import LINE, LOW_CAPABILITY_RULE, ManagedOption
@@ -42,10 +43,12 @@ def why_not(ev: Evaluation, option: ManagedOption) -> str | None:
 
 def price_source(option: ManagedOption) -> str:
     offer = option.chosen.offer
+    stale = stale_note(offer.as_of)
     return (
-        f"{offer.provider}'s published prices, read {offer.as_of}: training "
-        f"{numbers.usd(offer.training_usd_per_mtok)} per million training tokens "
-        f"({offer.training_source}); serving ({offer.serving_source})"
+        f"{offer.provider}'s published prices, read {offer.as_of}"
+        f"{' (' + stale + ')' if stale else ''}: training "
+        f"{numbers.usd(offer.training_usd_per_mtok)} per million training tokens for "
+        f"{offer.tier} ({offer.training_source}); serving ({offer.serving_source})"
     )
 
 
@@ -82,15 +85,22 @@ def summary(option: ManagedOption | None) -> ManagedFineTuning | None:
                 available=q.offer.closed_to_new_teams is None,
                 why_unavailable=q.offer.closed_to_new_teams,
                 training_usd_per_mtok=q.offer.training_usd_per_mtok,
+                price_tier=q.offer.tier,
                 training_tokens_per_run=q.training_tokens_per_run,
+                billed_tokens_per_run=q.billed_tokens_per_run,
                 runs=round(q.runs.expected),
                 build_usd=UsdRange.of(q.build_usd),
                 serving_input_usd_per_mtok=round(q.input_usd_per_mtok, 4),
                 serving_output_usd_per_mtok=round(q.output_usd_per_mtok, 4),
+                serving_gpus=q.serving_gpus,
+                serving_usd_per_gpu_hour=q.offer.serving_usd_per_gpu_hour
+                if q.serving_gpus
+                else None,
                 monthly_serving_usd=round(q.monthly_usd, 2),
                 training_source=q.offer.training_source,
                 serving_source=q.offer.serving_source,
                 as_of=q.offer.as_of,
+                stale=is_stale(q.offer.as_of),
             )
             for q in option.quotes
         ),

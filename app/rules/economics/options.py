@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from app.cost_model.catalogue import ModelSpec, load_catalogue
+from app.cost_model.freshness import stale_note
 from app.cost_model.prices import fine_tuned_premium, hosted_price, prices_as_of, resolve_api_model
 from app.cost_model.serving import ServingCost
 from app.rules.base.approaches import Approach
@@ -88,10 +89,11 @@ def price_source(line: str, serve: ServingCost, model: ModelSpec, api_model: str
         return text
     assert serve.self_host is not None
     gpu = load_catalogue().gpus[serve.self_host.gpu]
+    stale = stale_note(gpu.price_as_of)
     return (
         f"{gpu.name} on demand at {numbers.usd(gpu.usd_per_hour)} an hour "
         f"({numbers.usd(gpu.usd_per_hour_low)} to {numbers.usd(gpu.usd_per_hour_high)}; "
-        f"prices of {gpu.price_as_of}), always on"
+        f"prices read {gpu.price_as_of}{'; ' + stale if stale else ''}), always on"
     )
 
 

@@ -26,6 +26,7 @@ from app.rules.economics.options import (
     recommended_line,
 )
 from app.rules.economics.payback import payback
+from app.rules.economics.provider_events import provider_events
 from app.rules.economics.tenants import tenant_work
 from app.rules.result import (
     Costs,
@@ -239,6 +240,7 @@ def cost_summary(ev: Evaluation, plan: PlanValues, block: CostBlock) -> Costs:
         requirements=musts(facts),
         payback=payback(ev, block, found),
         managed_fine_tuning=managed_summary(block.managed),
+        provider_events=provider_events(facts, block, found),
     )
 
 

@@ -350,6 +350,11 @@ class Costs(Result):
         "own fine-tuning (capability 1 or 2), with the providers' dated deprecation notices; "
         "null for a stronger team",
     )
+    provider_events: tuple[ProviderEvent, ...] = Field(
+        default=(),
+        description="announced provider end dates inside the chart's months that the "
+        "recommended or a drawn option depends on, with what happens then and its cost",
+    )
 
 
 class Recommendation(Result):
@@ -391,7 +396,7 @@ class Recommendation(Result):
 
 # The options, the payback, the managed option and the energy build on the models above
 # (options.py, extras.py); re-exported here, where readers have always found them.
-from app.rules.result.extras import Energy, ManagedFineTuning  # noqa: E402
+from app.rules.result.extras import Energy, ManagedFineTuning, ProviderEvent  # noqa: E402
 from app.rules.result.latency import LatencyFix  # noqa: E402
 from app.rules.result.options import CostOption as CostOption  # noqa: E402 (re-exported)
 from app.rules.result.options import CostPart as CostPart  # noqa: E402 (re-exported)

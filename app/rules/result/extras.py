@@ -38,15 +38,31 @@ class ManagedOffer(Result):
         description="the provider's own dated reason it is closed to a team starting now"
     )
     training_usd_per_mtok: float = Field(description="USD per million training tokens")
+    price_tier: str = Field("", description="which of the provider's prices applies, in words")
     training_tokens_per_run: int = Field(description="training examples x tokens x epochs")
+    billed_tokens_per_run: int = Field(
+        0,
+        description="the tokens the provider bills a run for, by its own rule (Together AI: "
+        "epochs x training tokens + evaluations x validation tokens)",
+    )
     runs: int = Field(description="training runs in the programme, expected")
     build_usd: UsdRange = Field(description="the programme: runs x (training + test-set scoring)")
     serving_input_usd_per_mtok: float = Field(description="the fine-tuned model, per 1M input")
     serving_output_usd_per_mtok: float = Field(description="the fine-tuned model, per 1M output")
-    monthly_serving_usd: Usd = Field(description="the month's traffic at those prices")
+    serving_gpus: int = Field(
+        0, description="GPUs of the dedicated deployment it is served on (0: served per token)"
+    )
+    serving_usd_per_gpu_hour: float | None = Field(
+        None, description="the dedicated deployment's price per GPU-hour, billed whether used"
+    )
+    monthly_serving_usd: Usd = Field(description="the month's serving at those prices")
     training_source: str = Field(description="where the training price comes from")
     serving_source: str = Field(description="where the serving price comes from")
     as_of: str = Field(description="the date the prices were read, YYYY-MM-DD")
+    stale: bool = Field(
+        default=False,
+        description="read longer ago than the documented maximum age: still used, check it",
+    )
 
 
 class ProviderNotice(Result):
@@ -56,6 +72,22 @@ class ProviderNotice(Result):
     date: str = Field(description="the date of the notice (or of reading an undated page)")
     text: str
     source: str = Field(description="the page, and the date it was read")
+
+
+class ProviderEvent(Result):
+    """An announced end date inside the chart's horizon that a drawn option depends on."""
+
+    line: str = Field(description="the cost line (option) that depends on the provider")
+    provider: str
+    date: str = Field(description="the announced date, YYYY-MM-DD")
+    month: int = Field(description="the chart's month it falls in (month 1 starts at review)")
+    what: str = Field(description="what ends, in the provider's words")
+    ends: str = Field(description="what this option loses then, in a few words, for the chart")
+    action: str = Field(description="what happens then: migrate, retrain or serve yourself")
+    then: str = Field(description="what happens then and its cost, in words")
+    cost_usd: Usd = Field(description="what the move costs once, USD (0 where nothing is paid)")
+    monthly_change_usd: Usd = Field(description="how the line's monthly cost moves, USD")
+    source: str = Field(description="the provider's notice, as a reader cites it")
 
 
 class ManagedFineTuning(Result):
