@@ -73,7 +73,9 @@ def test_kept_stylesheets_and_charts_change_no_byte(
     assert render_pdf(assessment) == render_pdf(assessment) == fresh
 
 
-def test_a_render_leaves_the_collector_as_it_found_it(assessment: StoredAssessment) -> None:
+def test_a_render_leaves_the_collector_as_it_found_it(
+    assessment: StoredAssessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
     original = render.render_html
@@ -82,10 +84,7 @@ def test_a_render_leaves_the_collector_as_it_found_it(assessment: StoredAssessme
         seen.append(gc.get_threshold())
         return original(a)
 
-    render.render_html = spy  # type: ignore[assignment]
-    try:
-        render_pdf(assessment)
-    finally:
-        render.render_html = original  # type: ignore[assignment]
+    monkeypatch.setattr(render, "render_html", spy)
+    render_pdf(assessment)
     assert seen == [(render.GC_YOUNG_THRESHOLD, *before[1:])]
     assert gc.get_threshold() == before
