@@ -1,9 +1,14 @@
 """The PDF report's timings against the floor, WeasyPrint rendering a one-page plain document,
 all measured in one run (these machines are shared and noisy; ratios travel, times drift).
 
-Targets (issue 6): a first render within 4x the floor, a cached download under 20 ms. The
-cached download is the report key plus reading the stored bytes from a SQLite table, which is
-what the endpoint does for a repeat download on the embedded database.
+Targets: a cached download under 20 ms (issue 6); a warm render within 15x the floor (issue
+25). The cached download is the report key plus reading the stored bytes from a SQLite table,
+which is what the endpoint does for a repeat download on the embedded database.
+
+The warm render is a new assessment's: a worker keeps the charts it drew (the same assessment
+draws the same chart for A4 and Letter), so each timed render first forgets them, and the
+render with its chart already drawn is a row of its own. Both the floor and the report run in
+this process, warm, with the same WeasyPrint.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from pypdf import PdfReader
 
 from app.assessments.store import StoredAssessment
 from app.questions import RecommendationRequest
-from app.report.render import render_pdf, report_key
+from app.report.render import forget_drawn_charts, render_pdf, report_key
 from app.rules.recommend import recommend
 from benchmarks.common import LOGISTICS as BODY
 
@@ -57,6 +62,15 @@ def median(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(once(fn) for _ in range(repeat))
 
 
+def interleaved(
+    base: Callable[[], object], fn: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """Median seconds of each, timed in turns, so that a burst of load on a shared machine
+    falls on both sides of the ratio rather than on one."""
+    pairs = [(once(base), once(fn)) for _ in range(repeat)]
+    return statistics.median(b for b, _ in pairs), statistics.median(f for _, f in pairs)
+
+
 def floor() -> bytes:
     pdf: bytes = weasyprint.HTML(string=PLAIN).write_pdf()
     return pdf
@@ -66,10 +80,16 @@ def main() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     a = assessment()
     floor_first = once(floor)
-    floor_warm = median(floor, 5)
+    median(floor, 3)
     first = once(lambda: render_pdf(a))
     titles = iter(f"Logistics assistant, variant {i}" for i in range(100))
-    warm = median(lambda: render_pdf(replace(a, title=next(titles))), 5)
+
+    def new_assessment() -> bytes:
+        forget_drawn_charts()
+        return render_pdf(replace(a, title=next(titles)))
+
+    floor_warm, warm = interleaved(floor, new_assessment, 7)
+    drawn = median(lambda: render_pdf(replace(a, title=next(titles)), "letter"), 5)
     pdf = render_pdf(a)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,12 +112,16 @@ def main() -> None:
         ("report: first render in this process", first),
         ("report: warm render", warm),
         ("report: warm render, per page", warm / max(pages, 1)),
+        ("report: warm render, chart already drawn (Letter)", drawn),
         ("report: cached download (key + SQLite read)", cached_s),
     ]
     print(f"{'what':48s} {'ms':>9s} {'x floor':>8s}")
     for name, seconds in rows:
         print(f"{name:48s} {seconds * 1000:9.2f} {seconds / floor_warm:8.2f}")
-    print(f"report: {pages} pages, {len(pdf):,} bytes; targets: first <= 4x floor, cached < 20 ms")
+    print(
+        f"report: {pages} pages, {len(pdf):,} bytes; targets: warm <= 15x floor"
+        f" (now {warm / floor_warm:.1f}x), cached < 20 ms"
+    )
     Path("var").mkdir(exist_ok=True)
     Path("var/bench-report.json").write_text(json.dumps(dict(rows), indent=2), encoding="utf-8")
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import logging
 import os
 import threading
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,6 +29,7 @@ from app.assessments.store import StoredAssessment
 from app.canonical import sha256_hex
 from app.report.attachment import ATTACHMENT_NAME, attachment_bytes, created_iso
 from app.report.fetcher import ReportFetcher
+from app.views.chart import Chart
 from app.views.chart_svg import render_svg
 from app.views.document import document_of
 from app.views.paper import PAPER_SIZES, Paper
@@ -86,10 +88,26 @@ def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
 def render_html(assessment: StoredAssessment) -> str:
     """The HTML fed to WeasyPrint: what tests read to check the contents."""
     doc = document_of(assessment)
-    svg = render_svg(doc.chart).encode("utf-8")
-    chart_src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     template = environment().get_template("report/report.html")
-    return template.render(doc=doc, chart_src=chart_src, interactive=False)
+    return template.render(doc=doc, chart_src=chart_src(doc.chart), interactive=False)
+
+
+def chart_src(model: Chart) -> str:
+    """The chart as the report's image (a data: URI of its SVG). matplotlib takes about a
+    tenth of a render to draw it, and the same assessment draws the same chart for A4 and for
+    Letter, under any title, so a worker keeps the last few it drew."""
+    return _chart_src(model.model_dump_json())
+
+
+@lru_cache(maxsize=16)
+def _chart_src(model_json: str) -> str:
+    svg = render_svg(Chart.model_validate_json(model_json)).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def forget_drawn_charts() -> None:
+    """Empty the worker's drawn charts, so that a benchmark times a new assessment's render."""
+    _chart_src.cache_clear()
 
 
 def epoch(created_at: datetime) -> int:
@@ -124,23 +142,43 @@ def source_date_epoch(created_at: datetime) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def _laid_out(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher) -> _Pages:
+class _Styles(NamedTuple):
+    """The stylesheets of one paper size, parsed, and the fonts their @font-face rules load."""
+
+    fonts: Any
+    """weasyprint.text.fonts.FontConfiguration: the packaged fonts, registered with fontconfig."""
+    sheets: list[Any]
+    """weasyprint.CSS: the report's stylesheet, then the page size."""
+
+
+def _styles(paper: Paper, fetcher: ReportFetcher) -> _Styles:
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(
+        string=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+        base_url=PACKAGE_DIR.as_uri() + "/",
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    size = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher)
+    return _Styles(fonts, [sheet, size])
+
+
+@cache
+def _shared_styles(paper: Paper) -> _Styles:
+    """The stylesheets parsed once a process (a worker renders many reports): parsing them and
+    registering the fonts again for every render costs a few per cent of it and changes no
+    byte. A caller with its own fetcher gets its own, so that fetcher sees every URL asked."""
+    return _styles(paper, ReportFetcher([FONTS_DIR]))
+
+
+def _laid_out(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher | None) -> _Pages:
     """The report paginated, with the options its PDF is written with."""
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}")
     _quiet_subsetter_notice()
     html = render_html(assessment)
-    base_url = PACKAGE_DIR.as_uri() + "/"
-    fonts = FontConfiguration()
-    stylesheets = [
-        weasyprint.CSS(
-            string=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
-            base_url=base_url,
-            url_fetcher=fetcher,
-            font_config=fonts,
-        ),
-        weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
-    ]
+    styles = _shared_styles(paper) if fetcher is None else _styles(paper, fetcher)
+    fetcher = fetcher or ReportFetcher([FONTS_DIR])
     created = assessment.created_at.astimezone(UTC).replace(tzinfo=None)
     attachment = weasyprint.Attachment(
         string=attachment_bytes(assessment),
@@ -152,19 +190,51 @@ def _laid_out(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher
         url_fetcher=fetcher,
     )
     options: dict[str, Any] = {
-        "stylesheets": stylesheets,
+        "stylesheets": styles.sheets,
         "attachments": [attachment],
         "pdf_variant": "pdf/a-3b",
         "pdf_identifier": True,
         "uncompressed_pdf": False,
     }
+    base_url = PACKAGE_DIR.as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return _Pages(document.render(font_config=fonts, **options), options)
+    return _Pages(document.render(font_config=styles.fonts, **options), options)
+
+
+GC_YOUNG_THRESHOLD = 50_000
+"""Allocations between the collector's young-generation passes during a render (Python's
+default is 700). A render allocates a few hundred thousand short-lived objects (boxes, styles,
+text layouts); at the default the collector runs over a hundred passes a render and takes a
+sixth of its time. At this threshold it runs a few, and memory still stays bounded (unlike
+turning the collector off, which a pathological document could use to reach the memory cap
+sooner)."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The collector's threshold raised for one render. Process-wide, like the render's
+    SOURCE_DATE_EPOCH, so it is set and restored inside `source_date_epoch`'s lock.
+
+    WeasyPrint's boxes and styles refer to each other, so a render leaves tens of thousands of
+    objects only the collector frees; they are collected before the render returns (one pass
+    over the young generations), so that their cost is neither left to the next request nor
+    hidden from a benchmark that times the render."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.collect(1)
 
 
 @contextlib.contextmanager
 def _rendering(assessment: StoredAssessment) -> Iterator[None]:
-    with source_date_epoch(assessment.created_at), warnings.catch_warnings():
+    with (
+        source_date_epoch(assessment.created_at),
+        _fewer_collections(),
+        warnings.catch_warnings(),
+    ):
         # WeasyPrint 70 opens its sRGB output-intent profile for PDF/A and never closes it
         # (weasyprint/pdf/__init__.py); the handle is dropped at once, with a ResourceWarning.
         warnings.simplefilter("ignore", ResourceWarning)
@@ -177,7 +247,7 @@ def layout(
     """The report's pages as WeasyPrint laid them out (a `weasyprint.document.Document`),
     for the checks on the layout itself: how full each page is, no table row cut in two."""
     with _rendering(assessment):
-        return _laid_out(assessment, paper, fetcher or ReportFetcher([FONTS_DIR])).document
+        return _laid_out(assessment, paper, fetcher).document
 
 
 def render_pdf(
@@ -188,7 +258,14 @@ def render_pdf(
 ) -> bytes:
     """The report as PDF/A-3b bytes, with the assessment's inputs attached as JSON."""
     with _rendering(assessment):
-        pages = _laid_out(assessment, paper, fetcher or ReportFetcher([FONTS_DIR]))
-        pdf = pages.document.write_pdf(**pages.options)
+        pdf = _written(assessment, paper, fetcher)
+    return pdf
+
+
+def _written(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher | None) -> bytes:
+    """The PDF, in a frame of its own: WeasyPrint's document is garbage once this returns, so
+    `_fewer_collections` frees it before the render returns."""
+    pages = _laid_out(assessment, paper, fetcher)
+    pdf = pages.document.write_pdf(**pages.options)
     assert isinstance(pdf, bytes)
     return pdf
