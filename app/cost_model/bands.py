@@ -80,7 +80,9 @@ class Band:
             reads = _READS.get()
             if reads is not None:
                 reads.add(factor)
-        side = self.side if self.factor is None or self.factor == factor else Side.expected
+        if self.factor is not None and self.factor != factor:
+            return expected
+        side = self.side
         if side is Side.low:
             return low
         if side is Side.high:
