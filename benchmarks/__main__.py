@@ -21,7 +21,7 @@ from app.rules.base import facts, pricing
 from app.rules.base.facts import build_facts
 from app.rules.economics.cost_block import cost_block
 from app.rules.recommend import recommend
-from benchmarks import prerender, report, throughput, web
+from benchmarks import cli, prerender, report, throughput, web
 from benchmarks.common import FINTECH as BODY
 from benchmarks.common import timed
 
@@ -63,7 +63,7 @@ def main() -> None:
     rows = [
         ("baseline: validate request + canonical JSON", baseline),
         ("recommendation incl. counterfactuals (same input)", timed(lambda: recommend(request))),
-        ("recommendation incl. counterfactuals (new dataset size)", timed(fresh, number=20)),
+        ("recommendation for a new input (dataset size; target <= 50x)", timed(fresh, number=20)),
         ("training estimate, nothing cached", timed(cold_estimate, number=20)),
         ("full cost block, estimates not cached", timed(cold_cost_block, number=10)),
         ("canonical JSON of a full (typed) result", serialise),
@@ -78,6 +78,8 @@ def main() -> None:
 if __name__ == "__main__":
     print("== engine and cost model ==")
     main()
+    print("\n== the command line: start, and a JSON Lines batch in one process ==")
+    cli.main()
     print("\n== web pages ==")
     web.main()
     print("\n== PDF report ==")

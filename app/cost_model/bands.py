@@ -77,8 +77,12 @@ class Band:
         """The value of `factor` (band low, expected, high) under this band. A factor whose
         band is one value is certain: it is not recorded, so it is never probed."""
         if low != expected or high != expected:
-            note((factor,))
-        side = self.side if self.factor is None or self.factor == factor else Side.expected
+            reads = _READS.get()
+            if reads is not None:
+                reads.add(factor)
+        if self.factor is not None and self.factor != factor:
+            return expected
+        side = self.side
         if side is Side.low:
             return low
         if side is Side.high:
@@ -97,6 +101,18 @@ class Traced(Protocol[P, R_co]):
     def cache_clear(self) -> None: ...
 
 
+def _probe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Band | None:
+    """The band among the arguments that probes one factor, if any (a plain loop: this runs
+    on every call of every traced function)."""
+    for a in args:
+        if isinstance(a, Band) and a.factor:
+            return a
+    for a in kwargs.values():
+        if isinstance(a, Band) and a.factor:
+            return a
+    return None
+
+
 def traced_cache(maxsize: int | None) -> Callable[[Callable[P, R]], Traced[P, R]]:
     """lru_cache for a function of a band: a hit replays the factors the call read, and a
     probe of a factor the expected call never read is answered by the expected value (the
@@ -111,10 +127,7 @@ def traced_cache(maxsize: int | None) -> Callable[[Callable[P, R]], Traced[P, R]
 
         @wraps(fn)
         def traced(*args: Any, **kwargs: Any) -> R:
-            probe = next(
-                (a for a in (*args, *kwargs.values()) if isinstance(a, Band) and a.factor),
-                None,
-            )
+            probe = _probe(args, kwargs)
             if probe is not None:
                 plain = tuple(Band.expected if a is probe else a for a in args)
                 named = {k: Band.expected if v is probe else v for k, v in kwargs.items()}

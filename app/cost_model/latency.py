@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from app.cost_model.arrivals import peak_rate, shared_batch
-from app.cost_model.bands import traced_cache
+from app.cost_model.bands import recording, traced_cache
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue, read_data
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.ranges import Range
@@ -122,6 +122,19 @@ def for_plan(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic) -> LatencyE
         traffic,
         lambda band: plan_batch(model, plan, traffic, band),
     )
+
+
+def plan_p99_ms(model: ModelSpec, plan: SelfHostPlan, traffic: Traffic) -> float:
+    """`for_plan(...).p99_ms.expected` without the range's probes, by the same arithmetic:
+    what a search over answer lengths compares (its reads, like a range's, stay inside)."""
+    gpu = load_catalogue().gpus[plan.gpu]
+    within = latency_tensor_parallel(plan.tensor_parallel)
+    band = Band.expected
+    with recording():
+        first = prefill_seconds(model, gpu, within, traffic.input_tokens, band) * 1e3
+        batch = plan_batch(model, plan, traffic, band)
+        step = decode_step_seconds(model, gpu, within, batch, traffic, band) * 1e3
+        return (first + traffic.output_tokens * step) * tail_factor(band)
 
 
 def on_gpu(

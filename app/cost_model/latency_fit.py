@@ -125,7 +125,7 @@ def _shorter(
         return Traffic(traffic.monthly_requests, traffic.input_tokens, tokens)
 
     def on_plan(tokens: int) -> bool:
-        return latency.for_plan(model, plan, length(tokens)).p99_ms.expected <= target
+        return latency.plan_p99_ms(model, plan, length(tokens)) <= target
 
     if tokens := _longest(on_plan, traffic.output_tokens):
         return _with_fleet("shorter_answers", model, plan, length(tokens))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from app.cost_model.arrivals import peak_rate, replicas_for_batch
 from app.cost_model.bands import recording, traced_cache
@@ -188,7 +188,7 @@ def latency_tensor_parallel(tp: int) -> int:
     return min(tp, int(load_constants().get("gpus_per_node")))
 
 
-@traced_cache(maxsize=None)
+@traced_cache(maxsize=16384)
 def answer_seconds(
     model: ModelSpec, gpu: GpuSpec, tp: int, tokens: tuple[int, int], band: Band, batch: int
 ) -> float:
@@ -200,7 +200,7 @@ def answer_seconds(
     return prefill + tokens[1] * decode_step_seconds(model, gpu, within, batch, shape, band)
 
 
-@traced_cache(maxsize=None)
+@traced_cache(maxsize=4096)
 def _replicas(
     model: ModelSpec, gpu: GpuSpec, tokens: tuple[int, int], band: Band
 ) -> tuple[Replica, ...]:
@@ -208,7 +208,7 @@ def _replicas(
     return replica_options(model, gpu, Traffic(0, *tokens), band)
 
 
-@cache
+@lru_cache(maxsize=8192)
 def latency_replicas(
     model: ModelSpec, gpu: GpuSpec, tp: int, traffic: Traffic, target_ms: int
 ) -> int | None:
@@ -246,6 +246,10 @@ def _latency_replicas(
     return replicas_for_batch(peak_rate(traffic.monthly_requests), seconds, low)
 
 
+_FleetKey = tuple[bool, float, int, int]
+"""How fleets are ranked: one missing the target last, then monthly cost, GPUs, replica size."""
+
+
 @traced_cache(maxsize=1024)
 def cheapest_fleet(
     model: ModelSpec,
@@ -262,40 +266,68 @@ def cheapest_fleet(
     every replica down. With `target_ms`, only fleets whose expected p99 meets it compete
     (each band prices the replicas the expected estimate needs); when none does, the
     cheapest is kept with `meets_target` False. `only_gpu` sizes the fleet on one GPU kind (a
-    provider's dedicated deployment, which a managed service bills by the GPU-hour)."""
-    c = load_constants()
-    peak_rps = peak_rate(traffic.monthly_requests, band)
-    loss = adapter_throughput_loss(adapters, band)
-    tokens = (traffic.input_tokens, traffic.output_tokens)
-    best: tuple[bool, float, int, int, SelfHostPlan] | None = None
+    provider's dedicated deployment, which a managed service bills by the GPU-hour); otherwise
+    only the kinds the catalogue lets the search pick (`auto_choice`) compete.
+
+    Each GPU kind's best fleet is found on its own (`_gpu_fleet`, cached), so a probe of one
+    GPU's price recomputes that GPU alone and reads every other kind's from the cache."""
+    best: tuple[_FleetKey, SelfHostPlan] | None = None
     for gpu in load_catalogue().gpus_by_price:
         chosen = gpu.id == only_gpu if only_gpu is not None else gpu.auto_choice
         if not gpu.datacenter or not chosen:
             continue
-        for option in _replicas(model, gpu, tokens, band):
-            rps = option.requests_per_second * (1.0 - loss)
-            replicas = max(copies, math.ceil(peak_rps / rps))
-            meets = None
-            if target_ms is not None:
-                timely = latency_replicas(model, gpu, option.tensor_parallel, traffic, target_ms)
-                meets = timely is not None
-                replicas = max(replicas, timely or 0)
-            gpus = replicas * option.tensor_parallel
-            usd = gpus * hourly_usd(gpu, band) * c.get("hours_per_month", band)
-            plan = SelfHostPlan(
-                gpu.id,
-                option.tensor_parallel,
-                replicas,
-                option.batch,
-                rps,
-                usd,
-                loss,
-                target_ms,
-                meets,
-                copies,
-                adapters,
-            )
-            key = (meets is False, usd, gpus, option.tensor_parallel, plan)
-            if best is None or key[:4] < best[:4]:
-                best = key
-    return None if best is None else best[4]
+        found = _gpu_fleet(model, gpu, traffic, copies, band, adapters, target_ms)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return None if best is None else best[1]
+
+
+@traced_cache(maxsize=8192)
+def _gpu_fleet(
+    model: ModelSpec,
+    gpu: GpuSpec,
+    traffic: Traffic,
+    copies: int,
+    band: Band,
+    adapters: int,
+    target_ms: int | None,
+) -> tuple[_FleetKey, SelfHostPlan] | None:
+    """The cheapest fleet of one GPU kind (over its replica sizes) with its rank, or None when
+    the model fits no replica of it. Arithmetic on the shape's cached replicas."""
+    peak_rps = peak_rate(traffic.monthly_requests, band)
+    loss = adapter_throughput_loss(adapters, band)
+    tokens = (traffic.input_tokens, traffic.output_tokens)
+    options = _replicas(model, gpu, tokens, band)
+    if not options:
+        return None
+    price, hours = hourly_usd(gpu, band), load_constants().get("hours_per_month", band)
+    best: tuple[_FleetKey, Replica, float, int, bool | None] | None = None
+    for option in options:
+        rps = option.requests_per_second * (1.0 - loss)
+        replicas = max(copies, math.ceil(peak_rps / rps))
+        meets = None
+        if target_ms is not None:
+            timely = latency_replicas(model, gpu, option.tensor_parallel, traffic, target_ms)
+            meets = timely is not None
+            replicas = max(replicas, timely or 0)
+        gpus = replicas * option.tensor_parallel
+        usd = gpus * price * hours
+        key = (meets is False, usd, gpus, option.tensor_parallel)
+        if best is None or key < best[0]:
+            best = (key, option, rps, replicas, meets)
+    assert best is not None
+    key, option, rps, replicas, meets = best
+    plan = SelfHostPlan(
+        gpu.id,
+        option.tensor_parallel,
+        replicas,
+        option.batch,
+        rps,
+        key[1],
+        loss,
+        target_ms,
+        meets,
+        copies,
+        adapters,
+    )
+    return key, plan
