@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import secrets
+import subprocess
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ os.environ.setdefault("TUNEWISE_REPORT_PRERENDER", "false")
 # file under ./var; test_recent_assessments.py checks the generated key on its own file.
 os.environ.setdefault("TUNEWISE_SECRET_KEY", "tests-only-signing-key-of-at-least-32-bytes")
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "spec"
 POSTGRES_URL = os.environ.get(
     "TUNEWISE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -130,3 +132,49 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     running in the main thread for the whole session, where asyncio.run refuses to start."""
     with ThreadPoolExecutor(max_workers=1) as thread:
         return thread.submit(asyncio.run, coroutine).result()
+
+
+TOOL_CACHES = ("__pycache__/", ".pytest_cache/", ".hypothesis/")
+"""What Python, pytest and hypothesis keep beside the code by design, ignored by .gitignore:
+not the project's output, so not counted as a test run writing into the tree."""
+
+
+def tree_entries() -> set[str] | None:
+    """The working tree's changes and untracked or ignored entries, as `git status` lists them
+    (an ignored folder once, whole), less the tool caches; None outside a git checkout."""
+    try:
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored=matching"],  # noqa: S607  # git on PATH
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {line for line in listed.splitlines() if not line.endswith(TOOL_CACHES)}
+
+
+_TREE_BEFORE: dict[str, set[str]] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI, what the tree holds before the run, to compare with after it."""
+    before = tree_entries() if os.environ.get("CI") == "true" else None
+    if before is not None:
+        _TREE_BEFORE["entries"] = before
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under CI, a run that left a file in the tree (or changed one) fails, naming it: what a
+    test writes goes under a temporary folder (tmp_path), never beside the code."""
+    before = _TREE_BEFORE.pop("entries", None)
+    after = tree_entries() if before is not None else None
+    if before is None or after is None or not after - before:
+        return
+    left = "\n".join(f"  {line}" for line in sorted(after - before))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\nThis test run left these in the working tree:\n{left}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,6 +1,8 @@
 """schemathesis against /openapi.json: no server error, and every response fits the schema.
 
-Bounded (a few examples per operation) so it stays a few seconds in `make test`.
+Bounded (a few examples per operation) so it stays a few seconds in `make test`. Configured by
+the repository's schemathesis.toml, read here by path whatever the working directory: no crash
+cache, so a run writes nothing into the tree.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.config import SchemathesisConfig
 
 from app.config import Settings
 from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL, resolve_api_model
@@ -19,7 +22,8 @@ from app.main import create_app
 
 _DB = Path(tempfile.mkdtemp(prefix="tunewise-schema-")) / "tunewise.sqlite3"
 APP = create_app(Settings(database_url=f"sqlite:///{_DB}", log_requests=False))
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parents[1] / "schemathesis.toml")
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 
 @schemathesis.serializer("application/pdf")
@@ -145,3 +149,9 @@ def test_no_two_schemas_share_a_title() -> None:
     assert len(titles) == len(set(titles))
     assert "Problem" in schemas
     assert "HTTPValidationError" not in schemas
+
+
+def test_schemathesis_keeps_no_crash_cache_in_the_tree() -> None:
+    """Its cache went to .schemathesis/ beside the code and changed on every run (issue 25)."""
+    assert CONFIG.config_path is not None
+    assert CONFIG.cache.enabled is False
