@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.cost_model.catalogue import read_data
 from app.main import create_app
-from tests.test_measured_runs import estimate_run, measured_gib, per_gpu_tokens_per_second
+from tests.measured_runs import estimate_run, measured_gib, per_gpu_tokens_per_second
 
 SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "cost-checks.json"
 

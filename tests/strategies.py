@@ -1,11 +1,15 @@
-"""The hypothesis strategies for valid answers and context, shared by the property tests.
+"""The hypothesis strategies for valid answers and context, the settings the property tests
+run them under, and the one call they put each drawn input through.
 
 A helper module, not a test module: property tests import their inputs from here rather than
-from one another (tests/test_properties.py re-exports them for the modules that still do).
+from one another (tests/test_architecture.py holds that no test module imports another).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from app.cost_model.catalogue import load_catalogue
@@ -15,9 +19,14 @@ from app.questions import (
     Objective,
     OutputConsistency,
     QualityEvidence,
+    RecommendationRequest,
 )
+from app.rules.recommend import recommend
 
 CAT = load_catalogue()
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""The property tests' budget: 60 examples each, no per-example deadline."""
 
 answers = st.fixed_dictionaries(
     {
@@ -45,3 +54,9 @@ context = st.fixed_dictionaries(
         "horizon_months": st.integers(1, 60),
     },
 )
+
+
+def recommendation_json(a: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
+    """The recommendation for drawn answers and context, as the JSON the API returns."""
+    body = {"answers": a, "context": c}
+    return recommend(RecommendationRequest.model_validate(body)).model_dump(mode="json")

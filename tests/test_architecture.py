@@ -1,8 +1,9 @@
 """The import directions that keep the core pure and the shell untangled.
 
 Each rule names a package and what it must never import (at any depth, including imports
-inside functions); inside `app/rules/`, the layers of RULES_LAYERS import only downwards. A
-failure names the module and the import, so the fix is obvious.
+inside functions); inside `app/rules/`, the layers of RULES_LAYERS import only downwards; and
+no module under tests/ imports a test module. A failure names the module and the import, so
+the fix is obvious.
 """
 
 from __future__ import annotations
@@ -167,3 +168,73 @@ def test_the_check_sees_an_upward_import() -> None:
         ]
     finally:
         bad.unlink()
+
+
+def _imported_modules(node: ast.AST, module: str) -> list[str]:
+    """The modules an import statement names, relative ones made absolute from `module`."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    base = node.module or ""
+    if node.level:
+        package = module.split(".")[: -node.level]
+        base = ".".join([*package, base]).strip(".")
+    return [base, *(f"{base}.{alias.name}" for alias in node.names)]
+
+
+def _test_module_in(name: str) -> str | None:
+    """The test module (`tests.test_x`, `tests.e2e.test_y`) a dotted name is in, if any."""
+    parts = name.split(".")
+    if parts[0] != "tests":
+        return None
+    at = next((i for i, part in enumerate(parts) if part.startswith("test_")), None)
+    return None if at is None else ".".join(parts[: at + 1])
+
+
+READS_TEST_HELPERS = ("tests", "benchmarks")
+"""The folders whose modules may import the tests' helper modules, and so might a test module."""
+
+
+def imports_of_test_modules(root: Path) -> list[str]:
+    """Every module under `root`'s tests/ or benchmarks/ that imports a test module other than
+    itself: what several modules share lives in a helper module (tests/cases.py,
+    tests/strategies.py, tests/wizard.py...), so a test module can be run, moved or deleted on
+    its own."""
+    found: set[str] = set()
+    paths = (path for folder in READS_TEST_HELPERS for path in (root / folder).rglob("*.py"))
+    for path in sorted(paths):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for name in _imported_modules(node, module):
+                target = _test_module_in(name)
+                if target is not None and target != module:
+                    found.add(f"{module} imports {target}")
+    return sorted(found)
+
+
+def test_no_test_module_imports_another() -> None:
+    assert imports_of_test_modules(APP.parent) == []
+
+
+def test_the_check_sees_a_test_module_imported(tmp_path: Path) -> None:
+    """The checker itself: each way of importing a test module is reported, a helper is not."""
+    tests = tmp_path / "tests"
+    (tests / "e2e").mkdir(parents=True)
+    (tests / "helpers.py").write_text("from tests.test_b import CASE\n")
+    (tests / "test_a.py").write_text(
+        "import tests.test_b\nfrom tests import test_c\nfrom tests.helpers import x\n"
+    )
+    (tests / "test_b.py").write_text("def f() -> None:\n    from .test_a import y\n")
+    (tests / "e2e" / "test_d.py").write_text("from ..test_b import CASE\n")
+    (tests / "test_c.py").write_text("from tests.strategies import answers\n")
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "calibration.py").write_text("from tests.test_c import runs\n")
+    assert imports_of_test_modules(tmp_path) == [
+        "benchmarks.calibration imports tests.test_c",
+        "tests.e2e.test_d imports tests.test_b",
+        "tests.helpers imports tests.test_b",
+        "tests.test_a imports tests.test_b",
+        "tests.test_a imports tests.test_c",
+        "tests.test_b imports tests.test_a",
+    ]

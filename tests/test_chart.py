@@ -20,7 +20,7 @@ from app.views.chart import MAX_LABELS, Chart, build_chart
 from app.views.chart_svg import draw, render_svg
 from app.views.chart_words import short_reason
 from app.vocabulary.numbers import usd
-from tests.test_cost_over_time import LOGISTICS
+from tests.cases import LOGISTICS
 
 LEGAL: dict[str, Any] = {
     "answers": {

@@ -14,12 +14,9 @@ from app.rules.base.requirements import Must
 from app.rules.recommend import recommend
 from app.rules.result import CostOption, Recommendation
 from benchmarks.situations import situations
-from tests.test_properties import answers as answer_strategy
-from tests.test_properties import context as context_strategy
-
-LEGAL = situations()["legal-twelve-tenants-on-prem"]
-"""A legal firm of 12 practice areas, on its own hardware, whose answers must cite: retrieval
-first, a LoRA adapter per practice area beside it (001's legal example, with citations)."""
+from tests.cases import LEGAL
+from tests.strategies import answers as answer_strategy
+from tests.strategies import context as context_strategy
 
 CATALOGUE = situations()["daily-catalogue"]
 """The public scenario of a product catalogue that changes daily (004)."""

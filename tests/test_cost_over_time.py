@@ -6,28 +6,7 @@ from typing import Any
 
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
-
-LOGISTICS: dict[str, Any] = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 50000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 3000,
-        "ml_capability": 4,
-        "budget_usd": 20000,
-    },
-    "context": {
-        "base_model": "qwen-2.5-32b",
-        "gpu": "a100-40gb",
-        "multilingual": True,
-        "monthly_requests": 8_000_000,
-        "input_tokens_per_request": 1500,
-        "output_tokens_per_request": 500,
-    },
-}
+from tests.cases import LOGISTICS
 
 
 def _crossovers(body: dict[str, Any]) -> dict[tuple[str, str], int]:

@@ -2,49 +2,38 @@
 results page and the PDF, in A4 and US Letter, say things in words, put the summary figures
 on the first page, fill their pages and never cut a table row in two.
 
-The ids a person must never read are derived from the catalogues, never listed here: model and
-GPU ids, approach ids, rule ids, the reference API model's id, and the answers' enum values.
-They may appear only in "How the score was reached", collapsed on the page and in the PDF's
-appendix. Each scenario's report is laid out once per paper and shared by the checks.
+The ids a person must never read are derived from the catalogues (tests/reading.py). They may
+appear only in "How the score was reached", collapsed on the page and in the PDF's appendix.
+Each scenario's report is laid out once per paper and run (tests/rendered_reports.py), shared
+by these checks and the other modules that read it.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 import pytest
 import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
 
 from app.assessments.store import StoredAssessment
 from app.config import Settings
 from app.cost_model.catalogue import load_catalogue
-from app.cost_model.prices import DEFAULT_REFERENCE_API_MODEL
 from app.main import create_app
-from app.questions import RecommendationRequest
 from app.questions.models import Context
-from app.questions.text import catalogue_text
-from app.report.render import Paper, layout
-from app.rules.base.approaches import Approach
-from app.rules.base.catalogue import load_rules
-from app.rules.recommend import recommend
+from app.report.render import Paper
 from app.views.page_one import page_one
 from app.vocabulary import words
 from tests.conftest import shared_spec
+from tests.reading import SCORING, what_a_person_reads
+from tests.rendered_reports import TITLE, RenderedReport, rendered_report, scenario_assessment
 from tests.report_layout import fill, headings_left_at_the_foot, rows_cut_across_pages
 
-TITLE = "Decision document check"
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
-SCORING = "How the score was reached"
-CREATED = datetime(2026, 11, 12, 9, 30, tzinfo=UTC)
 
 
 def _scenarios() -> list[Any]:
@@ -58,50 +47,8 @@ def _scenarios() -> list[Any]:
 SCENARIOS = _scenarios()
 
 
-def _is_a_word(value: str) -> bool:
-    """An enum value that is also an everyday word ("monthly") can't be told from prose."""
-    return re.fullmatch(r"[a-z]+", value) is not None
-
-
-@cache
-def raw_ids() -> frozenset[str]:
-    """Every id a person must not read, from the catalogues themselves."""
-    catalogue, rules, text = load_catalogue(), load_rules(), catalogue_text()
-    ids = {*catalogue.models, *catalogue.gpus, DEFAULT_REFERENCE_API_MODEL}
-    ids |= {a.value for a in Approach}  # "lora" and "rag" in lower case are ids, not words
-    ids |= {r.id for r in (*rules.rules, *rules.constraints)}
-    for question in (*text.questions, *text.context):
-        ids |= {v for v in question.options if not _is_a_word(v) and not v.isdigit()}
-    return frozenset(ids)
-
-
-@cache
-def raw_pattern() -> re.Pattern[str]:
-    """A raw id as a whole token, Python's True/False, or a float printed as `1000.0`."""
-    ids = sorted(map(re.escape, raw_ids()), key=len, reverse=True)
-    token = "|".join((*ids, "True", "False"))
-    return re.compile(rf"(?<![\w.-])(?:{token})(?![\w-]|\.\w)|(?<![\d.])\d[\d,]*\.0(?![\d.])")
-
-
-def what_a_person_reads(text: str) -> list[str]:
-    """Each raw id, `.txt` file name or "(s)" plural in the text, with its surroundings."""
-    found = [text[max(0, m.start() - 40) : m.end() + 20] for m in raw_pattern().finditer(text)]
-    found += [f"a .txt file: {m.group()}" for m in re.finditer(r"\S*\.txt\b", text)]
-    found += [f'"(s)": {m.group()}' for m in re.finditer(r"\S*\(s\)", text)]
-    return found
-
-
 def _squash(text: str) -> str:
     return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class Report:
-    pages: list[str]
-    """Each page's text, as pypdf reads it from the PDF."""
-    fill: list[float]
-    rows_cut: list[str]
-    headings_at_the_foot: list[int]
 
 
 @dataclass(frozen=True)
@@ -110,18 +57,7 @@ class Document:
     assessment: StoredAssessment
     page: str
     """The results page's HTML."""
-    reports: dict[Paper, Report]
-
-
-def _report(assessment: StoredAssessment, paper: Paper) -> Report:
-    laid_out = layout(assessment, paper)
-    reader = PdfReader(io.BytesIO(laid_out.write_pdf()))
-    return Report(
-        pages=[p.extract_text() for p in reader.pages],
-        fill=fill(laid_out),
-        rows_cut=rows_cut_across_pages(laid_out),
-        headings_at_the_foot=headings_left_at_the_foot(laid_out),
-    )
+    reports: dict[Paper, RenderedReport]
 
 
 @pytest.fixture(scope="module")
@@ -149,11 +85,8 @@ def document(app_client: TestClient, made: dict[str, Document], scenario: Any) -
         assert created.status_code == 201, created.text
         page = app_client.get(f"/assessments/{created.json()['id']}").text
         inputs = {"answers": scenario["answers"], "context": scenario["context"]}
-        request = RecommendationRequest.model_validate(inputs)
-        assessment = StoredAssessment.of(
-            recommend(request), assessment_id="check", title=TITLE, created_at=CREATED
-        )
-        reports = {paper: _report(assessment, paper) for paper in PAPERS}
+        assessment = scenario_assessment(inputs)
+        reports = {paper: rendered_report(assessment, paper) for paper in PAPERS}
         made[key] = Document(scenario, assessment, page, reports)
     return made[key]
 
@@ -166,7 +99,7 @@ def page_text_outside_the_scoring(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
-def report_text_outside_the_scoring(report: Report) -> str:
+def report_text_outside_the_scoring(report: RenderedReport) -> str:
     """The report's text up to the appendix's scoring section."""
     return "\n".join(report.pages).split(SCORING)[0]
 

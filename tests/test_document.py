@@ -1,18 +1,22 @@
 """The decision document read as a person reads it (issue 13): for each public scenario, the
 results page and the PDF carry the executive summary first, cite documents rather than file
-names, and never print a "(s)" plural."""
+names, and never print a "(s)" plural.
+
+The PDF is the scenario's report as every module reads it, laid out once a run
+(tests/rendered_reports.py); that the download route serves the report `render_pdf` makes is
+tests/test_report_prerender.py's check."""
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
 
 from tests.conftest import shared_spec
+from tests.reading import visible_text
+from tests.rendered_reports import TITLE, rendered_report, scenario_assessment
 
 SUMMARY_LABELS = ("Build cost", "Running cost", "Over 24 months", "Confidence")
 
@@ -25,26 +29,19 @@ def _scenarios() -> list[Any]:
     return [pytest.param(s, id=s["id"]) for s in rows]
 
 
-def _visible_text(html: str) -> str:
-    """The page's text outside the collapsed scoring section and the script data."""
-    html = re.sub(r'<details class="scoring".*?</details>', "", html, flags=re.DOTALL)
-    html = re.sub(r"<script.*?</script>", "", html, flags=re.DOTALL)
-    return re.sub(r"<[^>]+>", " ", html)
-
-
 @pytest.mark.parametrize("scenario", _scenarios())
 def test_page_and_report_read_like_a_document(client: TestClient, scenario: Any) -> None:
     if scenario is None:
         shared_spec("scenarios.json")
-    body = {"answers": scenario["answers"], "context": scenario["context"], "title": "Check"}
-    created = client.post("/api/v1/assessments", json=body)
+    inputs = {"answers": scenario["answers"], "context": scenario["context"]}
+    created = client.post("/api/v1/assessments", json={**inputs, "title": TITLE})
     assert created.status_code == 201, created.text
     aid = created.json()["id"]
     html = client.get(f"/assessments/{aid}").text
-    page = _visible_text(html)
-    pdf = PdfReader(io.BytesIO(client.get(f"/assessments/{aid}/report.pdf").content))
-    first = pdf.pages[0].extract_text()
-    whole = "\n".join(p.extract_text() for p in pdf.pages)
+    page = visible_text(html)
+    pages = rendered_report(scenario_assessment(inputs)).pages
+    first = pages[0]
+    whole = "\n".join(pages)
     months = created.json()["result"]["cost"]["months"]
     for wanted in SUMMARY_LABELS:
         label = wanted.replace("24", str(months))

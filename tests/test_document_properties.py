@@ -20,7 +20,7 @@ from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views.document import build_document
 from app.vocabulary import numbers, words
-from tests.test_properties import answers, context
+from tests.strategies import answers, context
 
 CREATED = datetime(2026, 12, 7, tzinfo=UTC)
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

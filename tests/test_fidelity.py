@@ -28,8 +28,8 @@ from app.rules.decision.constraints import CONSTRAINT_READS, CONSTRAINTS
 from app.rules.decision.engine import Evaluation, evaluate
 from app.rules.recommend import recommend
 from tests.conftest import BASE_ANSWERS
-from tests.test_properties import answers as answer_strategy
-from tests.test_properties import context as context_strategy
+from tests.strategies import answers as answer_strategy
+from tests.strategies import context as context_strategy
 
 SCENARIOS = json.loads((Path(__file__).parent / "scenarios" / "fidelity.json").read_text())
 MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -26,8 +26,8 @@ from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views.document import build_document
 from tests.conftest import BASE_ANSWERS
-from tests.test_properties import answers as answer_strategy
-from tests.test_properties import context as context_strategy
+from tests.strategies import answers as answer_strategy
+from tests.strategies import context as context_strategy
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CREATED = datetime(2026, 12, 7, tzinfo=UTC)

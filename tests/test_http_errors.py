@@ -16,7 +16,7 @@ from app.main import create_app
 from app.problems import MAX_REPORTED_ERRORS
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
-from tests.test_web import finish, walk
+from tests.wizard import finish, walk
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy")
 

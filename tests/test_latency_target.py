@@ -31,7 +31,7 @@ from app.rules.base.catalogue import load_rules
 from app.rules.base.facts import build_facts
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation, ServingPlan
-from tests.test_properties import answers, context
+from tests.strategies import answers, context
 
 CAT = load_catalogue()
 SCENARIOS = {

@@ -15,64 +15,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.cost_model.catalogue import load_catalogue, read_data
-from app.cost_model.memory import GIB, usable_gib
-from app.cost_model.methods import LORA_TARGETS, Method, Precision, Stack
+from app.cost_model.memory import usable_gib
 from app.cost_model.serving import Traffic, replica_throughput
-from app.cost_model.training import TrainingRequest, estimate_training
-
-TARGETS = {
-    "all-linear": LORA_TARGETS,
-    "q,v": ("q_proj", "v_proj"),
-    "q,k,v": ("q_proj", "k_proj", "v_proj"),
-    "q,k,v,o": ("q_proj", "k_proj", "v_proj", "o_proj"),
-}
-RUNS = [
-    r
-    for r in read_data("measured_runs.toml")["runs"]
-    if r["standard_stack"] and r["quality"] != "low"
-]
-
-
-def estimate_run(run: dict[str, Any]) -> Any:
-    """The cost model's training estimate for a measured run's exact settings."""
-    cat = load_catalogue()
-    return estimate_training(
-        TrainingRequest(
-            method=Method(run["method"]),
-            model=cat.models[run["model"]],
-            gpu=cat.gpus[run["gpu"]],
-            seq_len=run["seq_len"],
-            micro_batch=run["micro_batch"],
-            gradient_checkpointing=run["gradient_checkpointing"],
-            lora_rank=run.get("lora_rank", 16),
-            lora_targets=TARGETS[run.get("lora_targets", "all-linear")],
-            precision=Precision(run.get("precision", "mixed")),
-            gpu_count=run.get("gpu_count", 1),
-            stack=Stack(run.get("stack", "peft")),
-            paged_optimizer=run.get("paged_optimizer", False),
-        )
-    )
-
-
-def per_gpu_tokens_per_second(run: dict[str, Any]) -> float:
-    est = estimate_run(run)
-    return float(est.run.tokens_per_second / est.gpu_count)
-
-
-def tps_param(run: dict[str, Any], tolerance: float) -> Any:
-    """A row as a test case; a row whose recorded known gap exceeds `tolerance` is a strict
-    xfail, so the day the model closes the gap the test says so and the row gets updated."""
-    gap = run.get("known_tps_error")
-    if gap is not None and abs(gap) > tolerance:
-        reason = f"known gap {gap:+.0%}: {run['known_gap']}"
-        return pytest.param(run, id=run["id"], marks=pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.param(run, id=run["id"])
-
-
-def measured_gib(run: dict[str, Any]) -> float:
-    """The published peak in GiB (decimal-GB figures converted)."""
-    value = float(run["peak_memory_gib"])
-    return value * 1e9 / GIB if run.get("memory_unit") == "GB" else value
+from tests.measured_runs import (
+    RUNS,
+    estimate_run,
+    measured_gib,
+    per_gpu_tokens_per_second,
+    tps_param,
+)
 
 
 @pytest.mark.parametrize(

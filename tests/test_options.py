@@ -14,10 +14,10 @@ from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views import rows
 from app.vocabulary.numbers import usd
+from tests.cases import LOGISTICS
 from tests.conftest import BASE_ANSWERS
-from tests.test_cost_over_time import LOGISTICS
-from tests.test_properties import answers as answer_strategy
-from tests.test_properties import context as context_strategy
+from tests.strategies import answers as answer_strategy
+from tests.strategies import context as context_strategy
 
 
 def _run(answers: dict[str, Any], context: dict[str, Any] | None = None) -> Recommendation:

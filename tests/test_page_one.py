@@ -6,30 +6,26 @@ and the report stays short: at most 5 A4 pages before the appendix, 8 in all.
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pytest
 from hypothesis import given
-from pypdf import PdfReader
 
-from app.assessments.store import StoredAssessment
 from app.cost_model.catalogue import load_catalogue
 from app.questions import RecommendationRequest
-from app.report.render import layout
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
 from app.views.document import SECTIONS, build_document
 from app.views.page_one import PageOne, page_one
 from app.vocabulary import words
+from tests.cases import CREATED
 from tests.conftest import shared_spec
-from tests.test_decision_document import what_a_person_reads
-from tests.test_properties import FAST, answers, context
+from tests.reading import what_a_person_reads
+from tests.rendered_reports import rendered_report, scenario_assessment
+from tests.strategies import FAST, answers, context
 
-CREATED = datetime(2026, 11, 12, 9, 30, tzinfo=UTC)
 PROPOSAL = {
     "approach": "full_fine_tuning",
     "base_model": "llama-3.1-70b",
@@ -172,8 +168,10 @@ def test_an_api_replacement_takes_the_guides_twelve_to_twenty_weeks() -> None:
 def test_the_report_is_short(body: dict[str, Any] | None) -> None:
     """At most 8 A4 pages in all, and the appendix starts by page 5: the body (page 1 to the
     last risk) takes at most five pages."""
-    a = StoredAssessment.of(result_of(body), assessment_id="c", title="Check", created_at=CREATED)
-    pages = [p.extract_text() for p in PdfReader(io.BytesIO(layout(a).write_pdf())).pages]
+    if body is None:
+        shared_spec("scenarios.json")  # a skip, or a failure under CI: the scenarios are absent
+    assert body is not None
+    pages = rendered_report(scenario_assessment(body)).pages
     appendix = next(n for n, text in enumerate(pages, 1) if SECTIONS["appendix"] in text)
     assert appendix <= 5, f"the appendix starts on page {appendix}"
     assert len(pages) <= 8, f"{len(pages)} pages"

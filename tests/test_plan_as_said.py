@@ -25,8 +25,8 @@ from app.rules.result import Recommendation
 from app.views.page_one import page_one
 from app.views.proposal import proposal_view
 from app.vocabulary import numbers
-from tests.test_properties import answers, context
-from tests.test_proposal_review import GOOD, _ids, _result, _review
+from tests.proposals import GOOD, flagged_ids, result_with_proposal, review_of
+from tests.strategies import answers, context
 
 CAT = load_catalogue()
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -169,13 +169,13 @@ def test_forty_dollars_for_five_thousand_examples_says_the_trade_off_on_page_one
 
 
 def test_a_stated_forty_experiments_is_a_note_not_the_unbounded_anti_pattern() -> None:
-    review = _review({**GOOD, "approach": "lora", "experiments": 40})
-    assert "proposal-unbounded-experiments" not in _ids(review)
+    review = review_of({**GOOD, "approach": "lora", "experiments": 40})
+    assert "proposal-unbounded-experiments" not in flagged_ids(review)
     assert review.verdict == "approve_as_proposed"  # a note does not move the verdict
     assert len(review.notes) == 1
     assert "40 experiments" in review.notes[0]
     assert "10 to 30" in review.notes[0]
-    view = proposal_view(_result({**GOOD, "approach": "lora", "experiments": 40}))
+    view = proposal_view(result_with_proposal({**GOOD, "approach": "lora", "experiments": 40}))
     assert view is not None
     assert view.notes == review.notes
 
@@ -185,12 +185,12 @@ def test_no_count_or_an_open_ended_one_is_the_unbounded_anti_pattern() -> None:
         {"locked_test_set": "yes", "approach": "lora"},
         {**GOOD, "approach": "lora", "experiments": 150},
     ):
-        review = _review(proposal)
-        assert "proposal-unbounded-experiments" in _ids(review)
+        review = review_of(proposal)
+        assert "proposal-unbounded-experiments" in flagged_ids(review)
         assert not review.notes
 
 
 def test_a_typical_count_gets_neither_note_nor_flag() -> None:
-    review = _review({**GOOD, "approach": "lora", "experiments": 20})
-    assert "proposal-unbounded-experiments" not in _ids(review)
+    review = review_of({**GOOD, "approach": "lora", "experiments": 20})
+    assert "proposal-unbounded-experiments" not in flagged_ids(review)
     assert not review.notes

@@ -6,13 +6,14 @@ import json
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.canonical import canonical_json, json_bytes
+from app.config import Settings
 from app.cost_model.architecture import model_for_size
-from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, estimate_training
 from app.questions import (
@@ -21,27 +22,27 @@ from app.questions import (
 from app.rules.base.approaches import FINE_TUNING, Approach
 from app.rules.base.facts import build_facts
 from app.rules.recommend import recommend
-from tests.strategies import answers as answers  # noqa: PLC0414 (re-exported: older property tests import it from here)
-from tests.strategies import context as context  # noqa: PLC0414 (re-exported, likewise)
-
-CAT = load_catalogue()
-
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _run(a: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
-    body = {"answers": a, "context": c}
-    return recommend(RecommendationRequest.model_validate(body)).model_dump(mode="json")
+from tests.strategies import CAT, FAST, answers, context, recommendation_json
 
 
 def _eligible(result: dict[str, Any]) -> set[str]:
     return {r["approach"] for r in result["ranking"] if r["eligible"]}
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One SQLite file for the module's apps, under a temporary folder: the default settings'
+    ./var/tunewise.sqlite3 would be a file the test run leaves in the tree."""
+    db = tmp_path_factory.mktemp("properties") / "tunewise.sqlite3"
+    return Settings(database_url=f"sqlite:///{db}")
+
+
 @FAST
 @given(answers, context)
-def test_every_answer_set_gets_a_valid_approach(a: dict[str, Any], c: dict[str, Any]) -> None:
-    with TestClient(_app()) as client:
+def test_every_answer_set_gets_a_valid_approach(
+    database: Settings, a: dict[str, Any], c: dict[str, Any]
+) -> None:
+    with TestClient(_app(database)) as client:
         response = client.post("/api/v1/recommendations", json={"answers": a, "context": c})
     assert response.status_code == 200, response.text
     result = response.json()
@@ -50,16 +51,18 @@ def test_every_answer_set_gets_a_valid_approach(a: dict[str, Any], c: dict[str, 
     assert result["ranking"][0]["approach"] == result["approach"]
 
 
-def _app() -> Any:
+def _app(settings: Settings) -> Any:
     from app.main import create_app  # noqa: PLC0415
 
-    return create_app()
+    return create_app(settings)
 
 
 @FAST
 @given(answers, context)
 def test_same_input_same_bytes(a: dict[str, Any], c: dict[str, Any]) -> None:
-    assert canonical_json(_run(a, c)) == canonical_json(_run(dict(a), dict(c)))
+    assert canonical_json(recommendation_json(a, c)) == canonical_json(
+        recommendation_json(dict(a), dict(c))
+    )
 
 
 @FAST
@@ -68,7 +71,7 @@ def test_more_budget_never_makes_a_method_ineligible(
     a: dict[str, Any], c: dict[str, Any], extra: float
 ) -> None:
     richer = {**a, "budget_usd": min(100_000_000.0, a["budget_usd"] + extra)}
-    assert _eligible(_run(a, c)) <= _eligible(_run(richer, c))
+    assert _eligible(recommendation_json(a, c)) <= _eligible(recommendation_json(richer, c))
 
 
 @FAST
@@ -76,7 +79,7 @@ def test_more_budget_never_makes_a_method_ineligible(
 def test_under_200_examples_never_fine_tunes(
     a: dict[str, Any], c: dict[str, Any], examples: int
 ) -> None:
-    result = _run({**a, "labelled_examples": examples}, c)
+    result = recommendation_json({**a, "labelled_examples": examples}, c)
     assert result["approach"] not in {x.value for x in FINE_TUNING}
     assert not (_eligible(result) & {x.value for x in FINE_TUNING})
 
@@ -84,7 +87,7 @@ def test_under_200_examples_never_fine_tunes(
 @FAST
 @given(answers, context)
 def test_cumulative_series_never_decrease(a: dict[str, Any], c: dict[str, Any]) -> None:
-    for series in _run(a, c)["cost"]["series"]:
+    for series in recommendation_json(a, c)["cost"]["series"]:
         for key in ("cumulative_usd", "low_usd", "high_usd"):
             values = series[key]
             assert all(x <= y for x, y in pairwise(values))
@@ -151,9 +154,9 @@ def test_response_bytes_mean_what_the_canonical_form_means(
 ) -> None:
     """The fast writer of response bodies and the pinned one behind input_hash agree on the
     document, and each is deterministic."""
-    result = _run(a, c)
+    result = recommendation_json(a, c)
     assert json.loads(json_bytes(result)) == json.loads(canonical_json(result))
-    assert json_bytes(result) == json_bytes(_run(dict(a), dict(c)))
+    assert json_bytes(result) == json_bytes(recommendation_json(dict(a), dict(c)))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from tests.pages import check_page
-from tests.test_decision_document import SCORING, what_a_person_reads
-from tests.test_document import _visible_text
-from tests.test_proposal_review import ANSWERS, FINTECH_PROPOSAL, ON_PREM
-from tests.test_web import _form, _hidden, walk
+from tests.proposals import ANSWERS, FINTECH_PROPOSAL, ON_PREM
+from tests.reading import SCORING, visible_text, what_a_person_reads
+from tests.wizard import form_data, hidden_fields, walk
 
 BODY: dict[str, Any] = {"answers": ANSWERS, "context": ON_PREM, "proposal": FINTECH_PROPOSAL}
 
@@ -68,7 +67,7 @@ def test_page_and_pdf_show_the_review_after_the_summary(client: TestClient) -> N
     aid = created.json()["id"]
     results = client.get(f"/assessments/{aid}").text
     check_page(results)
-    page = _flat(_visible_text(results))
+    page = _flat(visible_text(results))
     pdf = client.get(f"/assessments/{aid}/report.pdf").content
     whole = _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     for text, first_after in ((page, "Why"), (whole, "The recommendation")):
@@ -97,8 +96,8 @@ def _proposal_step(client: TestClient) -> str:
     deployment = re.search(r'href="(/wizard/deployment[^"]*)"', check.text)
     assert deployment is not None
     page = client.get(deployment.group(1).replace("&amp;", "&"))
-    form = [*_hidden(page.text), ("on_prem_required", "yes"), ("title", "Fintech")]
-    step = client.post("/wizard/deployment", data=_form([*form, ("next", "proposal")]))
+    form = [*hidden_fields(page.text), ("on_prem_required", "yes"), ("title", "Fintech")]
+    step = client.post("/wizard/deployment", data=form_data([*form, ("next", "proposal")]))
     assert step.status_code == 200, step.text[:500]
     check_page(step.text)
     assert "The team\u2019s proposal" in step.text or "The team's proposal" in step.text
@@ -106,10 +105,10 @@ def _proposal_step(client: TestClient) -> str:
 
 
 def test_wizard_step_keeps_values_and_shows_errors_beside_fields(client: TestClient) -> None:
-    hidden = _hidden(_proposal_step(client))
+    hidden = hidden_fields(_proposal_step(client))
     assert ("on_prem_required", "yes") in hidden
     typed = [("proposal_gpu_count", "lots"), ("proposal_experiments", "40")]
-    bad = client.post("/wizard/proposal", data=_form([*hidden, *typed]))
+    bad = client.post("/wizard/proposal", data=form_data([*hidden, *typed]))
     assert bad.status_code == 422
     check_page(bad.text)
     assert 'id="proposal_approach-error"' in bad.text
@@ -120,7 +119,7 @@ def test_wizard_step_keeps_values_and_shows_errors_beside_fields(client: TestCli
 
 
 def test_wizard_reviews_the_fintech_proposal(client: TestClient) -> None:
-    hidden = _hidden(_proposal_step(client))
+    hidden = hidden_fields(_proposal_step(client))
     entered = [
         ("proposal_approach", "full_fine_tuning"),
         ("proposal_base_model", "llama-3.1-70b"),
@@ -131,9 +130,11 @@ def test_wizard_reviews_the_fintech_proposal(client: TestClient) -> None:
         ("proposal_locked_test_set", "not_stated"),
         ("proposal_lora_comparison_run", "no"),
     ]
-    made = client.post("/wizard/proposal", data=_form([*hidden, *entered]), follow_redirects=False)
+    made = client.post(
+        "/wizard/proposal", data=form_data([*hidden, *entered]), follow_redirects=False
+    )
     assert made.status_code == 303, made.text[:800]
-    page = _flat(_visible_text(client.get(made.headers["location"]).text))
+    page = _flat(visible_text(client.get(made.headers["location"]).text))
     assert "Proposal review" in page
     assert "Verdict: Send back" in page
     assert "The team asked for $25,000" in page

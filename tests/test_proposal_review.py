@@ -23,62 +23,24 @@ from app.rules.proposal.checks import CONDITIONS
 from app.rules.proposal.review import review_proposal
 from app.rules.recommend import recommend
 from app.rules.result import Recommendation
-from app.rules.result.proposal import ProposalReview
 from app.vocabulary import words
 from app.vocabulary.numbers import usd
-from benchmarks.common import FINTECH
-
-ANSWERS = FINTECH["answers"]
-ON_PREM = {"on_prem_required": True}
-
-FINTECH_PROPOSAL: dict[str, Any] = {
-    "approach": "full_fine_tuning",
-    "base_model": "llama-3.1-70b",
-    "gpu": "h100-80gb",
-    "gpu_count": 8,
-    "experiments": 40,
-    "budget_usd": 25000,
-    "lora_comparison_run": "no",
-}
-"""001's fintech example, its first proposal: 'full fine-tuning on a 70B model ... $25,000 in
-compute, a multi-GPU cluster they didn't have, and a model too large for their inference
-setup'. The support copilot had to run on their own infrastructure (on-prem)."""
-
-GOOD = {"locked_test_set": "yes", "experiments": 20}
-"""What keeps the unrelated patterns silent in the per-pattern cases."""
-
-
-def _result(
-    proposal: dict[str, Any],
-    context: dict[str, Any] | None = None,
-    answers: dict[str, Any] | None = None,
-) -> Recommendation:
-    body = {
-        "answers": {**ANSWERS, **(answers or {})},
-        "context": ON_PREM if context is None else context,
-    }
-    return recommend(RecommendationRequest.model_validate({**body, "proposal": proposal}))
-
-
-def _review(
-    proposal: dict[str, Any],
-    context: dict[str, Any] | None = None,
-    answers: dict[str, Any] | None = None,
-) -> ProposalReview:
-    review = _result(proposal, context, answers).proposal_review
-    assert review is not None
-    return review
-
-
-def _ids(review: ProposalReview) -> set[str]:
-    return {f.id for f in review.anti_patterns}
+from tests.proposals import (
+    ANSWERS,
+    FINTECH_PROPOSAL,
+    GOOD,
+    ON_PREM,
+    flagged_ids,
+    result_with_proposal,
+    review_of,
+)
 
 
 def test_follow_ups_that_switch_to_the_recommendation_name_its_gpus_and_price() -> None:
     """Issue 22: the follow-ups said "ask for 1 x H100 instead of 8" and "about $153 each"
     (figures of QLoRA and full fine-tuning on 70B) beside "use Llama 3.1 8B"; once the team
     switches to the recommendation, every figure it is asked for is the recommendation's."""
-    result = _result(FINTECH_PROPOSAL)
+    result = result_with_proposal(FINTECH_PROPOSAL)
     review = result.proposal_review
     assert review is not None
     asks = " ".join((*review.changes, *review.missing_evidence, *review.notes))
@@ -90,7 +52,7 @@ def test_follow_ups_that_switch_to_the_recommendation_name_its_gpus_and_price() 
 
 
 def test_fintech_proposal_is_sent_back_with_its_flags() -> None:
-    result = _result(FINTECH_PROPOSAL)
+    result = result_with_proposal(FINTECH_PROPOSAL)
     review = result.proposal_review
     assert review is not None
     assert result.approach.value == "lora"
@@ -101,9 +63,9 @@ def test_fintech_proposal_is_sent_back_with_its_flags() -> None:
         "proposal-gpus-sized-for-full",
         "proposal-model-too-large-for-inference",
         "proposal-full-as-primary-path",
-    } <= _ids(review)
+    } <= flagged_ids(review)
     # Its 40 experiments are bounded, only above the typical 10 to 30: a note (issue 23, 7).
-    assert "proposal-unbounded-experiments" not in _ids(review)
+    assert "proposal-unbounded-experiments" not in flagged_ids(review)
     assert any("40 experiments" in note for note in review.notes)
     assert review.missing_evidence
     assert "benchmark number" in review.missing_evidence[0]
@@ -191,15 +153,15 @@ def test_every_pattern_has_a_condition_and_a_case() -> None:
 def test_pattern_fires_and_stays_silent(pattern_id: str) -> None:
     fires, silent, silent_context = CASES[pattern_id]
     answers = ANSWERS_FOR.get(pattern_id)
-    review = _review(fires, answers=answers)
-    assert pattern_id in _ids(review)
+    review = review_of(fires, answers=answers)
+    assert pattern_id in flagged_ids(review)
     assert review.verdict != "approve_as_proposed"
     flag = next(f for f in review.anti_patterns if f.id == pattern_id)
     for text in (flag.looks_like, flag.why_wrong, flag.question, flag.detail, flag.source):
         assert text
         assert "{" not in text
         assert ".txt" not in text
-    assert pattern_id not in _ids(_review(silent, silent_context, answers))
+    assert pattern_id not in flagged_ids(review_of(silent, silent_context, answers))
 
 
 @pytest.mark.parametrize("pattern_id", sorted(CASES))
@@ -220,12 +182,16 @@ def test_the_review_follows_the_catalogue(pattern_id: str) -> None:
     less = replace(
         shipped, anti_patterns=tuple(p for p in shipped.anti_patterns if p.id != pattern_id)
     )
-    assert pattern_id in _ids(review_proposal(body.proposal, ev.facts, plan, block, "", shipped))
-    assert pattern_id not in _ids(review_proposal(body.proposal, ev.facts, plan, block, "", less))
+    assert pattern_id in flagged_ids(
+        review_proposal(body.proposal, ev.facts, plan, block, "", shipped)
+    )
+    assert pattern_id not in flagged_ids(
+        review_proposal(body.proposal, ev.facts, plan, block, "", less)
+    )
 
 
 def test_another_approach_without_a_pattern_is_a_change() -> None:
-    review = _review({**GOOD, "approach": "rag"})
+    review = review_of({**GOOD, "approach": "rag"})
     assert review.verdict == "approve_with_changes"
     assert review.changes
     assert review.changes[0].startswith("use LoRA rather than RAG")
@@ -315,7 +281,7 @@ def test_a_request_without_a_proposal_hashes_as_before() -> None:
     body = {"answers": ANSWERS, "context": ON_PREM}
     plain = recommend(RecommendationRequest.model_validate(body))
     assert plain.proposal_review is None
-    with_one = _result(FINTECH_PROPOSAL)
+    with_one = result_with_proposal(FINTECH_PROPOSAL)
     assert with_one.input_hash != plain.input_hash
 
 
@@ -385,7 +351,7 @@ def test_the_most_gpus_on_the_largest_model_get_a_review_not_an_error(gpu: str) 
     says so and calls the cost at that count a floor."""
     for approach in APPROACHES:
         proposal = {"approach": approach, "model_size_b": LARGEST_MODEL_B, "gpu": gpu}
-        review = _result(proposal | {"gpu_count": MAX_PROPOSAL_GPUS}).proposal_review
+        review = result_with_proposal(proposal | {"gpu_count": MAX_PROPOSAL_GPUS}).proposal_review
         assert review is not None
         found = {p.id: p for p in review.anti_patterns}
         if approach in {"lora", "qlora", "full_fine_tuning"}:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.cost_model.catalogue import read_data
-from tests.test_measured_runs import (
+from tests.measured_runs import (
     RUNS,
     estimate_run,
     measured_gib,

@@ -24,7 +24,7 @@ from app.cost_model.training import TrainingRequest, estimate_training
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 from benchmarks.situations import situations
-from tests.test_properties import CAT, FAST, _run, answers, context
+from tests.strategies import CAT, FAST, answers, context, recommendation_json
 
 
 def _ranges(node: Any) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def _ranges(node: Any) -> list[dict[str, Any]]:
 @FAST
 @given(answers, context)
 def test_every_range_holds_its_expected_value(a: dict[str, Any], c: dict[str, Any]) -> None:
-    result = _run(a, c)
+    result = recommendation_json(a, c)
     for r in _ranges(result):
         assert r["low"] <= r["expected"] <= r["high"], r
         assert r["is_exact"] == (r["low"] == r["expected"] == r["high"])
@@ -63,7 +63,7 @@ def test_every_range_holds_its_expected_value(a: dict[str, Any], c: dict[str, An
 def test_a_saving_whose_interval_crosses_zero_is_about_break_even(
     a: dict[str, Any], c: dict[str, Any]
 ) -> None:
-    payback = _run(a, c)["cost"]["payback"]
+    payback = recommendation_json(a, c)["cost"]["payback"]
     s = payback["saving_usd"]
     crosses = s["low"] < 0 < s["high"]
     assert payback["crosses_zero"] is (crosses and payback["line"] != payback["versus"])
@@ -85,12 +85,12 @@ def test_the_same_inputs_give_the_same_bytes_from_cold_caches(
 ) -> None:
     """The factors a range probes are recorded through caches: a result made with every cost
     model cache cold is the same, byte for byte, as one made from warm caches."""
-    warm = canonical_json(_run(a, c))
+    warm = canonical_json(recommendation_json(a, c))
     for module in [m for name, m in sys.modules.items() if name.startswith("app.cost_model")]:
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
                 value.cache_clear()
-    assert canonical_json(_run(dict(a), dict(c))) == warm
+    assert canonical_json(recommendation_json(dict(a), dict(c))) == warm
 
 
 training = st.builds(
@@ -243,7 +243,7 @@ plan's stated budgeting rule (a driver), so the interval is the price's and the 
 def test_the_recommended_line_s_running_cost_interval_is_within_4x(
     a: dict[str, Any], c: dict[str, Any]
 ) -> None:
-    cost = _run(a, c)["cost"]
+    cost = recommendation_json(a, c)["cost"]
     spread = cost["monthly_range"][cost["recommended"]]
     assert _within(spread, RUNNING_WITHIN), (cost["recommended"], spread)
 
@@ -253,7 +253,7 @@ def test_the_recommended_line_s_running_cost_interval_is_within_4x(
 def test_every_training_programme_s_interval_is_within_6x(
     a: dict[str, Any], c: dict[str, Any]
 ) -> None:
-    cost = _run(a, c)["cost"]
+    cost = recommendation_json(a, c)["cost"]
     for method, programme in cost["training_by_method"].items():
         spread = programme["total_usd_range"]
         assert _within(spread, PROGRAMME_WITHIN), (method, spread)
@@ -265,7 +265,7 @@ def test_the_combined_line_combines_its_parts_factors() -> None:
     combined: not the parts' intervals stacked end to end."""
     from app.rules.base.facts import build_facts  # noqa: PLC0415
     from app.rules.economics.combination import combine  # noqa: PLC0415
-    from tests.test_combination import LEGAL  # noqa: PLC0415
+    from tests.cases import LEGAL  # noqa: PLC0415
 
     request = RecommendationRequest.model_validate(LEGAL)
     r = recommend(request)

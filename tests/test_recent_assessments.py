@@ -34,7 +34,7 @@ from app.web.recent import (
 )
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
-from tests.test_web import finish, walk
+from tests.wizard import finish, walk
 
 PRIVATE_TITLE = "Merger budget for Project Falcon"
 

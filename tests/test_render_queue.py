@@ -22,8 +22,8 @@ from app.main import create_app
 from app.report import worker
 from app.report.slots import RenderSlots, ReportBusyError, ReportQueueFullError
 from app.report.worker import ReportTimeoutError, render_pdf_async, shutdown_workers
+from tests.cases import logistics_assessment
 from tests.conftest import BASE_ANSWERS, run_coroutine
-from tests.test_report import logistics_assessment
 
 WAITING = 45
 """More downloads than the thread pool's 40 threads: held threads would starve /healthz."""

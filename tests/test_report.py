@@ -34,20 +34,10 @@ from app.views.chart_svg import render_svg
 from app.views.document import SECTIONS
 from app.views.page_one import page_one
 from app.vocabulary.numbers import ms
-from tests.test_cost_over_time import LOGISTICS
+from tests.cases import logistics_assessment
 
 ROOT = Path(__file__).resolve().parents[1]
-CREATED = datetime(2026, 11, 12, 9, 30, tzinfo=UTC)
 HOSTILE = '<script>alert(1)</script> <img src="http://127.0.0.1:9/x"> file:///etc/passwd'
-
-
-def logistics_assessment(title: str = "Logistics assistant: tone and format") -> StoredAssessment:
-    """The heavy-traffic logistics case, with the budget answered "I'm not sure"."""
-    answers = {k: v for k, v in LOGISTICS["answers"].items() if k != "budget_usd"}
-    body = {"answers": answers, "context": LOGISTICS["context"], "unsure": ["budget_usd"]}
-    request = RecommendationRequest.model_validate(body)
-    result = recommend(request)
-    return StoredAssessment.of(result, assessment_id="test-report", title=title, created_at=CREATED)
 
 
 class _Collect(logging.Handler):
@@ -312,7 +302,7 @@ def test_report_key_follows_what_the_bytes_depend_on() -> None:
 
 RENDER_AND_HASH = (
     "import hashlib; from app.report.render import render_pdf; "
-    "from tests.test_report import logistics_assessment; "
+    "from tests.cases import logistics_assessment; "
     "print(hashlib.sha256(render_pdf(logistics_assessment())).hexdigest())"
 )
 

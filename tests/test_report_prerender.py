@@ -30,9 +30,9 @@ from app.report.worker import (
     render_pdf_isolated,
     shutdown_workers,
 )
+from tests.cases import logistics_assessment
 from tests.conftest import BASE_ANSWERS
-from tests.test_report import logistics_assessment
-from tests.test_web import finish, walk
+from tests.wizard import finish, walk
 
 REAL = render_pdf_isolated
 REAL_ASYNC = render_pdf_async

@@ -21,7 +21,7 @@ from app.cost_model.self_hosting import (
 from app.cost_model.serving import fine_tuned_monthly
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
-from tests.test_cost_over_time import LOGISTICS as BODY
+from tests.cases import LOGISTICS as BODY
 
 PUBLISHED = [
     s

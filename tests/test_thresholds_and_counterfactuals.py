@@ -29,8 +29,8 @@ from app.rules.decision.counterfactuals import Counterfactual, find_counterfactu
 from app.rules.decision.engine import evaluate
 from app.rules.decision.plan import make_plan
 from tests.conftest import BASE_ANSWERS
-from tests.test_properties import answers as answer_strategy
-from tests.test_properties import context as context_strategy
+from tests.strategies import answers as answer_strategy
+from tests.strategies import context as context_strategy
 
 CHECKS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

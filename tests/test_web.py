@@ -17,65 +17,12 @@ from app.rules.base.catalogue import load_rules
 from app.views.method import effect_in_words, in_general, name_in_words
 from tests.conftest import BASE_ANSWERS
 from tests.pages import check_page
+from tests.wizard import finish, form_data, hidden_fields, walk
 
 
 def pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return "\n".join(page.extract_text() for page in reader.pages)
-
-
-FORM_VALUES = {
-    **{k: v for k, v in BASE_ANSWERS.items() if k != "citations_required"},
-    "citations_required": "no",
-}
-SLUGS = [q.replace("_", "-") for q in BASE_ANSWERS]
-
-
-def _hidden(html: str) -> list[tuple[str, str]]:
-    return re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
-
-
-def _form(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Form pairs (a name may repeat) as httpx wants them."""
-    out: dict[str, list[str]] = {}
-    for name, value in pairs:
-        out.setdefault(name, []).append(value)
-    return out
-
-
-def walk(client: TestClient, *, unsure: tuple[str, ...] = ()) -> str:
-    """Answer the nine questions with plain form posts; returns the check page's URL."""
-    response = client.get("/")
-    check_page(response.text)
-    url = "/wizard/objective"
-    for qid, slug in zip(BASE_ANSWERS, SLUGS, strict=True):
-        page = client.get(url)
-        assert page.status_code == 200
-        check_page(page.text)
-        assert len(page.content) < 50_000
-        form: list[tuple[str, str]] = _hidden(page.text)
-        if qid in unsure:
-            form.append(("unsure", qid))
-        else:
-            form.append((qid, str(FORM_VALUES[qid])))
-        posted = client.post(f"/wizard/{slug}", data=_form(form), follow_redirects=False)
-        assert posted.status_code == 303, posted.text[:500]
-        url = posted.headers["location"]
-    assert url.startswith("/wizard/check")
-    return url
-
-
-def finish(client: TestClient, check_url: str, **context: str) -> str:
-    check = client.get(check_url)
-    check_page(check.text)
-    deployment_url = re.search(r'href="(/wizard/deployment[^"]*)"', check.text)
-    assert deployment_url is not None
-    page = client.get(deployment_url.group(1).replace("&amp;", "&"))
-    check_page(page.text)
-    form = _hidden(page.text) + list(context.items())
-    created = client.post("/wizard/deployment", data=_form(form), follow_redirects=False)
-    assert created.status_code == 303, created.text[:800]
-    return str(created.headers["location"])
 
 
 def test_walk_the_wizard_to_a_shareable_result(client: TestClient) -> None:
@@ -107,8 +54,8 @@ def test_check_page_lists_every_answer_with_a_change_link(client: TestClient) ->
 
 def test_a_bad_answer_is_shown_beside_the_field_and_kept(client: TestClient) -> None:
     page = client.get("/wizard/labelled-examples?objective=behaviour")
-    form = [*_hidden(page.text), ("labelled_examples", "lots")]
-    response = client.post("/wizard/labelled-examples", data=_form(form))
+    form = [*hidden_fields(page.text), ("labelled_examples", "lots")]
+    response = client.post("/wizard/labelled-examples", data=form_data(form))
     assert response.status_code == 422
     check_page(response.text)
     assert "There is a problem" in response.text
@@ -173,8 +120,8 @@ def test_deployment_errors_are_shown_and_typed_values_kept(client: TestClient) -
         + "?"
         + urlsplit(check_url).query
     )
-    form = [*_hidden(page.text), ("tenants", "0"), ("title", "x" * 201)]
-    response = client.post("/wizard/deployment", data=_form(form))
+    form = [*hidden_fields(page.text), ("tenants", "0"), ("title", "x" * 201)]
+    response = client.post("/wizard/deployment", data=form_data(form))
     assert response.status_code == 422
     check_page(response.text)
     assert 'value="0"' in response.text
@@ -186,7 +133,9 @@ def test_an_invisible_title_is_refused_beside_its_field_and_kept(client: TestCli
     check_url = walk(client)
     page = client.get("/wizard/deployment?" + urlsplit(check_url).query)
     typed = [("title", "\u3164\u2800")]
-    response = client.post("/wizard/deployment", data=_form([*_hidden(page.text), *typed]))
+    response = client.post(
+        "/wizard/deployment", data=form_data([*hidden_fields(page.text), *typed])
+    )
     assert response.status_code == 422
     check_page(response.text)
     assert "The title must have some visible text" in response.text
@@ -199,7 +148,9 @@ def test_every_deployment_error_comes_in_one_round_naming_its_field(client: Test
     check_url = walk(client)
     page = client.get("/wizard/deployment?" + urlsplit(check_url).query)
     typed = [("monthly_requests", "lots"), ("gpu", "tpu-v9"), ("reference_api_model", "gpt-0")]
-    response = client.post("/wizard/deployment", data=_form([*_hidden(page.text), *typed]))
+    response = client.post(
+        "/wizard/deployment", data=form_data([*hidden_fields(page.text), *typed])
+    )
     assert response.status_code == 422
     check_page(response.text)
     summary = response.text[response.text.index("error-summary") :]
