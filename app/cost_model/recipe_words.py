@@ -58,7 +58,8 @@ def _batch(r: Recipe, est: TrainingEstimate) -> list[RecipeValue]:
         else "the larger of 2 and 1 sequences per GPU that fits "
         + (f"{r.gpu_count} x " if r.gpu_count > 1 else "one ")
         + f"{est.request.gpu.name} with the rest of the run (peak "
-        f"{est.per_gpu_memory.peak_gib:.1f} GiB per GPU)"
+        f"{est.per_gpu_memory.peak_gib:,.1f}".removesuffix(".0")
+        + " GiB per GPU)"
     )
     accum = r.gradient_accumulation_steps
     plural = "s" if r.effective_batch_sequences > 1 else ""
