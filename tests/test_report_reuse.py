@@ -18,21 +18,9 @@ from app.report.fetcher import ReportFetcher
 from app.report.render import FONTS_DIR, render_html, render_pdf
 from app.report.worker import render_pdf_isolated, shutdown_workers
 from app.rules.recommend import recommend
+from tests.cases import LOGISTICS
 
-BODY = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 50000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 3000,
-        "ml_capability": 4,
-        "budget_usd": 20000,
-    },
-    "context": {"base_model": "qwen-2.5-32b", "gpu": "a100-40gb", "monthly_requests": 8_000_000},
-}
+BODY = LOGISTICS
 
 
 @pytest.fixture(scope="module")
