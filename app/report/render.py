@@ -29,6 +29,7 @@ from app.assessments.store import StoredAssessment
 from app.canonical import sha256_hex
 from app.report.attachment import ATTACHMENT_NAME, attachment_bytes, created_iso
 from app.report.fetcher import ReportFetcher
+from app.report.serialised import serialise_once
 from app.views.chart import Chart
 from app.views.chart_svg import render_svg
 from app.views.document import document_of
@@ -266,6 +267,6 @@ def _written(assessment: StoredAssessment, paper: Paper, fetcher: ReportFetcher 
     """The PDF, in a frame of its own: WeasyPrint's document is garbage once this returns, so
     `_fewer_collections` frees it before the render returns."""
     pages = _laid_out(assessment, paper, fetcher)
-    pdf = pages.document.write_pdf(**pages.options)
+    pdf = pages.document.write_pdf(finisher=serialise_once, **pages.options)
     assert isinstance(pdf, bytes)
     return pdf
