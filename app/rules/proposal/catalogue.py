@@ -11,8 +11,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from app import toml_data
 from app.vocabulary.sources import cite
 
 VerdictEffect = Literal["send_back", "change"]
@@ -88,7 +90,10 @@ def _pattern(row: dict[str, Any]) -> AntiPattern:
 
 
 def parse_proposal_catalogue(text: str) -> ProposalCatalogue:
-    data = tomllib.loads(text)
+    return _catalogue(tomllib.loads(text))
+
+
+def _catalogue(data: dict[str, Any]) -> ProposalCatalogue:
     patterns = tuple(_pattern(row) for row in data.get("anti_patterns", []))
     return ProposalCatalogue(
         anti_patterns=patterns,
@@ -107,4 +112,5 @@ def proposal_catalogue_text() -> str:
 
 @cache
 def load_proposal_catalogue() -> ProposalCatalogue:
-    return parse_proposal_catalogue(proposal_catalogue_text())
+    """The shipped catalogue, its parsed TOML kept between runs (app.toml_data)."""
+    return _catalogue(toml_data.load(Path(__file__).parents[1] / "data" / "proposal.toml"))
