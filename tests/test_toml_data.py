@@ -66,3 +66,14 @@ def test_nothing_is_kept_where_python_writes_no_bytecode(
     path.write_text("a = 1\n", encoding="utf-8")
     assert toml_data.load(path) == {"a": 1}
     assert not (tmp_path / "__pycache__").exists()
+
+
+@pytest.mark.usefixtures("writes_caches")
+def test_an_image_build_keeps_every_data_file(tmp_path: Path) -> None:
+    """The Dockerfile runs `python -m app.toml_data` once: each data folder's files are kept."""
+    for shipped in DATA[:3]:
+        folder = tmp_path / shipped.parent.parent.name / "data"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / shipped.name).write_bytes(shipped.read_bytes())
+    assert toml_data.warm(tmp_path) == 3
+    assert len(list(tmp_path.glob("*/data/__pycache__/*.toml.marshal"))) == 3
