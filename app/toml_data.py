@@ -16,7 +16,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,8 @@ def load(path: Path) -> dict[str, Any]:
     else:
         if stored_key == key and isinstance(doc, dict):
             return doc
+    import tomllib  # noqa: PLC0415  # on a miss only: its import compiles a dozen patterns
+
     doc = tomllib.loads(data.decode("utf-8"))
     if not sys.dont_write_bytecode:
         _store(cache, key, doc)

@@ -7,7 +7,6 @@ decision, the counterfactuals and the reasons follow it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
@@ -135,6 +134,8 @@ def _text(row: dict[str, object], key: str, numbers: dict[str, str]) -> str | No
 def parse_rules(text: str) -> RuleCatalogue:
     """A catalogue from TOML text; the thresholds are written into the reasons and warnings
     (their `{placeholders}`), leaving the per-case placeholders for the conditions."""
+    import tomllib  # noqa: PLC0415  # the shipped catalogue is read through app.toml_data
+
     return _catalogue(tomllib.loads(text))
 
 
