@@ -22,7 +22,6 @@ from typing import Any, BinaryIO
 from pydantic import ValidationError
 
 from app.canonical import json_bytes, result_hash
-from app.problems import invalid_request, problem_document, validation_errors
 from app.questions import RecommendationRequest
 from app.rules.recommend import recommend
 
@@ -34,6 +33,8 @@ def problem_detail(errors: Sequence[Mapping[str, Any]], document: object = None)
     """An invalid line as the API's problem detail (app.problems, as POST /recommendations
     answers a 422), its pointers from the line's root. `document` is the text that failed, so a
     JSON syntax error can say where it breaks."""
+    from app.problems import invalid_request, problem_document  # noqa: PLC0415  # bad lines only
+
     return problem_document(invalid_request(errors, document, located=False))
 
 
@@ -54,6 +55,8 @@ def recommend_one(source: str) -> int:
     try:
         out = _result(raw)
     except ValidationError as exc:
+        from app.problems import validation_errors  # noqa: PLC0415  # bad input only
+
         for err in validation_errors(exc.errors(), raw, located=False):
             sys.stderr.write(f"error: {err.field}: {err.message}\n")
         return BAD_INPUT

@@ -223,7 +223,7 @@ def test_live_prices_are_opt_in_and_say_so(
         def stop(self) -> None:
             started.append("stop")
 
-    monkeypatch.setattr("app.cost_model.prices.UpdatePrices", FakeUpdater)
+    monkeypatch.setattr("genai_prices.UpdatePrices", FakeUpdater)  # imported when live starts
     with TestClient(create_app(settings)) as c:
         offline = c.post("/api/v1/recommendations", json={"answers": BASE_ANSWERS}).json()
     assert started == []

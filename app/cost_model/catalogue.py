@@ -6,12 +6,12 @@ dataclasses so the rest of the cost model works with typed, immutable values.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from app import toml_data
 from app.cost_model.invalid import invalid
 
 
@@ -164,9 +164,9 @@ def check_gpu_id(value: str) -> str:
 
 
 def read_data(name: str) -> dict[str, Any]:
-    """Parse one TOML file shipped in app/cost_model/data."""
-    text = resources.files("app.cost_model").joinpath("data", name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """Parse one TOML file shipped in app/cost_model/data (kept parsed between runs:
+    app.toml_data)."""
+    return toml_data.load(Path(__file__).parent / "data" / name)
 
 
 @cache

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from app.cost_model.catalogue import read_data
-
 CHOICE = "choice"
 RAG = "rag:"
 """A retrieval setting of data/prices.toml's [rag] as a factor: `rag:<setting>`."""
@@ -22,13 +20,15 @@ RAG = "rag:"
 
 @cache
 def choices() -> frozenset[str]:
-    """The names of the factors the plan chooses (see the module's docstring)."""
-    found = {
-        name
-        for name, row in read_data("constants.toml").items()
-        if isinstance(row, dict) and row.get("kind") == CHOICE
-    }
-    rag = read_data("prices.toml")["rag"]
+    """The names of the factors the plan chooses (see the module's docstring), from the
+    constants and prices already read (parsing their TOML again costs a start its time)."""
+    # Imported here: both modules import ranges.py, which imports this one.
+    from app.cost_model.constants import load_constants  # noqa: PLC0415
+    from app.cost_model.prices import price_data  # noqa: PLC0415
+
+    found = {name for name, row in load_constants().table.items() if row.kind == CHOICE}
+    rag = price_data()["rag"]
+    assert isinstance(rag, dict)
     found |= {
         f"{RAG}{key.removesuffix('_kind')}"
         for key, kind in rag.items()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from app.cost_model.catalogue import read_data
+from app.cost_model.prices import price_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,8 @@ class Freshness:
 
 @cache
 def freshness() -> Freshness:
-    section = read_data("prices.toml")["freshness"]
+    section = price_data()["freshness"]  # prices.toml, parsed once
+    assert isinstance(section, dict)
     return Freshness(
         int(section["max_age_months"]), str(section["reviewed"]), str(section["source"])
     )

@@ -3,18 +3,26 @@
 Every lookup passes the dataset's own release date as the request time, so a price never
 depends on the wall clock: the same versions give the same dollars. Live updates from the
 network are off unless a deployment opts in (see app.config), and then `prices_as_of` says so.
+
+The prices our own data names are read from an excerpt of the pinned dataset
+(app.cost_model.price_excerpt), so a command line run that needs no other model never imports
+genai-prices; any other model, and live prices, are looked up in the dataset itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache, lru_cache
-
-from genai_prices import UpdatePrices, Usage, calc_price
+from typing import TYPE_CHECKING
 
 from app.cost_model.catalogue import read_data
+from app.cost_model.price_excerpt import entries
 from app.cost_model.ranges import Range
+
+if TYPE_CHECKING:
+    from genai_prices import UpdatePrices
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,8 @@ def start_live_updates() -> None:
     """Opt in to genai-prices' background refresh from its published data (network needed).
     Results then follow today's prices and say so in prices_as_of."""
     if not _live:
+        from genai_prices import UpdatePrices  # noqa: PLC0415  # genai-prices only when needed
+
         updater = UpdatePrices()
         updater.start(wait=False)
         _live.append(updater)
@@ -105,10 +115,33 @@ def reference_api_choices() -> tuple[ReferenceChoice, ...]:
     return tuple(ReferenceChoice(str(r["id"]), str(r["name"]), str(r["provider"])) for r in rows)
 
 
-@lru_cache(maxsize=256)
-def _lookup(
+def _per_mtok(usd: Decimal, tokens: int) -> float:
+    return float(usd) / tokens * 1e6 if tokens else 0.0
+
+
+def _excerpt(
+    model_ref: str, provider: str | None, input_tokens: int, output_tokens: int
+) -> ApiPrice | None:
+    """The price from the pinned dataset's excerpt, when it has this lookup (not live)."""
+    pin = _section("genai_prices")
+    entry = entries(str(pin["version"]), str(pin["released"])).get((model_ref, provider))
+    if entry is None:
+        return None
+    inp, out = entry.usd(input_tokens, output_tokens)
+    return ApiPrice(
+        entry.provider_id,
+        entry.model_id,
+        entry.model_name,
+        _per_mtok(inp, input_tokens),
+        _per_mtok(out, output_tokens),
+    )
+
+
+def _dataset(
     model_ref: str, provider: str | None, input_tokens: int, output_tokens: int
 ) -> ApiPrice:
+    from genai_prices import Usage, calc_price  # noqa: PLC0415  # a fifth of a second: lazily
+
     try:
         calc = calc_price(
             Usage(input_tokens=input_tokens, output_tokens=output_tokens),
@@ -122,9 +155,24 @@ def _lookup(
             "/api/v1/questions lists for reference_api_model (such as "
             f"{DEFAULT_REFERENCE_API_MODEL!r}), or another model id of the genai-prices dataset"
         ) from exc
-    inp = float(calc.input_price) / input_tokens * 1e6 if input_tokens else 0.0
-    out = float(calc.output_price) / output_tokens * 1e6 if output_tokens else 0.0
-    return ApiPrice(calc.provider.id, calc.model.id, calc.model.name or calc.model.id, inp, out)
+    return ApiPrice(
+        calc.provider.id,
+        calc.model.id,
+        calc.model.name or calc.model.id,
+        _per_mtok(calc.input_price, input_tokens),
+        _per_mtok(calc.output_price, output_tokens),
+    )
+
+
+@lru_cache(maxsize=256)
+def _lookup(
+    model_ref: str, provider: str | None, input_tokens: int, output_tokens: int
+) -> ApiPrice:
+    if not _live:
+        found = _excerpt(model_ref, provider, input_tokens, output_tokens)
+        if found is not None:
+            return found
+    return _dataset(model_ref, provider, input_tokens, output_tokens)
 
 
 def _price(model_ref: str, provider: str | None, input_tokens: int, output_tokens: int) -> ApiPrice:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from app import toml_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,5 @@ def _rows(rows: list[dict[str, Any]]) -> tuple[QuestionText, ...]:
 
 @cache
 def catalogue_text() -> CatalogueText:
-    raw = resources.files("app.questions").joinpath("data", "questions.toml").read_text("utf-8")
-    doc = tomllib.loads(raw)
+    doc = toml_data.load(Path(__file__).parent / "data" / "questions.toml")
     return CatalogueText(str(doc["version"]), _rows(doc["questions"]), _rows(doc["context"]))

@@ -30,7 +30,6 @@ from app.rules.economics.advice import heed_options
 from app.rules.economics.cost_block import cost_block
 from app.rules.economics.energy_summary import energy_summary
 from app.rules.economics.summaries import cost_summary, plan_summary
-from app.rules.proposal.review import review_proposal
 from app.rules.result import (
     Assumption,
     Counterfactual,
@@ -124,13 +123,13 @@ def recommend(request: RecommendationRequest) -> Recommendation:
     ev = heed_options(ev, costs.options)  # no reason or warning advises a ruled-out option
     found = find_counterfactuals(ev)
     primary = ev.primary
-    review = (
-        None
-        if request.proposal is None
-        else review_proposal(
+    review = None
+    if request.proposal is not None:
+        from app.rules.proposal.review import review_proposal  # noqa: PLC0415  # with a proposal
+
+        review = review_proposal(
             request.proposal, ev.facts, plan, block, _deciding_reason(ev) or summary(ev)
         )
-    )
     return Recommendation(
         approach=primary,
         approach_label=words.approach(primary.value),

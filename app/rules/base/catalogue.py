@@ -7,11 +7,13 @@ decision, the counterfactuals and the reasons follow it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
+from app import toml_data
 from app.rules.base.approaches import Approach
 from app.rules.base.thresholds import Threshold, Thresholds, fill, parse_thresholds
 from app.vocabulary.sources import cite
@@ -132,7 +134,12 @@ def _text(row: dict[str, object], key: str, numbers: dict[str, str]) -> str | No
 def parse_rules(text: str) -> RuleCatalogue:
     """A catalogue from TOML text; the thresholds are written into the reasons and warnings
     (their `{placeholders}`), leaving the per-case placeholders for the conditions."""
-    doc = tomllib.loads(text)
+    import tomllib  # noqa: PLC0415  # the shipped catalogue is read through app.toml_data
+
+    return _catalogue(tomllib.loads(text))
+
+
+def _catalogue(doc: dict[str, Any]) -> RuleCatalogue:
     thresholds, table = parse_thresholds(doc["thresholds"])
     numbers = thresholds.table()
     return RuleCatalogue(
@@ -155,4 +162,5 @@ def rules_text() -> str:
 
 @cache
 def load_rules() -> RuleCatalogue:
-    return parse_rules(rules_text())
+    """The shipped catalogue, its parsed TOML kept between runs (app.toml_data)."""
+    return _catalogue(toml_data.load(Path(__file__).parents[1] / "data" / "rules.toml"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from app import toml_data
 from app.vocabulary.sources import cite
 
 
@@ -137,8 +137,7 @@ def _tenants(t: dict[str, Any]) -> TenantSettings:
 
 @cache
 def plan_settings() -> PlanSettings:
-    text = resources.files("app.rules").joinpath("data", "plan.toml").read_text("utf-8")
-    doc: dict[str, Any] = tomllib.loads(text)
+    doc = toml_data.load(Path(__file__).parents[1] / "data" / "plan.toml")
     exp = {k: int(v) for k, v in doc["experiments"].items() if k != "source"}
     return PlanSettings(
         version=str(doc["version"]),

@@ -7,12 +7,13 @@ cited as a reader cites them (app/vocabulary/sources.py), never by file name.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from app import toml_data
 from app.vocabulary.sources import cite
 
 VerdictEffect = Literal["send_back", "change"]
@@ -88,7 +89,12 @@ def _pattern(row: dict[str, Any]) -> AntiPattern:
 
 
 def parse_proposal_catalogue(text: str) -> ProposalCatalogue:
-    data = tomllib.loads(text)
+    import tomllib  # noqa: PLC0415  # the shipped catalogue is read through app.toml_data
+
+    return _catalogue(tomllib.loads(text))
+
+
+def _catalogue(data: dict[str, Any]) -> ProposalCatalogue:
     patterns = tuple(_pattern(row) for row in data.get("anti_patterns", []))
     return ProposalCatalogue(
         anti_patterns=patterns,
@@ -107,4 +113,5 @@ def proposal_catalogue_text() -> str:
 
 @cache
 def load_proposal_catalogue() -> ProposalCatalogue:
-    return parse_proposal_catalogue(proposal_catalogue_text())
+    """The shipped catalogue, its parsed TOML kept between runs (app.toml_data)."""
+    return _catalogue(toml_data.load(Path(__file__).parents[1] / "data" / "proposal.toml"))
