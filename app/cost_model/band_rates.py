@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.cost_model.bands import Band, Side, recording
+from app.cost_model.bands import Band, Side, quiet, recording
 from app.cost_model.constants import hourly_usd
 from app.cost_model.ranges import Range, Swing
 from app.cost_model.throughput import RunRates, RunShape, run_rates
@@ -79,7 +79,7 @@ def band_rates(shape: RunShape) -> BandRates:
         run_rates(shape, Band.expected)
         usd_per_hour = hourly_usd(shape.gpu, Band.expected)
     probes = []
-    with recording():  # the probes read the same factors; nobody outside needs them
+    with quiet():  # the probes read the same factors; nobody outside needs them
         for factor in sorted(reads):
             low, high = Band.only(factor, Side.low), Band.only(factor, Side.high)
             probes.append(

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from app.cost_model.bands import Band, Side, note, recording
+from app.cost_model.bands import Band, Side, note, quiet, recording
 from app.cost_model.choices import is_choice
 
 UNNAMED = "range"
@@ -127,7 +127,7 @@ class Range:
         with recording() as reads:
             expected = fn(Band.expected)
         swings = []
-        with recording():  # the probes read the same factors; nobody outside needs them
+        with quiet():  # the probes read the same factors; nobody outside needs them
             for factor in sorted(reads):
                 at_low = fn(Band.only(factor, Side.low)) - expected
                 at_high = fn(Band.only(factor, Side.high)) - expected
