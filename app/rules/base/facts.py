@@ -267,6 +267,14 @@ def build_facts(
     return Facts(answers, context, model, proposed, methods, cat)
 
 
+def same_methods(facts: Facts, answers: Answers) -> bool:
+    """Whether the methods' facts for `answers`, whose examples and budget are the facts'
+    own, are the facts' methods: the same model and the same task difficulty give the same
+    shapes (`shape_of`), so `build_facts` would plan every method as it stands."""
+    model, _ = choose_model(answers, facts.context, facts.thresholds)
+    return model == facts.model and hard_task(answers) == hard_task(facts.answers)
+
+
 def with_budget(facts: Facts, answers: Answers) -> Facts:
     """The facts with only the budget changed: a method trained on every example whose
     programme still fits keeps its facts; the others are planned anew."""
