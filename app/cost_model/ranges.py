@@ -151,6 +151,13 @@ class Range:
         return (Swing(UNNAMED, self.low - self.expected, self.high - self.expected),)
 
     @property
+    def signs_zero(self) -> bool:
+        """Whether a figure or a swing is -0.0: equal to 0.0 (so a cache keyed on ranges would
+        answer one with the other) but printed apart by canonical JSON."""
+        swings = (v for s in self.swings for v in (s.at_low, s.at_high))
+        return negative_zero((self.low, self.expected, self.high)) or negative_zero(swings)
+
+    @property
     def is_exact(self) -> bool:
         return self.low == self.expected == self.high
 
@@ -200,6 +207,11 @@ class Range:
             "expected": round(self.expected, digits),
             "high": round(self.high, digits),
         }
+
+
+def negative_zero(values: Iterable[float]) -> bool:
+    """Whether any value is -0.0 (see `Range.signs_zero`)."""
+    return any(v == 0.0 and math.copysign(1.0, v) < 0.0 for v in values)
 
 
 def _by_factor(s: Swing) -> str:
