@@ -70,10 +70,6 @@ class Swing:
         return Swing(self.factor, self.at_low * factor, self.at_high * factor)
 
 
-def _log_square(ratio: float) -> float:
-    return math.log(ratio) ** 2
-
-
 def uncertain(swings: Iterable[Swing]) -> tuple[Swing, ...]:
     """The swings of uncertain factors: those the interval combines (not the plan's choices)."""
     return tuple(s for s in swings if not is_choice(s.factor))
@@ -92,16 +88,18 @@ def combine(expected: float, downs: list[float], ups: list[float]) -> tuple[floa
     log scale when the figure and every factor's low stay at or above zero, else on the linear
     scale; either way each swing is scaled by `P10_OF_P5` before the squares are summed."""
     k = P10_OF_P5
-    if expected > 0 and all(d <= expected for d in downs):
-        if any(d >= expected for d in downs):
+    log = math.log  # list comprehensions, no call per square: this runs for every month
+    largest = max(downs, default=0.0)
+    if expected > 0 and largest <= expected:
+        if largest >= expected and downs:
             low = 0.0
         else:
-            below = sum(_log_square(1.0 - d / expected) for d in downs)
+            below = sum([log(1.0 - d / expected) ** 2 for d in downs])
             low = expected * math.exp(-k * math.sqrt(below))
-        above = sum(_log_square(1.0 + u / expected) for u in ups)
+        above = sum([log(1.0 + u / expected) ** 2 for u in ups])
         return low, expected * math.exp(k * math.sqrt(above))
-    below = sum(d * d for d in downs)
-    above = sum(u * u for u in ups)
+    below = sum([d * d for d in downs])
+    above = sum([u * u for u in ups])
     return expected - k * math.sqrt(below), expected + k * math.sqrt(above)
 
 
