@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from app.cost_model.bands import Band, Side, note, quiet, recording
-from app.cost_model.choices import is_choice
+from app.cost_model.choices import choices
 
 UNNAMED = "range"
 """The one factor of a range given only as its low, expected and high values."""
@@ -72,7 +72,8 @@ class Swing:
 
 def uncertain(swings: Iterable[Swing]) -> tuple[Swing, ...]:
     """The swings of uncertain factors: those the interval combines (not the plan's choices)."""
-    return tuple(s for s in swings if not is_choice(s.factor))
+    chosen = choices()  # `is_choice`, read once per range: every range made asks
+    return tuple(s for s in swings if s.factor not in chosen)
 
 
 def interval(expected: float, swings: tuple[Swing, ...]) -> tuple[float, float]:

@@ -118,6 +118,14 @@ class Facts:
     def thresholds(self) -> Thresholds:
         return self.catalogue.thresholds
 
+    def with_answers(
+        self, answers: Answers, methods: tuple[MethodFacts, ...] | None = None
+    ) -> Facts:
+        """These facts for other answers (and methods), the rest as they are: what
+        `dataclasses.replace` gives, without its field introspection on every probe."""
+        kept = self.methods if methods is None else methods
+        return Facts(answers, self.context, self.model, self.model_proposed, kept, self.catalogue)
+
     def method(self, method: Method) -> MethodFacts:
         return self.methods[METHOD_INDEX[method]]
 
@@ -279,7 +287,7 @@ def with_budget(facts: Facts, answers: Answers) -> Facts:
     """The facts with only the budget changed: a method trained on every example whose
     programme still fits keeps its facts; the others are planned anew."""
     methods = tuple(_planned(facts.shape(m.method), answers, m) for m in facts.methods)
-    return replace(facts, answers=answers, methods=methods)
+    return facts.with_answers(answers, methods)
 
 
 def _planned(shape: Shape, answers: Answers, known: MethodFacts | None) -> MethodFacts:

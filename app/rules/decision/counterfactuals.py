@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -73,11 +73,11 @@ def _primary_of(ev: Evaluation) -> Primary:
             around[names] = base.around(names)
         answers = facts.answers.model_copy(update=change)
         if names.isdisjoint(METHODS):  # the model and the methods' costs stay as they are
-            changed = replace(facts, answers=answers)
+            changed = facts.with_answers(answers)
         elif names == BUDGET_ONLY:  # the methods trained on every example that fit stay
             changed = with_budget(facts, answers)
         elif names.isdisjoint(SIZES) and same_methods(facts, answers):
-            changed = replace(facts, answers=answers)  # same model, same shapes, same sizes
+            changed = facts.with_answers(answers)  # same model, same shapes, same sizes
         else:  # a probe moves a value the methods depend on: build them for it
             changed = build_facts(answers, facts.context, facts.catalogue)
         return around[names].primary(changed)
