@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
 from app.cost_model.bands import Band, Side, note, quiet, recording
@@ -112,6 +112,17 @@ class Range:
     swings: tuple[Swing, ...] = ()
     """Each factor's swing, by factor name; empty for an exact figure, or for a range given
     only as its three values (it then counts as one factor of its own, `UNNAMED`)."""
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+    """The hash, once computed: ranges key the cost model's caches (a series, a reserve, a
+    result's range), and hashing every swing on every lookup was a share of each answer."""
+
+    def __hash__(self) -> int:
+        """The dataclass hash of (low, expected, high, swings), computed once."""
+        cached = self._hash
+        if cached is None:
+            cached = hash((self.low, self.expected, self.high, self.swings))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     @classmethod
     def from_swings(cls, expected: float, swings: Iterable[Swing]) -> Range:
