@@ -18,7 +18,7 @@ from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, cost_line, estimate_training, layout
 from app.questions import RecommendationRequest
-from app.rules.base import cost_curve, facts, pricing
+from app.rules.base import cost_curve, facts, planned, pricing
 from app.rules.base.facts import build_facts
 from app.rules.economics.cost_block import cost_block
 from app.rules.recommend import recommend
@@ -58,6 +58,7 @@ def main() -> None:
 
     def cold_cost_block() -> object:
         facts.method_facts.cache_clear()
+        planned.methods_for.cache_clear()
         pricing._candidate_lines.cache_clear()  # noqa: SLF001
         pricing._line_on.cache_clear()  # noqa: SLF001
         cost_curve._programme_cost.cache_clear()  # noqa: SLF001
