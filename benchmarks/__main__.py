@@ -13,11 +13,12 @@ import random
 from pathlib import Path
 
 from app.canonical import canonical_json, json_bytes
+from app.cost_model.band_rates import band_rates
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
 from app.cost_model.training import TrainingRequest, cost_line, estimate_training, layout
 from app.questions import RecommendationRequest
-from app.rules.base import facts, pricing
+from app.rules.base import cost_curve, facts, planned, pricing
 from app.rules.base.facts import build_facts
 from app.rules.economics.cost_block import cost_block
 from app.rules.recommend import recommend
@@ -51,13 +52,18 @@ def main() -> None:
     def cold_estimate() -> object:
         estimate_training.cache_clear()
         layout.cache_clear()
+        band_rates.cache_clear()
         est = estimate_training(req)
         return est.total_usd, est.run
 
     def cold_cost_block() -> object:
         facts.method_facts.cache_clear()
+        planned.methods_for.cache_clear()
         pricing._candidate_lines.cache_clear()  # noqa: SLF001
+        pricing._line_on.cache_clear()  # noqa: SLF001
+        cost_curve._programme_cost.cache_clear()  # noqa: SLF001
         cost_line.cache_clear()
+        band_rates.cache_clear()
         return cost_block(build_facts(request.answers, request.context))
 
     rows = [

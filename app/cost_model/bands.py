@@ -57,6 +57,21 @@ def recording() -> Iterator[set[str]]:
         _READS.reset(token)
 
 
+class quiet:  # noqa: N801  # a context manager, named like `recording`
+    """Record nothing inside the block: a range's probes read the factors its expected value
+    already recorded, and nobody outside needs them, so noting them would be wasted work (a
+    nested `recording` still collects its own). A class, not a generator: it runs for every
+    range made."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _READS.set(None)
+
+    def __exit__(self, *_: object) -> None:
+        _READS.reset(self._token)
+
+
 @dataclass(frozen=True, slots=True)
 class Band:
     """Which value each factor gives: `side` for `factor` alone, every other factor expected;

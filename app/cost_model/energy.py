@@ -11,7 +11,7 @@ figure that a reader can rescale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from app.cost_model.catalogue import read_data
 from app.cost_model.ranges import Range
@@ -66,8 +66,16 @@ def kwh(board_power_w: float, gpu_hours: float, pue: float) -> float:
 
 def footprint(gpu: str, gpu_hours: Range) -> Footprint:
     """The energy and emissions of `gpu_hours` on catalogue GPU `gpu`: the hours' factors and
-    the PUE combined as independent factors."""
+    the PUE combined as independent factors. Cached (a month of serving recurs unchanged),
+    save for hours that sign a zero (`Range.signs_zero`)."""
+    return _footprint(gpu, gpu_hours) if gpu_hours.signs_zero else _cached(gpu, gpu_hours)
+
+
+def _footprint(gpu: str, gpu_hours: Range) -> Footprint:
     data = energy_data()
     watts = data.board_power_w[gpu]
     energy = Range.of(lambda b: kwh(watts, gpu_hours.at(b), data.pue.at(b)))
     return Footprint(gpu, watts, gpu_hours, energy, energy.scale(data.grid_gco2e_per_kwh / 1000.0))
+
+
+_cached = lru_cache(maxsize=1024)(_footprint)

@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from app.cost_model.bands import Band, Side, note, recording
-from app.cost_model.choices import is_choice
+from app.cost_model.bands import Band, Side, note, quiet, recording
+from app.cost_model.choices import choices
 
 UNNAMED = "range"
 """The one factor of a range given only as its low, expected and high values."""
@@ -70,13 +70,10 @@ class Swing:
         return Swing(self.factor, self.at_low * factor, self.at_high * factor)
 
 
-def _log_square(ratio: float) -> float:
-    return math.log(ratio) ** 2
-
-
 def uncertain(swings: Iterable[Swing]) -> tuple[Swing, ...]:
     """The swings of uncertain factors: those the interval combines (not the plan's choices)."""
-    return tuple(s for s in swings if not is_choice(s.factor))
+    chosen = choices()  # `is_choice`, read once per range: every range made asks
+    return tuple(s for s in swings if s.factor not in chosen)
 
 
 def interval(expected: float, swings: tuple[Swing, ...]) -> tuple[float, float]:
@@ -92,16 +89,18 @@ def combine(expected: float, downs: list[float], ups: list[float]) -> tuple[floa
     log scale when the figure and every factor's low stay at or above zero, else on the linear
     scale; either way each swing is scaled by `P10_OF_P5` before the squares are summed."""
     k = P10_OF_P5
-    if expected > 0 and all(d <= expected for d in downs):
-        if any(d >= expected for d in downs):
+    log = math.log  # list comprehensions, no call per square: this runs for every month
+    largest = max(downs, default=0.0)
+    if expected > 0 and largest <= expected:
+        if largest >= expected and downs:
             low = 0.0
         else:
-            below = sum(_log_square(1.0 - d / expected) for d in downs)
+            below = sum([log(1.0 - d / expected) ** 2 for d in downs])
             low = expected * math.exp(-k * math.sqrt(below))
-        above = sum(_log_square(1.0 + u / expected) for u in ups)
+        above = sum([log(1.0 + u / expected) ** 2 for u in ups])
         return low, expected * math.exp(k * math.sqrt(above))
-    below = sum(d * d for d in downs)
-    above = sum(u * u for u in ups)
+    below = sum([d * d for d in downs])
+    above = sum([u * u for u in ups])
     return expected - k * math.sqrt(below), expected + k * math.sqrt(above)
 
 
@@ -113,6 +112,17 @@ class Range:
     swings: tuple[Swing, ...] = ()
     """Each factor's swing, by factor name; empty for an exact figure, or for a range given
     only as its three values (it then counts as one factor of its own, `UNNAMED`)."""
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+    """The hash, once computed: ranges key the cost model's caches (a series, a reserve, a
+    result's range), and hashing every swing on every lookup was a share of each answer."""
+
+    def __hash__(self) -> int:
+        """The dataclass hash of (low, expected, high, swings), computed once."""
+        cached = self._hash
+        if cached is None:
+            cached = hash((self.low, self.expected, self.high, self.swings))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     @classmethod
     def from_swings(cls, expected: float, swings: Iterable[Swing]) -> Range:
@@ -127,7 +137,7 @@ class Range:
         with recording() as reads:
             expected = fn(Band.expected)
         swings = []
-        with recording():  # the probes read the same factors; nobody outside needs them
+        with quiet():  # the probes read the same factors; nobody outside needs them
             for factor in sorted(reads):
                 at_low = fn(Band.only(factor, Side.low)) - expected
                 at_high = fn(Band.only(factor, Side.high)) - expected
@@ -149,6 +159,13 @@ class Range:
         if self.swings or self.low == self.high == self.expected:
             return self.swings
         return (Swing(UNNAMED, self.low - self.expected, self.high - self.expected),)
+
+    @property
+    def signs_zero(self) -> bool:
+        """Whether a figure or a swing is -0.0: equal to 0.0 (so a cache keyed on ranges would
+        answer one with the other) but printed apart by canonical JSON."""
+        swings = (v for s in self.swings for v in (s.at_low, s.at_high))
+        return negative_zero((self.low, self.expected, self.high)) or negative_zero(swings)
 
     @property
     def is_exact(self) -> bool:
@@ -200,6 +217,11 @@ class Range:
             "expected": round(self.expected, digits),
             "high": round(self.high, digits),
         }
+
+
+def negative_zero(values: Iterable[float]) -> bool:
+    """Whether any value is -0.0 (see `Range.signs_zero`)."""
+    return any(v == 0.0 and math.copysign(1.0, v) < 0.0 for v in values)
 
 
 def _by_factor(s: Swing) -> str:

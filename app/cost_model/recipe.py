@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from app.cost_model.catalogue import GpuSpec, ModelSpec, read_data
@@ -50,6 +50,7 @@ def load_recipe_data() -> RecipeData:
     return RecipeData(version=version, as_of=as_of, doc=doc)
 
 
+@lru_cache(maxsize=1024)
 def sequence_length(tokens_per_example: int, model: ModelSpec) -> int:
     """At least the recipe's minimum, with room for an example `headroom` times the average,
     rounded up to a power of two and capped at the model's context window."""
@@ -58,6 +59,7 @@ def sequence_length(tokens_per_example: int, model: ModelSpec) -> int:
     return min(1 << (wanted - 1).bit_length(), model.max_context)
 
 
+@lru_cache(maxsize=1024)
 def packs(tokens_per_example: int, seq_len: int) -> bool:
     """Whether short examples share a sequence: an example fills at most the recipe's share."""
     share = float(load_recipe_data().section("sequence")["pack_at_most_share"])
@@ -66,10 +68,16 @@ def packs(tokens_per_example: int, seq_len: int) -> bool:
 
 def lora_rank(examples: int) -> int:
     """The rank for a run on `examples`: the first step whose example count it is within."""
+    steps, largest = _rank_steps()
+    return next((r for up_to, r in steps if examples <= up_to), largest)
+
+
+@cache
+def _rank_steps() -> tuple[tuple[tuple[int, int], ...], int]:
+    """The rank steps (examples up to, rank) and the largest rank, read once: every price of
+    every probe asks for a rank."""
     rank = load_recipe_data().section("rank")
-    return next(
-        (int(r) for up_to, r in rank["steps"] if examples <= int(up_to)), int(rank["largest"])
-    )
+    return tuple((int(up_to), int(r)) for up_to, r in rank["steps"]), int(rank["largest"])
 
 
 def full_learning_rate(model: ModelSpec) -> float:

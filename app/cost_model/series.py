@@ -109,8 +109,12 @@ def _band(
         downs, ups = [], []
         for b_low, b_high, m_low, m_high in weights:
             at_low, at_high = b_low * share + m_low * m, b_high * share + m_high * m
-            downs.append(max(0.0, -at_low, -at_high))
-            ups.append(max(0.0, at_low, at_high))
+            # max(0.0, -at_low, -at_high) and max(0.0, at_low, at_high) without a call: this
+            # runs for every factor of every month of every new line
+            down = -at_low if -at_low > 0.0 else 0.0  # noqa: FURB136
+            downs.append(-at_high if -at_high > down else down)  # noqa: FURB136
+            up = at_low if at_low > 0.0 else 0.0  # noqa: FURB136
+            ups.append(at_high if at_high > up else up)  # noqa: FURB136
         low, high = combine(expected, downs, ups)
         lows.append(round(low * 100) / 100)
         highs.append(round(high * 100) / 100)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.choices import RAG
@@ -21,6 +22,7 @@ from app.cost_model.prices import (
     embedding_usd_per_mtok,
     fine_tuned_premium,
     hosted_price,
+    live_prices,
     price_data,
 )
 from app.cost_model.ranges import Range
@@ -135,6 +137,15 @@ def retrieval_overhead(traffic: Traffic, refreshes_per_month: float) -> Range:
 def rag_build(
     reference: str, traffic: Traffic, experiments: int, test_set: int, model: ModelSpec | None
 ) -> Range:
+    """`_rag_build`, cached while prices are pinned (live prices may move between calls): it
+    depends on the traffic and the test set, not on the answers that move most."""
+    build = _rag_build if live_prices() else _cached_rag_build
+    return build(reference, traffic, experiments, test_set, model)
+
+
+def _rag_build(
+    reference: str, traffic: Traffic, experiments: int, test_set: int, model: ModelSpec | None
+) -> Range:
     """Building retrieval: embedding the corpus once, then a bounded search over its settings
     (chunking, top-k, prompt), each scored on the locked test set like a fine-tuning
     experiment (001: "a number of experiments (typically 10 to 30)"; 002: "Run the fine-tuned
@@ -155,6 +166,9 @@ def rag_build(
         return corpus + runs.expected
 
     return Range.of(usd)
+
+
+_cached_rag_build = lru_cache(maxsize=1024)(_rag_build)
 
 
 def hosted_base_monthly(model: ModelSpec, traffic: Traffic) -> Range | None:

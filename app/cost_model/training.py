@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from app.cost_model.band_rates import band_rates
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
@@ -222,13 +223,18 @@ class TrainingEstimate:
     def _gpu_hours(self, band: Band) -> float:
         return run_rates(self.shape, band).hours(self.tokens_trained) * self.gpu_count
 
+    def _run_hours(self, rates: RunRates) -> float:
+        return rates.hours(self.tokens_trained) * self.gpu_count
+
     @cached_property
     def gpu_hours_per_experiment(self) -> Range:
-        return Range.of(self._gpu_hours)
+        """`Range.of(self._gpu_hours)`, on the shape's rates under each band (band_rates.py)."""
+        return band_rates(self.shape).hours_range(self._run_hours)
 
     @cached_property
     def per_experiment_usd(self) -> Range:
-        return Range.of(lambda b: self._gpu_hours(b) * hourly_usd(self.request.gpu, b))
+        """`Range.of` the hours times the hourly price, on the shape's rates and prices."""
+        return band_rates(self.shape).usd_range(self._run_hours)
 
     @cached_property
     def per_experiment_expected_usd(self) -> float:
@@ -243,7 +249,8 @@ class TrainingEstimate:
     @cached_property
     def per_evaluation_usd(self) -> Range:
         """One further tenant's own evaluation (`tenant_evaluations`)."""
-        return Range.of(self._evaluation_usd)
+        gpus = self.gpu_count
+        return band_rates(self.shape).usd_range(lambda rates: rates.hours(0.0) * gpus)
 
     @property
     def total_expected_usd(self) -> float:

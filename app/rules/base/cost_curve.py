@@ -78,16 +78,23 @@ class Shape:
 
     def cost(self, examples: int) -> float:
         """The programme on `examples` (test set included), as the facts price it."""
-        return programme_usd(
-            self.method,
-            self.model,
-            examples,
-            self.experiments(self.method, examples),
-            self.comparison_experiments(examples),
-            self.tokens_per_example,
-            self.tenants,
-            self.gpu,
-        )
+        return _programme_cost(self, examples)
+
+
+@lru_cache(maxsize=8192)
+def _programme_cost(shape: Shape, examples: int) -> float:
+    """`Shape.cost`, cached: the counterfactual search's breaks, the search for the most the
+    budget pays for and the full-data figure a reader sees ask for the same points."""
+    return programme_usd(
+        shape.method,
+        shape.model,
+        examples,
+        shape.experiments(shape.method, examples),
+        shape.comparison_experiments(examples),
+        shape.tokens_per_example,
+        shape.tenants,
+        shape.gpu,
+    )
 
 
 MOST_EXAMPLES = int(answer_bounds("labelled_examples")[1])

@@ -10,89 +10,27 @@ programme on the same model, data and GPU choice, plus the full runs at their re
 full fine-tuning never looks cheaper than LoRA for the same project.
 
 A method's facts are a pure function of a few values (method, model, examples, experiments,
-test set, GPU), cached on them: the counterfactual search, which
-asks for dozens of neighbouring answers, pays only for what its change actually moves.
+test set, GPU), cached on them, and every method's plan for one shape, dataset size and budget
+is cached too (planned.py): the counterfactual search, which asks for dozens of neighbouring
+answers, pays only for what its change actually moves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
 
 from app.cost_model.architecture import resolve_model
-from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
+from app.cost_model.catalogue import ModelSpec, load_catalogue
 from app.cost_model.methods import Method
-from app.cost_model.ranges import Range
-from app.cost_model.training import (
-    CostLine,
-    TrainingEstimate,
-    TrainingRequest,
-    estimate_training,
-)
 from app.questions import Answers, Context, DomainVocabulary, OutputConsistency
 from app.rules.base.approaches import Approach
 from app.rules.base.catalogue import RuleCatalogue, load_rules
-from app.rules.base.cost_curve import Shape, planned_examples
-from app.rules.base.pricing import COMPARISON, examples_per_run, price, tenant_work
+from app.rules.base.cost_curve import Shape
+from app.rules.base.planned import MethodFacts, method_facts, methods_for
 from app.rules.base.settings import plan_settings
 from app.rules.base.thresholds import Thresholds
 
-
-@dataclass(frozen=True)
-class MethodFacts:
-    """One fine-tuning method's plan and cost on the chosen base model.
-
-    The figures the rules compare are plain numbers; the full estimates (memory breakdown,
-    time components, ranges) are built on first use from the same requests.
-    """
-
-    method: Method
-    examples: int
-    """The examples the programme trains on, its locked test set included: all of them, or the
-    curated subset the budget pays for (`Facts.curated`)."""
-    experiments: int
-    request: TrainingRequest
-    """The run as planned: on the context's GPU, or on the cheapest that holds it."""
-    programme_usd: float
-    per_run_usd: float
-    fits_gpu: bool
-    cheapest_request: TrainingRequest
-    """The same run on the cheapest catalogue GPU that holds it, to spot oversized hardware."""
-    cheapest_programme_usd: float
-    cheapest_fits_gpu: bool
-    comparison: MethodFacts | None = None
-    """The LoRA programme that comes first (full fine-tuning only): its cost is part of
-    `programme_usd` and `cheapest_programme_usd` (LoRA on its own cheapest GPU)."""
-
-    @property
-    def gpu(self) -> GpuSpec:
-        return self.request.gpu
-
-    @property
-    def cheapest_gpu(self) -> GpuSpec:
-        return self.cheapest_request.gpu
-
-    @cached_property
-    def estimate(self) -> TrainingEstimate:
-        return estimate_training(self.request)
-
-    @cached_property
-    def cheapest(self) -> TrainingEstimate:
-        return estimate_training(self.cheapest_request)
-
-    @property
-    def comparison_usd(self) -> float:
-        """What the LoRA comparison adds to the programme (0 for the other methods)."""
-        return 0.0 if self.comparison is None else self.comparison.programme_usd
-
-    @cached_property
-    def programme_range(self) -> Range:
-        """The whole programme as a range: this method's runs (the estimate), plus the LoRA
-        comparison for full fine-tuning; its expected value is `programme_usd`."""
-        own = self.estimate.total_usd
-        if self.comparison is None:
-            return own
-        return self.comparison.programme_range + own
+__all__ = ["METHODS", "MODEL", "Facts", "MethodFacts", "build_facts", "method_facts"]
 
 
 METHOD_INDEX = {m: i for i, m in enumerate(Method)}
@@ -117,6 +55,14 @@ class Facts:
     @property
     def thresholds(self) -> Thresholds:
         return self.catalogue.thresholds
+
+    def with_answers(
+        self, answers: Answers, methods: tuple[MethodFacts, ...] | None = None
+    ) -> Facts:
+        """These facts for other answers (and methods), the rest as they are: what
+        `dataclasses.replace` gives, without its field introspection on every probe."""
+        kept = self.methods if methods is None else methods
+        return Facts(answers, self.context, self.model, self.model_proposed, kept, self.catalogue)
 
     def method(self, method: Method) -> MethodFacts:
         return self.methods[METHOD_INDEX[method]]
@@ -163,64 +109,6 @@ def hard_task(answers: Answers) -> bool:
     )
 
 
-@lru_cache(maxsize=8192)
-def method_facts(  # the cache key: everything a method's facts depend on
-    method: Method,
-    model: ModelSpec,
-    examples: int,
-    experiments: int,
-    tokens_per_example: int,
-    tenants: int,
-    gpu_id: str | None,
-    comparison_experiments: int = 0,
-) -> MethodFacts:
-    """A method's plan and cost; for full fine-tuning, with the LoRA comparison of
-    `comparison_experiments` experiments (LoRA's own plan) costed first."""
-    p = price(method, model, examples, experiments, tokens_per_example, tenants, gpu_id)
-    first = COMPARISON.get(method)
-    comparison = (
-        None
-        if first is None
-        else method_facts(
-            first, model, examples, comparison_experiments, tokens_per_example, tenants, gpu_id
-        )
-    )
-    before = 0.0 if comparison is None else comparison.programme_usd
-    before_cheapest = 0.0 if comparison is None else comparison.cheapest_programme_usd
-
-    tenant_runs, tenant_evaluations = tenant_work(tenants)
-
-    def planned(line: CostLine) -> TrainingRequest:
-        return replace(
-            line.request,
-            examples=examples_per_run(examples, tenants),
-            tokens_per_example=tokens_per_example,
-            experiments=experiments,
-            tenant_runs=tenant_runs,
-            tenant_evaluations=tenant_evaluations,
-        )
-
-    cheapest_request = planned(p.cheapest)
-    same = p.chosen is p.cheapest
-    return MethodFacts(
-        method=method,
-        examples=examples,
-        experiments=experiments,
-        request=cheapest_request if same else planned(p.chosen),
-        programme_usd=p.programme_usd if comparison is None else before + p.programme_usd,
-        per_run_usd=p.chosen_usd,
-        fits_gpu=p.chosen.fits_gpu,
-        cheapest_request=cheapest_request,
-        cheapest_programme_usd=(
-            p.cheapest_programme_usd
-            if comparison is None
-            else before_cheapest + p.cheapest_programme_usd
-        ),
-        cheapest_fits_gpu=p.cheapest.fits_gpu,
-        comparison=comparison,
-    )
-
-
 def shape_of(
     method: Method, answers: Answers, context: Context, model: ModelSpec, thresholds: Thresholds
 ) -> Shape:
@@ -232,20 +120,6 @@ def shape_of(
         context.tenants,
         context.gpu,
         thresholds,
-    )
-
-
-def _method_facts(shape: Shape, examples: int) -> MethodFacts:
-    """The method's facts trained on `examples`, with the experiments planned for that many."""
-    return method_facts(
-        shape.method,
-        shape.model,
-        examples,
-        shape.experiments(shape.method, examples),
-        shape.tokens_per_example,
-        shape.tenants,
-        shape.gpu,
-        shape.comparison_experiments(examples),
     )
 
 
@@ -261,23 +135,29 @@ def build_facts(
     cat = catalogue or load_rules()
     t = cat.thresholds
     model, proposed = choose_model(answers, context, t)
-    methods = tuple(
-        _planned(shape_of(m, answers, context, model, t), answers, None) for m in Method
-    )
-    return Facts(answers, context, model, proposed, methods, cat)
+    return Facts(answers, context, model, proposed, _all_planned(answers, context, model, t), cat)
+
+
+def same_methods(facts: Facts, answers: Answers) -> bool:
+    """Whether the methods' facts for `answers`, whose examples and budget are the facts'
+    own, are the facts' methods: the same model and the same task difficulty give the same
+    shapes (`shape_of`), so `build_facts` would plan every method as it stands."""
+    model, _ = choose_model(answers, facts.context, facts.thresholds)
+    return model == facts.model and hard_task(answers) == hard_task(facts.answers)
 
 
 def with_budget(facts: Facts, answers: Answers) -> Facts:
-    """The facts with only the budget changed: a method trained on every example whose
-    programme still fits keeps its facts; the others are planned anew."""
-    methods = tuple(_planned(facts.shape(m.method), answers, m) for m in facts.methods)
-    return replace(facts, answers=answers, methods=methods)
+    """The facts with only the budget changed: the same model, the methods planned anew (a
+    method trained on every example whose programme still fits keeps its facts)."""
+    methods = _all_planned(answers, facts.context, facts.model, facts.thresholds)
+    return facts.with_answers(answers, methods)
 
 
-def _planned(shape: Shape, answers: Answers, known: MethodFacts | None) -> MethodFacts:
-    """The method's facts on every example, or on the curated subset the budget pays for;
-    `known`, the facts on every example under another budget, is reused when it fits."""
-    n, budget = answers.labelled_examples, answers.budget_usd
-    every = known if known is not None and known.examples == n else _method_facts(shape, n)
-    planned = planned_examples(shape, n, budget, every.programme_usd)
-    return every if planned == n else _method_facts(shape, planned)
+def _all_planned(
+    answers: Answers, context: Context, model: ModelSpec, t: Thresholds
+) -> tuple[MethodFacts, ...]:
+    """Every method's facts for these answers, on `model` (`methods_for`, keyed on what the
+    shapes read: the task's difficulty and the context's size, tenants and GPU)."""
+    hard = hard_task(answers)
+    size = (context.tokens_per_example, context.tenants, context.gpu)
+    return methods_for(model, hard, *size, t, answers.labelled_examples, answers.budget_usd)

@@ -62,6 +62,16 @@ def _candidate_lines(
     )
 
 
+@lru_cache(maxsize=1024)
+def _line_on(
+    method: Method, model: ModelSpec, gpu_id: str, eval_examples: int, recipe: PricedRecipe
+) -> CostLine:
+    """The line on the context's GPU, cached on what it depends on (a request is a large key
+    to hash for every price)."""
+    gpu = load_catalogue().gpus[gpu_id]
+    return cost_line(_request(method, model, gpu, eval_examples, recipe))
+
+
 def _cheapest(lines: tuple[CostLine, ...], tokens: float) -> tuple[CostLine, float]:
     """The line with the lowest run cost at this size (ties to the GPU id), and that cost."""
     best = lines[0]
@@ -79,6 +89,7 @@ def examples_per_run(examples: int, tenants: int) -> int:
     return max(1, math.ceil(examples / tenants))
 
 
+@lru_cache(maxsize=256)
 def tenant_work(tenants: int) -> tuple[int, int]:
     """The runs and evaluations the tenants after the first add to a programme: each has its
     own locked test set, a few bounded runs on its own examples and its own evaluation
@@ -134,8 +145,7 @@ def price(
     cheapest, cheapest_usd = _cheapest(lines, tokens)
     chosen, chosen_usd = cheapest, cheapest_usd
     if gpu_id is not None and gpu_id != cheapest.gpu.id:
-        gpu = load_catalogue().gpus[gpu_id]
-        chosen = cost_line(_request(method, model, gpu, eval_examples, recipe))
+        chosen = _line_on(method, model, gpu_id, eval_examples, recipe)
         chosen_usd = chosen.per_run_usd(tokens)
     runs, evaluations = tenant_work(tenants)
     return Priced(chosen, chosen_usd, cheapest, cheapest_usd, experiments + runs, evaluations)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -25,7 +25,7 @@ from app.questions import Answers, DataFreshness, DomainVocabulary, Objective, O
 from app.questions.models import answer_bounds
 from app.rules.base.approaches import Approach
 from app.rules.base.cost_curve import fewest_examples, most_within
-from app.rules.base.facts import METHODS, Facts, build_facts, with_budget
+from app.rules.base.facts import METHODS, Facts, build_facts, same_methods, with_budget
 from app.rules.decision.decision import Neighbourhood, decide
 from app.rules.decision.engine import Evaluation
 from app.vocabulary.changes import describe_band, describe_change
@@ -40,6 +40,8 @@ NUMBERS = ("labelled_examples", "latency_p99_ms", "ml_capability", "budget_usd")
 ORDER = tuple(Answers.model_fields)
 CENT = 0.01
 BUDGET_ONLY = frozenset({"budget_usd"})
+SIZES = frozenset({"labelled_examples", "budget_usd"})
+"""The answers that size the methods' training sets directly (the rest move their shapes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +73,11 @@ def _primary_of(ev: Evaluation) -> Primary:
             around[names] = base.around(names)
         answers = facts.answers.model_copy(update=change)
         if names.isdisjoint(METHODS):  # the model and the methods' costs stay as they are
-            changed = replace(facts, answers=answers)
+            changed = facts.with_answers(answers)
         elif names == BUDGET_ONLY:  # the methods trained on every example that fit stay
             changed = with_budget(facts, answers)
+        elif names.isdisjoint(SIZES) and same_methods(facts, answers):
+            changed = facts.with_answers(answers)  # same model, same shapes, same sizes
         else:  # a probe moves a value the methods depend on: build them for it
             changed = build_facts(answers, facts.context, facts.catalogue)
         return around[names].primary(changed)

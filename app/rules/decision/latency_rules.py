@@ -218,9 +218,27 @@ def line_latency(
     retrieval = name in RETRIEVAL
     extra = retrieved_tokens(Band.expected) if retrieval else 0  # the retrieved context
     if serve.approach == "api":
-        check = check_api(ctx.reference_api_model, _traffic(ctx, extra), target_ms)
-    elif serve.self_host is None:
+        return _api_latency(ctx.reference_api_model, _traffic(ctx, extra), target_ms, retrieval)
+    if serve.self_host is None:
         return None
-    else:
-        check = check_plan(model, serve.self_host, _traffic(ctx, extra), target_ms)
+    return _plan_latency(model, serve.self_host, _traffic(ctx, extra), target_ms, retrieval)
+
+
+@lru_cache(maxsize=1024)
+def _api_latency(
+    reference: str, traffic: Traffic, target_ms: int, retrieval: bool
+) -> LatencyCheck | None:
+    """An API line's check, cached: it depends on the API's published speed, the traffic and
+    the target, never on the answers that move most (examples, budget)."""
+    check = check_api(reference, traffic, target_ms)
     return after_retrieval(check) if retrieval and check is not None else check
+
+
+@lru_cache(maxsize=1024)
+def _plan_latency(
+    model: ModelSpec, plan: SelfHostPlan, traffic: Traffic, target_ms: int, retrieval: bool
+) -> LatencyCheck:
+    """A self-hosted line's check, cached on its plan like `check_plan`, the retrieval hop
+    added when the line retrieves."""
+    check = check_plan(model, plan, traffic, target_ms)
+    return after_retrieval(check) if retrieval else check

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal, cast
 
 from pydantic import Field, computed_field
 
 from app.cost_model.factors import factor
-from app.cost_model.ranges import Range, Swing
+from app.cost_model.ranges import Range, Swing, negative_zero
 from app.rules.result import Result, Usd
 
 
@@ -43,6 +44,14 @@ class Driver(Result):
 
     @classmethod
     def of(cls, swing: Swing) -> Driver:
+        """The swing as a driver; cached (a result is frozen, and the same swing recurs in
+        every recommendation whose figure shares the factor and its effect)."""
+        if negative_zero((swing.at_low, swing.at_high)):  # equal to 0.0, printed apart
+            return cls._of(swing)
+        return _driver(swing)
+
+    @classmethod
+    def _of(cls, swing: Swing) -> Driver:
         f = factor(swing.factor)
         low, expected, high = f.band if f.band is not None else (None, None, None)
         return cls(
@@ -86,7 +95,15 @@ class UsdRange(Result):
     @classmethod
     def of(cls, r: Range, expected: float | None = None) -> UsdRange:
         """`r` to the cent; `expected` replaces its expected value (the interval moves with it)
-        where the same figure is computed another way to the last bit."""
+        where the same figure is computed another way to the last bit. Cached: a result is
+        frozen, and most of a recommendation's ranges (serving, retrieval, the status quo) do
+        not move with the answers that change most."""
+        if r.signs_zero or (expected is not None and negative_zero((expected,))):
+            return cls._of(r, expected)  # equal to its 0.0 twin, but printed apart
+        return _usd_range(r, expected)
+
+    @classmethod
+    def _of(cls, r: Range, expected: float | None) -> UsdRange:
         shift = 0.0 if expected is None else expected - r.expected
         return cls(
             low=round(r.low + shift, 2),
@@ -94,3 +111,13 @@ class UsdRange(Result):
             high=round(r.high + shift, 2),
             drivers=tuple(Driver.of(s) for s in r.drivers(DRIVERS) if round(s.size, 2) > 0),
         )
+
+
+@lru_cache(maxsize=4096)
+def _driver(swing: Swing) -> Driver:
+    return Driver._of(swing)  # noqa: SLF001  # the uncached maker, kept beside the class
+
+
+@lru_cache(maxsize=4096)
+def _usd_range(r: Range, expected: float | None) -> UsdRange:
+    return UsdRange._of(r, expected)  # noqa: SLF001
