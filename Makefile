@@ -52,8 +52,10 @@ lint: setup ## ruff
 typecheck: setup ## mypy --strict
 	$(UV) run --frozen --no-sync mypy
 
-unit: setup test-deps ## the pytest suite
-	$(UV) run --frozen --no-sync pytest -q
+PYTEST_WORKERS ?= auto
+unit: setup test-deps ## the pytest suite: a parallel lane over the cores, then the timed tests alone
+	$(UV) run --frozen --no-sync pytest -q -n $(PYTEST_WORKERS) --dist worksteal -m "not serial"
+	$(UV) run --frozen --no-sync pytest -q -m serial
 
 test: lint typecheck unit ## everything CI runs
 

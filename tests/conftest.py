@@ -56,7 +56,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def postgres_url() -> str:
     """The local PostgreSQL; skipped on a laptop without it, a failure under CI=true."""
     import psycopg  # noqa: PLC0415
@@ -84,7 +84,18 @@ BASE_ANSWERS: dict[str, Any] = {
 }
 
 
-REDIS_URL = os.environ.get("TUNEWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+def _redis_url() -> str:
+    """Database 7 of the local Redis, or the next ones under pytest-xdist: each worker empties
+    a database of its own, so one worker's flush never wipes the limits another is counting."""
+    url = os.environ.get("TUNEWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base, _, database = url.rpartition("/")
+    if not (worker.isdigit() and database.isdigit()):
+        return url
+    return f"{base}/{int(database) + int(worker)}"
+
+
+REDIS_URL = _redis_url()
 
 
 @pytest.fixture
@@ -161,6 +172,8 @@ _TREE_BEFORE: dict[str, set[str]] = {}
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Under CI, what the tree holds before the run, to compare with after it."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # under pytest-xdist the controller checks the tree once, for every worker
     before = tree_entries() if os.environ.get("CI") == "true" else None
     if before is not None:
         _TREE_BEFORE["entries"] = before

@@ -22,6 +22,8 @@ from app.report.upload_limits import UploadRefused, precheck
 from tests.crafted_pdfs import ADVERSARIAL_BODIES, digit_run
 from tests.load.storm_figures import StormFigures, storm_server, with_health_polled
 
+pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
+
 SIZES = (64_000, 256_000, 990_000)
 SECONDS_PER_MB = 1.0
 """The budget: 30 times what a linear scan takes on a busy 2-core machine."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from tests import crafted_pdfs
 from tests.conftest import run_coroutine
 from tests.load.import_storm import IMPORT, PDF, import_storm, warm_reader
 from tests.load.slow_reader_app import SLOW_MARK
 from tests.load.storm_figures import storm_server
+
+pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
 
 
 def test_healthz_stays_fast_while_40_crafted_imports_run() -> None:

@@ -4,9 +4,13 @@ memory flat. Locust runs in its own process (see tests/load/run.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.config import Settings
 from tests.load.render_storm import render_storm
 from tests.load.run import main
+
+pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
 
 
 def test_load_run_holds() -> None:

@@ -9,7 +9,11 @@ them (p99 90 to 100 ms).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.load.recommendation_storm import recommendation_storm
+
+pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
 
 
 def test_healthz_stays_fast_while_40_clients_send_new_inputs() -> None:

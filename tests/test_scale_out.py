@@ -30,9 +30,15 @@ def schema_url(postgres_url: str) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def instances(schema_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    url = schema_url
+@pytest.fixture(scope="module")
+def instances(postgres_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """Two instances started at once over a fresh schema, shared by the tests that only read
+    and write assessments of their own (a start is about 20 s of a loaded 2-core machine)."""
+    with fresh_postgres_schema(postgres_url, "tunewise_scale") as url:
+        yield from _two_instances(url)
+
+
+def _two_instances(url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     env = {
         "DATABASE_URL": url,
         "TUNEWISE_DB_POOL_SIZE": "4",
