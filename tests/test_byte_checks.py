@@ -22,8 +22,6 @@ from app.report.upload_limits import UploadRefused, precheck
 from tests.crafted_pdfs import ADVERSARIAL_BODIES, digit_run
 from tests.load.storm_figures import StormFigures, storm_server, with_health_polled
 
-pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
-
 SIZES = (64_000, 256_000, 990_000)
 SECONDS_PER_MB = 1.0
 """The budget: 30 times what a linear scan takes on a busy 2-core machine."""
@@ -59,6 +57,7 @@ def test_the_linear_patterns_count_what_the_old_ones_did() -> None:
         precheck(references)
 
 
+@pytest.mark.serial  # times /healthz: runs alone, after the parallel lane
 def test_one_adversarial_megabyte_leaves_healthz_fast() -> None:
     """The issue's bar on a real server: one 1 MB upload, `/healthz` p99 under 250 ms."""
     figures = StormFigures()

@@ -10,8 +10,6 @@ from app.config import Settings
 from tests.load.render_storm import render_storm
 from tests.load.run import main
 
-pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
-
 
 def test_load_run_holds() -> None:
     result = main(duration_s=20, users=4)
@@ -25,6 +23,7 @@ def test_load_run_holds() -> None:
     assert result.memory_flat, summary
 
 
+@pytest.mark.serial  # times /healthz: runs alone, after the parallel lane
 def test_healthz_stays_fast_while_80_uncached_renders_run() -> None:
     """Issue 15: waiting renders hold no thread, so liveness and pages never queue behind
     them; downloads past the queue get 503 with Retry-After, and none outlives the deadline."""

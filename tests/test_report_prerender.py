@@ -34,8 +34,6 @@ from tests.cases import logistics_assessment
 from tests.conftest import BASE_ANSWERS
 from tests.wizard import finish, walk
 
-pytestmark = pytest.mark.serial  # times /healthz or a deadline: runs alone, after the parallel lane
-
 REAL = render_pdf_isolated
 REAL_ASYNC = render_pdf_async
 
