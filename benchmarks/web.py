@@ -42,7 +42,9 @@ def bare_app(size: int) -> FastAPI:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        settings = Settings(
+            database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", log_requests=False
+        )
         with TestClient(create_app(settings)) as client:
             question = client.get(f"/wizard/budget-usd?{STATE}")
             size = len(question.content)
