@@ -4,9 +4,9 @@ Two servers run at once, each uvicorn with one worker on a free loopback port: t
 (on a throwaway SQLite file) and `benchmarks.bare_app`, a bare FastAPI app that answers the
 same routes with responses of the same length without doing the work. For each route `wrk`
 (32 connections, 2 threads, `--latency`) runs against real, bare, real, bare; the medians of
-requests/second and of p50/p99 latency are compared. The target (issue 7) is real/bare >= 0.7
-for the recommendation endpoint. These machines are shared and noisy: the ratio travels, the
-absolute figures drift.
+requests/second and of p50/p99 latency are compared. The targets are real/bare >= 0.7 for the
+recommendation endpoint answering a cached body (issue 7), >= 0.3 for a new body (issue 25).
+These machines are shared and noisy: the ratio travels, the absolute figures drift.
 
 Routes: POST /api/v1/recommendations with the benchmark body, the same every time (what a
 response cache can answer) and with a new dataset size every time (computed each time); GET
@@ -43,7 +43,8 @@ ROUNDS = 2
 WARMUP_S = 2
 POST_LUA = Path(__file__).with_name("post.lua")
 OUTPUT = ROOT / "var" / "bench-throughput.json"
-TARGET = 0.7
+TARGETS = {"POST recommendation, same body": 0.7, "POST recommendation, varied body": 0.3}
+"""real/bare: an answer the cache holds (issue 7), and a new input computed each time (issue 25)."""
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _PERCENTILE = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
@@ -270,8 +271,12 @@ def main(duration_s: float = DURATION_S, rounds: int = ROUNDS) -> dict[str, Any]
                 ]
     print_table(comparisons)
     for recommendation in comparisons[:2]:
-        verdict = "meets" if recommendation.ratio >= TARGET else "misses"
-        print(f"{recommendation.name}: {recommendation.ratio:.2f} of the floor, {verdict} {TARGET}")
+        target = TARGETS[recommendation.name]
+        verdict = "meets" if recommendation.ratio >= target else "misses"
+        print(
+            f"{recommendation.name}: {recommendation.ratio:.2f} of the floor, {verdict} {target}, "
+            f"p99 {recommendation.median('real', 'p99_ms'):.0f} ms"
+        )
     document = {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
@@ -281,7 +286,7 @@ def main(duration_s: float = DURATION_S, rounds: int = ROUNDS) -> dict[str, Any]
             "duration_s": duration_s,
             "rounds": rounds,
         },
-        "target_ratio": TARGET,
+        "target_ratios": TARGETS,
         "results": {c.name: c.summary() for c in comparisons},
     }
     OUTPUT.parent.mkdir(exist_ok=True)
