@@ -118,6 +118,9 @@ class Range:
     result's range), and hashing every swing on every lookup was a share of each answer."""
     _signed: bool | None = field(default=None, init=False, compare=False, repr=False)
     """`signs_zero`, once computed: asked before every cached sum and every result range."""
+    _by_factor: dict[str, Swing] | None = field(default=None, init=False, compare=False, repr=False)
+    """Each factor's first swing among `effects`, once computed: `at` is asked once per probe
+    of every factor of a range made from this one (a retraining reserve reads its build)."""
 
     def __hash__(self) -> int:
         """The dataclass hash of (low, expected, high, swings), computed once."""
@@ -182,15 +185,19 @@ class Range:
     def at(self, band: Band) -> float:
         """The figure under a band, so a range can be an input of `Range.of`: a probe of one
         factor moves it by that factor's swing; the stacked extremes give its low or high."""
-        effects = self.effects
-        note(s.factor for s in effects)
+        swings = self._by_factor
+        if swings is None:
+            swings = {}
+            for s in self.effects:
+                swings.setdefault(s.factor, s)  # the first, as a scan in order finds it
+            object.__setattr__(self, "_by_factor", swings)
+        note(swings)
         if band.factor is None:
             if band.side is Side.low:
                 return self.low
             return self.high if band.side is Side.high else self.expected
-        for s in effects:
-            if s.factor == band.factor and band.side is not Side.expected:
-                return self.expected + (s.at_low if band.side is Side.low else s.at_high)
+        if band.side is not Side.expected and (swing := swings.get(band.factor)) is not None:
+            return self.expected + (swing.at_low if band.side is Side.low else swing.at_high)
         return self.expected
 
     def drivers(self, count: int = 3) -> tuple[Swing, ...]:
