@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 from app.canonical import canonical_json, json_bytes
+from app.cost_model import ranges
 from app.cost_model.band_rates import band_rates
 from app.cost_model.catalogue import load_catalogue
 from app.cost_model.methods import Method
@@ -64,6 +65,8 @@ def main() -> None:
         cost_curve._programme_cost.cache_clear()  # noqa: SLF001
         cost_line.cache_clear()
         band_rates.cache_clear()
+        ranges._cached_add.cache_clear()  # noqa: SLF001
+        ranges._cached_scale.cache_clear()  # noqa: SLF001
         return cost_block(build_facts(request.answers, request.context))
 
     rows = [

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import NormalDist
 
 from app.cost_model.bands import Band, Side, note, quiet, recording
@@ -115,6 +116,11 @@ class Range:
     _hash: int | None = field(default=None, init=False, compare=False, repr=False)
     """The hash, once computed: ranges key the cost model's caches (a series, a reserve, a
     result's range), and hashing every swing on every lookup was a share of each answer."""
+    _signed: bool | None = field(default=None, init=False, compare=False, repr=False)
+    """`signs_zero`, once computed: asked before every cached sum and every result range."""
+    _by_factor: dict[str, Swing] | None = field(default=None, init=False, compare=False, repr=False)
+    """Each factor's first swing among `effects`, once computed: `at` is asked once per probe
+    of every factor of a range made from this one (a retraining reserve reads its build)."""
 
     def __hash__(self) -> int:
         """The dataclass hash of (low, expected, high, swings), computed once."""
@@ -163,9 +169,14 @@ class Range:
     @property
     def signs_zero(self) -> bool:
         """Whether a figure or a swing is -0.0: equal to 0.0 (so a cache keyed on ranges would
-        answer one with the other) but printed apart by canonical JSON."""
-        swings = (v for s in self.swings for v in (s.at_low, s.at_high))
-        return negative_zero((self.low, self.expected, self.high)) or negative_zero(swings)
+        answer one with the other) but printed apart by canonical JSON. Computed once."""
+        cached = self._signed
+        if cached is None:
+            cached = negative_zero((self.low, self.expected, self.high)) or any(
+                negative_zero((s.at_low, s.at_high)) for s in self.swings
+            )
+            object.__setattr__(self, "_signed", cached)
+        return cached
 
     @property
     def is_exact(self) -> bool:
@@ -174,15 +185,19 @@ class Range:
     def at(self, band: Band) -> float:
         """The figure under a band, so a range can be an input of `Range.of`: a probe of one
         factor moves it by that factor's swing; the stacked extremes give its low or high."""
-        effects = self.effects
-        note(s.factor for s in effects)
+        swings = self._by_factor
+        if swings is None:
+            swings = {}
+            for s in self.effects:
+                swings.setdefault(s.factor, s)  # the first, as a scan in order finds it
+            object.__setattr__(self, "_by_factor", swings)
+        note(swings)
         if band.factor is None:
             if band.side is Side.low:
                 return self.low
             return self.high if band.side is Side.high else self.expected
-        for s in effects:
-            if s.factor == band.factor and band.side is not Side.expected:
-                return self.expected + (s.at_low if band.side is Side.low else s.at_high)
+        if band.side is not Side.expected and (swing := swings.get(band.factor)) is not None:
+            return self.expected + (swing.at_low if band.side is Side.low else swing.at_high)
         return self.expected
 
     def drivers(self, count: int = 3) -> tuple[Swing, ...]:
@@ -191,12 +206,12 @@ class Range:
         return tuple(ranked[:count])
 
     def __add__(self, other: Range) -> Range:
-        moves: dict[str, tuple[float, float]] = {}
-        for s in (*self.effects, *other.effects):
-            low, high = moves.get(s.factor, (0.0, 0.0))
-            moves[s.factor] = (low + s.at_low, high + s.at_high)
-        swings = (Swing(f, low, high) for f, (low, high) in moves.items())
-        return Range.from_swings(self.expected + other.expected, swings)
+        """The sum, factor by factor; cached (a month's serving plus its reserve, a build
+        amortised plus its months: the same cached ranges are added for every answer that
+        shares them), except where a -0.0 would be answered with its 0.0 twin."""
+        if self.signs_zero or other.signs_zero:
+            return _add(self, other)
+        return _cached_add(self, other)
 
     def __neg__(self) -> Range:
         return self.scale(-1.0)
@@ -205,11 +220,11 @@ class Range:
         return self + -other
 
     def scale(self, factor: float) -> Range:
-        effects = self.effects
-        if factor > 0 and effects == self.swings:  # both scales are homogeneous
-            swings = tuple(s.scale(factor) for s in effects)
-            return Range(self.low * factor, self.expected * factor, self.high * factor, swings)
-        return Range.from_swings(self.expected * factor, (s.scale(factor) for s in effects))
+        """The range times `factor`; cached like a sum (a build amortised over the months of
+        every series and payback), except for a zero factor or a range that signs a zero."""
+        if factor == 0.0 or self.signs_zero:
+            return _scale(self, factor)
+        return _cached_scale(self, factor)
 
     def as_dict(self, digits: int = 2) -> dict[str, float]:
         return {
@@ -217,6 +232,29 @@ class Range:
             "expected": round(self.expected, digits),
             "high": round(self.high, digits),
         }
+
+
+def _add(a: Range, b: Range) -> Range:
+    moves: dict[str, tuple[float, float]] = {}
+    for s in (*a.effects, *b.effects):
+        low, high = moves.get(s.factor, (0.0, 0.0))
+        moves[s.factor] = (low + s.at_low, high + s.at_high)
+    swings = (Swing(f, low, high) for f, (low, high) in moves.items())
+    return Range.from_swings(a.expected + b.expected, swings)
+
+
+_cached_add = lru_cache(maxsize=4096)(_add)
+
+
+def _scale(r: Range, factor: float) -> Range:
+    effects = r.effects
+    if factor > 0 and effects == r.swings:  # both scales are homogeneous
+        swings = tuple(s.scale(factor) for s in effects)
+        return Range(r.low * factor, r.expected * factor, r.high * factor, swings)
+    return Range.from_swings(r.expected * factor, (s.scale(factor) for s in effects))
+
+
+_cached_scale = lru_cache(maxsize=4096)(_scale)
 
 
 def negative_zero(values: Iterable[float]) -> bool:

@@ -9,7 +9,9 @@ from typing import Any, Literal, cast
 from app.cost_model.latency_fit import LatencyCheck
 from app.cost_model.latency_fit import LatencyFix as LatencyFixValue
 from app.cost_model.recipe_build import build_recipe
+from app.cost_model.recipe_model import Recipe
 from app.cost_model.serving import ServingCost
+from app.cost_model.training import TrainingRequest, estimate_training
 from app.rules.base.approaches import FINE_TUNING
 from app.rules.base.facts import Facts, MethodFacts
 from app.rules.base.requirements import musts
@@ -111,8 +113,16 @@ def plan_summary(plan: PlanValues) -> Plan:
         test_set_examples=plan.test_set_examples,
         evaluation=plan.evaluation,
         architecture_review_questions=plan.review_questions,
-        recipe=build_recipe(est, test_set_examples=plan.test_set_examples) if est else None,
+        recipe=_recipe(m.request, plan.test_set_examples) if m is not None else None,
     )
+
+
+@lru_cache(maxsize=1024)
+def _recipe(request: TrainingRequest, test_set_examples: int | None) -> Recipe:
+    """The planned run's recipe, cached on its request (its estimate is `estimate_training`'s
+    for it, as `MethodFacts.estimate` is): a frozen result, and its words (a dozen values, each
+    with its reasons and figures) are the same for every answer that plans the same run."""
+    return build_recipe(estimate_training(request), test_set_examples=test_set_examples)
 
 
 def _fix(fix: LatencyFixValue) -> LatencyFix:
