@@ -36,6 +36,7 @@ from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import RateLimits
 from app.http.refusals import CrossOrigin, TrustedHosts
 from app.http.versions import API_VERSION, HEADERS
+from app.long_lived import keep_out_of_collections
 from app.observability import Metrics, RequestObserver, request_logger
 from app.report.upload_worker import UploadReader
 from app.report.worker import shutdown_workers
@@ -53,7 +54,9 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, serving: bool = False) -> FastAPI:
+    """An app on `settings`; `serving` is for the one app of a server process (uvicorn's
+    `app.main:app`, `python -m app serve`), which freezes what it has loaded once started."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -74,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.schema_ready = False
         if settings.prices_live_update:
             start_live_updates()
+        if serving:
+            keep_out_of_collections()
         try:
             yield
         finally:
@@ -181,7 +186,7 @@ def _add_middleware(app: FastAPI, settings: Settings, api_keys: tuple[ApiKey, ..
 
 @cache
 def _default_app() -> FastAPI:
-    return create_app()
+    return create_app(serving=True)
 
 
 def __getattr__(name: str) -> FastAPI:

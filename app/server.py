@@ -81,7 +81,7 @@ def serve(settings: Settings, *, host: str, port: int, access_log: bool) -> None
             "FORWARDED_ALLOW_IPS is not read by python -m app serve: no proxy's "
             "X-Forwarded-For is believed; name the proxies in TUNEWISE_TRUSTED_PROXIES"
         )
-    app = create_app(settings)
+    app = create_app(settings, serving=True)
     config = uvicorn.Config(
         app,
         host=host,

@@ -36,6 +36,7 @@ from functools import lru_cache
 from statistics import NormalDist
 
 from app.cost_model.bands import Band, Side, note, quiet, recording
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.choices import choices
 
 UNNAMED = "range"
@@ -243,7 +244,7 @@ def _add(a: Range, b: Range) -> Range:
     return Range.from_swings(a.expected + b.expected, swings)
 
 
-_cached_add = lru_cache(maxsize=4096)(_add)
+_cached_add = lru_cache(maxsize=PER_REQUEST)(_add)
 
 
 def _scale(r: Range, factor: float) -> Range:
@@ -254,7 +255,7 @@ def _scale(r: Range, factor: float) -> Range:
     return Range.from_swings(r.expected * factor, (s.scale(factor) for s in effects))
 
 
-_cached_scale = lru_cache(maxsize=4096)(_scale)
+_cached_scale = lru_cache(maxsize=PER_REQUEST)(_scale)
 
 
 def negative_zero(values: Iterable[float]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.constants import Band, load_constants
 from app.cost_model.ranges import Range, combine, uncertain
 
@@ -58,7 +59,7 @@ class Crossover:
     month: int
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=PER_REQUEST)
 def retraining_reserve_monthly(build: Range, per_retrain: Range, freshness: str) -> Range:
     """The larger of the seed's reserve (about 2x the initial cost a year) and the cost of
     retraining as often as the data changes."""
@@ -79,7 +80,7 @@ def at_month(cost: ApproachCost, month: int) -> Range:
     return cost.build_usd.scale(min(month, window) / window) + cost.monthly_usd.scale(month)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=PER_REQUEST)
 def cumulative(cost: ApproachCost, months: int) -> Series:
     """Month m's total: the build amortised over its window (so far) plus m months' running
     cost, to the cent, with its P10 to P90 band combined from the factors' swings at each

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from app.cost_model.band_rates import band_rates
+from app.cost_model.cache_sizes import PER_REQUEST_RUNS
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.constants import Band, hourly_usd, load_constants
 from app.cost_model.memory import MemoryEstimate, lora_params, training_memory, usable_gib
@@ -293,7 +294,7 @@ class TrainingEstimate:
         )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=PER_REQUEST_RUNS)
 def estimate_training(req: TrainingRequest) -> TrainingEstimate:
     epochs = req.epochs if req.epochs is not None else load_constants().get("epochs")
     lay = layout(MemoryShape.of(req))
@@ -354,7 +355,7 @@ class CostLine:
         return r.busy_s / r.padding / 3600 * per_hour, (r.setup_h + r.evaluation.hours) * per_hour
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PER_REQUEST_RUNS)
 def cost_line(req: TrainingRequest) -> CostLine:
     """The line of `req`'s shape (its examples, experiments and tenant runs are ignored)."""
     est = estimate_training(req)

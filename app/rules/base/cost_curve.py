@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.methods import Method
 from app.questions.models import answer_bounds
@@ -81,7 +82,7 @@ class Shape:
         return _programme_cost(self, examples)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=PER_REQUEST)
 def _programme_cost(shape: Shape, examples: int) -> float:
     """`Shape.cost`, cached: the counterfactual search's breaks, the search for the most the
     budget pays for and the full-data figure a reader sees ask for the same points."""
@@ -126,7 +127,7 @@ def planned_examples(shape: Shape, examples: int, budget: float, cost: float) ->
     return examples if most is None else min(most, examples - 1)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PER_REQUEST)
 def most_within(shape: Shape, budget: float, lowest: int, highest: int) -> int | None:
     """The largest example count in [lowest, highest] whose programme fits the budget, or None
     when not even the lowest does. Cached: a new dataset size under the same budget and

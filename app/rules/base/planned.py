@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.catalogue import GpuSpec, ModelSpec
 from app.cost_model.methods import Method
 from app.cost_model.ranges import Range
@@ -82,7 +83,7 @@ class MethodFacts:
         return self.comparison.programme_range + own
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=PER_REQUEST)
 def method_facts(  # the cache key: everything a method's facts depend on
     method: Method,
     model: ModelSpec,
@@ -154,7 +155,7 @@ def _method_facts(shape: Shape, examples: int) -> MethodFacts:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PER_REQUEST)
 def methods_for(  # the cache key: everything the methods' plans depend on
     model: ModelSpec,
     hard: bool,

@@ -7,6 +7,7 @@ from typing import Literal, cast
 
 from pydantic import Field, computed_field
 
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.factors import factor
 from app.cost_model.ranges import Range, Swing, negative_zero
 from app.rules.result import Result, Usd
@@ -113,11 +114,11 @@ class UsdRange(Result):
         )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PER_REQUEST)
 def _driver(swing: Swing) -> Driver:
     return Driver._of(swing)  # noqa: SLF001  # the uncached maker, kept beside the class
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PER_REQUEST)
 def _usd_range(r: Range, expected: float | None) -> UsdRange:
     return UsdRange._of(r, expected)  # noqa: SLF001
