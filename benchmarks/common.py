@@ -7,21 +7,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-FINTECH: dict[str, Any] = {
-    "answers": {
-        "objective": "behaviour",
-        "domain_vocabulary": "specialised",
-        "output_consistency": "consistent_tone",
-        "labelled_examples": 5000,
-        "data_freshness": "monthly",
-        "citations_required": False,
-        "latency_p99_ms": 2000,
-        "ml_capability": 4,
-        "budget_usd": 1000,
-    },
-    "context": {"base_model": "llama-3.1-8b", "gpu": "a100-80gb", "on_prem_required": True},
-}
-"""001's fintech worked example: LoRA on Llama 3.1 8B, on-prem."""
+from app.api.examples import RECOMMENDATION
+
+FINTECH: dict[str, Any] = RECOMMENDATION
+"""001's fintech worked example (LoRA on Llama 3.1 8B, on-prem), which the API's schema shows."""
 
 LOGISTICS: dict[str, Any] = {
     "answers": {

@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from app.api.examples import ANSWERS
 from tests.load import locustfile_path
 from tests.servers import GENEROUS_LIMITS, ROOT, descendants_rss_bytes, rss_bytes, serving
 
@@ -108,19 +109,7 @@ class LoadResult:
 
 def warm_up(base: str) -> None:
     """One of each request, a first PDF render included, before memory is measured."""
-    body: dict[str, Any] = {
-        "answers": {
-            "objective": "behaviour",
-            "domain_vocabulary": "specialised",
-            "output_consistency": "consistent_tone",
-            "labelled_examples": 5000,
-            "data_freshness": "monthly",
-            "citations_required": False,
-            "latency_p99_ms": 2000,
-            "ml_capability": 4,
-            "budget_usd": 1000,
-        }
-    }
+    body: dict[str, Any] = {"answers": ANSWERS}
     with httpx.Client(base_url=base, timeout=60) as client:
         for _ in range(3):
             client.get("/wizard/objective").raise_for_status()
