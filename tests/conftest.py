@@ -101,6 +101,12 @@ REDIS_URL = _redis_url()
 @pytest.fixture
 def redis_url() -> str:
     """The local Redis (a database of its own, emptied); skipped without it, failed under CI."""
+    return emptied_redis()
+
+
+def emptied_redis() -> str:
+    """`redis_url`'s work, for a fixture of a wider scope that needs Redis before its servers
+    start: the URL of this worker's database, emptied, or a skip (a failure under CI)."""
     import redis  # noqa: PLC0415
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)

@@ -18,16 +18,10 @@ import pytest
 from sqlalchemy import text
 
 from app.db import make_engine
-from tests.conftest import BASE_ANSWERS, fresh_postgres_schema
+from tests.conftest import BASE_ANSWERS, emptied_redis, fresh_postgres_schema
 from tests.servers import GENEROUS_LIMITS, Server, start, stop, wait_healthy
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def schema_url(postgres_url: str) -> Iterator[str]:
-    with fresh_postgres_schema(postgres_url, "tunewise_scale") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -141,30 +135,43 @@ def _auth(key: dict[str, str]) -> dict[str, str]:
     return {"authorization": f"Bearer {key['key']}"}
 
 
-@pytest.fixture
-def team_instances(schema_url: str, redis_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+@pytest.fixture(scope="module")
+def team_servers(postgres_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """Two instances over one PostgreSQL schema and one Redis, with two teams' keys, the
-    default limits (30 saves, 20 renders a minute) and the render ahead on."""
-    env = {
-        "DATABASE_URL": schema_url,
-        "TUNEWISE_API_KEYS": json.dumps([FINANCE, OPS]),
-        "TUNEWISE_RATE_LIMIT_STORAGE": redis_url,
-        "TUNEWISE_REPORT_PRERENDER": "true",
-        "TUNEWISE_REPORT_WORKERS": "1",
-        "TUNEWISE_REPORT_TIMEOUT_S": "240",  # a render took over 30 s on the loaded machine
-    }
-    servers = [start("app.main:app", env), start("app.main:app", env)]
-    try:
-        for server in servers:
-            wait_healthy(server, "/readyz", timeout_s=STARTUP_S)
-        with (
-            httpx.Client(base_url=servers[0].base, timeout=120) as a,
-            httpx.Client(base_url=servers[1].base, timeout=120) as b,
-        ):
-            yield a, b
-    finally:
-        for server in servers:
-            stop(server)
+    default limits (30 saves, 20 renders a minute) and the render ahead on; started once for
+    the module's team tests (a start is about 20 s of a loaded 2-core machine)."""
+    redis_url = emptied_redis()
+    with fresh_postgres_schema(postgres_url, "tunewise_scale") as schema_url:
+        env = {
+            "DATABASE_URL": schema_url,
+            "TUNEWISE_API_KEYS": json.dumps([FINANCE, OPS]),
+            "TUNEWISE_RATE_LIMIT_STORAGE": redis_url,
+            "TUNEWISE_REPORT_PRERENDER": "true",
+            "TUNEWISE_REPORT_WORKERS": "1",
+            "TUNEWISE_REPORT_TIMEOUT_S": "240",  # a render took over 30 s on the loaded machine
+        }
+        servers = [start("app.main:app", env), start("app.main:app", env)]
+        try:
+            for server in servers:
+                wait_healthy(server, "/readyz", timeout_s=STARTUP_S)
+            with (
+                httpx.Client(base_url=servers[0].base, timeout=120) as a,
+                httpx.Client(base_url=servers[1].base, timeout=120) as b,
+            ):
+                yield a, b
+        finally:
+            for server in servers:
+                stop(server)
+
+
+@pytest.fixture
+def team_instances(
+    team_servers: tuple[httpx.Client, httpx.Client], redis_url: str
+) -> tuple[httpx.Client, httpx.Client]:
+    """The team instances with every limit's budget whole: `redis_url` empties the database
+    their limits count in, so each test starts a fresh minute for every key."""
+    assert redis_url
+    return team_servers
 
 
 def test_two_teams_on_two_instances_read_only_their_own_assessments(

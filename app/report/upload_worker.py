@@ -2,7 +2,7 @@
 
 pypdf runs in pure Python, and a crafted PDF kept it busy for minutes; parsed on the event loop
 (as imports were up to issue 15) it froze every request, `/healthz` included. So an upload is
-read as a report render is (app.report.worker): in a spawned process, with a deadline and an
+read as a report render is (app.report.worker): in a worker process, with a deadline and an
 address-space limit. Its caps (app.report.upload_limits) are checked on the raw bytes first,
 so a file past them is refused without asking a worker. There are `workers + waiting` places;
 an upload that finds them all taken is refused at once (503 with Retry-After) rather than
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
 import threading
 import time
 import warnings
@@ -27,13 +25,12 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from app.report.attachment import read_attachment
+from app.report.processes import cap_address_space, exit_with_parent, worker_context
 from app.report.upload_limits import precheck
 
 Parse = Callable[[bytes], dict[str, Any]]
 """Reads an upload's embedded document; raises ValueError (with a message) when it can't."""
 
-PARENT_CHECK_S = 0.5
-"""How often a worker looks whether its server still lives."""
 DEFAULT_MEMORY_MB = 1024
 """Address space per worker: reading a 1 MB report peaks well under 200 MB of it."""
 
@@ -63,33 +60,14 @@ TRIES = 2
 """Reads of one upload: a second, on a fresh worker, when another's overrun stopped the first."""
 
 
-def _exit_with(parent: int) -> None:
-    """Worker side: exit once the server that started this worker is gone (a kill -9 of the
-    server would otherwise leave it running). A dead parent shows as reparenting on POSIX."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _start_worker(memory_mb: int | None, parent: int) -> None:
+def _start_worker(memory_mb: int | None) -> None:
     """Worker initializer: exit with the server; pypdf's warnings stay out of the server's log
     (a crafted file made thousands of them); the address space is capped so a runaway read
     fails alone."""
-    _exit_with(parent)
+    exit_with_parent()
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    if memory_mb is not None:
-        import resource  # noqa: PLC0415  # POSIX only, and only the worker needs it
-
-        limit = memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    cap_address_space(memory_mb)
 
 
 def _read_in_worker(parse: Parse, pdf: bytes) -> dict[str, Any]:
@@ -108,9 +86,9 @@ def _read_in_worker(parse: Parse, pdf: bytes) -> dict[str, Any]:
 def _process_pool(workers: int, memory_mb: int | None) -> Executor:
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=worker_context(),
         initializer=_start_worker,
-        initargs=(memory_mb, os.getpid()),
+        initargs=(memory_mb,),
     )
 
 

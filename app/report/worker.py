@@ -1,17 +1,17 @@
 """Rendering reports in worker processes, bounded in time, memory and concurrency.
 
 WeasyPrint runs in pure Python and a pathological document could keep it busy for long; a
-render therefore runs in a separate process (spawned, so no lock or thread state is inherited
-from the server) with a deadline, an address-space limit, and a semaphore capping how many
-renders one app process waits on at once. A render that misses its deadline has its worker
-killed and the pool replaced, so the next request starts clean.
+render therefore runs in a separate process with a deadline, an address-space limit, and a
+semaphore capping how many renders one app process waits on at once. The worker is forked from
+a fork server that imported the render once (app.report.processes), so no lock or thread state
+is inherited from the server. A render that misses its deadline has its worker killed and the
+pool replaced, so the next request starts clean.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import multiprocessing
 import os
 import threading
 import time
@@ -21,6 +21,12 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from app.assessments.store import StoredAssessment
+from app.report.processes import (
+    cap_address_space,
+    exit_with_parent,
+    one_blas_thread,
+    worker_context,
+)
 from app.report.slots import RenderSlots, ReportBusyError, ReportQueueFullError
 
 if TYPE_CHECKING:
@@ -29,8 +35,6 @@ if TYPE_CHECKING:
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 2048
 """Address space per worker: a render peaks at about 550 MB of it (150 MB resident)."""
-PARENT_CHECK_S = 0.5
-"""How often a worker looks whether its server still lives."""
 
 __all__ = [
     "ReportBusyError",
@@ -61,43 +65,13 @@ _pool_size = 0
 _slots: RenderSlots | None = None
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker side: exit as soon as the server that started this worker is gone.
-
-    A worker killed with its server would otherwise live on (and, holding the resource
-    tracker's pipe open, keep that alive too) after a kill -9 of the server. PR_SET_PDEATHSIG
-    is no answer here: it fires when the *thread* that spawned the worker ends, and the pool
-    spawns workers from whichever request thread submits first. Reparenting is what a dead
-    parent looks like on POSIX, so a daemon thread compares the parent id.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _start_worker(memory_mb: int | None, parent: int | None = None) -> None:
+def _start_worker(memory_mb: int | None) -> None:
     """Worker initializer: watch the parent, one BLAS thread, a capped address space, then the
-    heavy imports.
-
-    This module imports nothing heavy itself, so numpy (under matplotlib) starts after the
-    limits are set; a runaway render then fails with MemoryError instead of taking the host.
-    """
-    if parent is not None:
-        _exit_with_parent(parent)
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
-    if memory_mb is not None:
-        import resource  # noqa: PLC0415  # POSIX only, and only the worker needs it
-
-        limit = memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    render's imports (already done in the fork server that forked this worker, app.report.
+    preload, unless that import failed there)."""
+    exit_with_parent()
+    one_blas_thread()
+    cap_address_space(memory_mb)
     importlib.import_module("app.report.render")
 
 
@@ -118,9 +92,9 @@ def _executor(max_workers: int, memory_mb: int | None) -> ProcessPoolExecutor:
                 _pool.shutdown(wait=False, cancel_futures=True)
             _pool = ProcessPoolExecutor(
                 max_workers=max_workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=worker_context(),
                 initializer=_start_worker,
-                initargs=(memory_mb, os.getpid()),
+                initargs=(memory_mb,),
             )
             if _slots is None or _pool_size != max_workers:
                 # Kept when a discarded pool is replaced: renders still finishing on the old
