@@ -22,13 +22,14 @@ from app.http.etags import none_match
 from app.http.prerender import ReportPrerenderer
 from app.http.ratelimit import limits_of
 from app.problems import UNAVAILABLE, entry
-from app.report.render import Paper, report_key
+from app.report.keys import report_key
 from app.report.worker import (
     ReportBusyError,
     ReportQueueFullError,
     ReportTimeoutError,
     render_pdf_async,
 )
+from app.views.paper import Paper
 
 MAX_UPLOAD_BYTES = 20_000_000
 RETRY_AFTER_S = 10

@@ -37,8 +37,9 @@ from fastapi import Request
 
 from app.assessments.store import AssessmentStore, StoredAssessment
 from app.observability import Metrics
-from app.report.render import Paper, report_key
+from app.report.keys import report_key
 from app.report.worker import ReportBusyError, render_pdf_isolated
+from app.views.paper import Paper
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 
-from app.report.upload_limits import UploadRefused, embedded_files, precheck
+from app.report.embedded import embedded_files
+from app.report.keys import created_iso
+from app.report.upload_limits import UploadRefused, precheck
 
 if TYPE_CHECKING:  # the reading side runs in an upload worker: pypdf and json only
     from app.assessments.store import StoredAssessment
@@ -30,10 +31,6 @@ MAX_DEPTH = 8
 """How deeply the document may nest: a report's is three levels deep (context, a list)."""
 
 _HASH = re.compile(r"\A[0-9a-f]{64}\Z")
-
-
-def created_iso(created_at: datetime) -> str:
-    return created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def attachment_document(a: StoredAssessment) -> dict[str, Any]:

@@ -26,9 +26,9 @@ import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no types
 from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
 from app.assessments.store import StoredAssessment
-from app.canonical import sha256_hex
-from app.report.attachment import ATTACHMENT_NAME, attachment_bytes, created_iso
+from app.report.attachment import ATTACHMENT_NAME, attachment_bytes
 from app.report.fetcher import ReportFetcher
+from app.report.keys import epoch, report_key
 from app.report.serialised import serialise_once
 from app.views.chart import Chart
 from app.views.chart_svg import render_svg
@@ -37,9 +37,6 @@ from app.views.paper import PAPER_SIZES, Paper
 from app.views.templating import environment
 
 __all__ = ["PAPER_SIZES", "Paper", "layout", "render_html", "render_pdf", "report_key"]
-
-REPORT_VERSION = "4"
-"""Bump when the templates or the stylesheet change, so cached reports are made again."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -61,29 +58,6 @@ class _SubsetterNotice(logging.Filter):
 @cache
 def _quiet_subsetter_notice() -> None:
     logging.getLogger("weasyprint").addFilter(_SubsetterNotice())
-
-
-def report_key(assessment: StoredAssessment, paper: Paper = "a4") -> str:
-    """The cache key of a report: what its bytes depend on, hashed."""
-    recalculated = (
-        {"recalculated_from": assessment.recalculated_from}
-        if assessment.recalculated_from is not None
-        else {}
-    )
-    return sha256_hex(
-        {
-            **recalculated,
-            "input_hash": assessment.input_hash,
-            "rules_version": assessment.rules_version,
-            "cost_model_version": assessment.cost_model_version,
-            "prices_as_of": assessment.prices_as_of,
-            "created_at": created_iso(assessment.created_at),
-            "title": assessment.title,
-            "paper": paper,
-            "report_version": REPORT_VERSION,
-            "weasyprint": weasyprint.__version__,
-        }
-    )
 
 
 def render_html(assessment: StoredAssessment) -> str:
@@ -109,11 +83,6 @@ def _chart_src(model_json: str) -> str:
 def forget_drawn_charts() -> None:
     """Empty the worker's drawn charts, so that a benchmark times a new assessment's render."""
     _chart_src.cache_clear()
-
-
-def epoch(created_at: datetime) -> int:
-    moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
-    return int(moment.timestamp())
 
 
 _EPOCH_LOCK = threading.Lock()

@@ -24,7 +24,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from app.report.attachment import read_attachment
 from app.report.processes import cap_address_space, exit_with_parent, worker_context
 from app.report.upload_limits import precheck
 
@@ -70,6 +69,14 @@ def _start_worker(memory_mb: int | None) -> None:
     cap_address_space(memory_mb)
 
 
+def read_attachment(pdf: bytes) -> dict[str, Any]:
+    """app.report.attachment's reader, imported where it runs: in the upload worker, whose
+    fork server has imported it already, so pypdf stays out of the server process."""
+    from app.report.attachment import read_attachment as read  # noqa: PLC0415  # see above
+
+    return read(pdf)
+
+
 def _read_in_worker(parse: Parse, pdf: bytes) -> dict[str, Any]:
     """Runs in the worker: every failure comes back as a plain ValueError with a message."""
     try:
@@ -106,7 +113,7 @@ class UploadReader:
     """Reads uploads' embedded documents off the event loop: `await reader.read(pdf)`.
 
     `parse` and `pool` are the seams tests use (a parse that waits, a pool of threads);
-    the app uses read_attachment in spawned worker processes.
+    the app uses read_attachment in worker processes.
     """
 
     def __init__(

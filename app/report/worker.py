@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from app.assessments.store import StoredAssessment
+from app.report.keys import epoch
 from app.report.processes import (
     cap_address_space,
     exit_with_parent,
@@ -30,7 +31,7 @@ from app.report.processes import (
 from app.report.slots import RenderSlots, ReportBusyError, ReportQueueFullError
 
 if TYPE_CHECKING:
-    from app.report.render import Paper
+    from app.views.paper import Paper
 
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 2048
@@ -77,7 +78,7 @@ def _start_worker(memory_mb: int | None) -> None:
 
 def _render_in_worker(assessment: StoredAssessment, paper: Paper) -> bytes:
     """Runs in the worker: fontTools stamps fonts with SOURCE_DATE_EPOCH, so set it first."""
-    from app.report.render import epoch, render_pdf  # noqa: PLC0415  # see _start_worker
+    from app.report.render import render_pdf  # noqa: PLC0415  # see _start_worker
 
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch(assessment.created_at))
     return render_pdf(assessment, paper)
