@@ -66,7 +66,7 @@ serial-lane: setup test-deps
 # The parallel lane waits on servers, browsers and render workers for about a third of its
 # time; ruff and mypy run in that slack instead of before it. The timed tests run last, alone.
 test: setup test-deps ## everything CI runs
-	@$(MAKE) --no-print-directory -j3 --output-sync=line lint typecheck parallel-lane
+	@$(MAKE) --no-print-directory -j3 lint typecheck parallel-lane
 	@$(MAKE) --no-print-directory serial-lane
 
 bench: setup bench-deps ## benchmarks, each as a ratio against a baseline measured in the same run

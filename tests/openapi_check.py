@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -26,24 +27,31 @@ def _text(data: bytes | str, **_parameters: str) -> str:
     return data if isinstance(data, str) else data.decode("utf-8")
 
 
+@cache
+def _validator(schema_json: str) -> OpenAPI:
+    """openapi-core's validator of a schema, built once per schema a test run meets (about
+    1.4 s each here; the apps of most tests publish the same schema)."""
+    # A binary body (the PDF, the recipe files) is a string of octets to the schema
+    # (`format: binary`):
+    # openapi-core's 3.1 validator checks a str, so its bytes are read one char per octet.
+    # It reads application/json only, not the +json suffix of problem details.
+    readers: dict[str, Callable[[bytes], Any]] = {
+        "application/pdf": lambda data: data.decode("latin-1"),
+        # The recipe files are text, typed as binary attachments like the PDF.
+        "text/x-python": _text,
+        "application/yaml": _text,
+        PROBLEM_JSON: json.loads,
+    }
+    config = Config(extra_media_type_deserializers=readers)
+    return OpenAPI.from_dict(json.loads(schema_json), config=config)
+
+
 class SchemaCheck:
     """openapi-core's response validation of one schema, and what it has seen."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        # A binary body (the PDF, the recipe files) is a string of octets to the schema
-        # (`format: binary`):
-        # openapi-core's 3.1 validator checks a str, so its bytes are read one char per octet.
-        # It reads application/json only, not the +json suffix of problem details.
-        readers: dict[str, Callable[[bytes], Any]] = {
-            "application/pdf": lambda data: data.decode("latin-1"),
-            # The recipe files are text, typed as binary attachments like the PDF.
-            "text/x-python": _text,
-            "application/yaml": _text,
-            PROBLEM_JSON: json.loads,
-        }
-        config = Config(extra_media_type_deserializers=readers)
-        self.api = OpenAPI.from_dict(schema, config=config)
+        self.api = _validator(json.dumps(schema, sort_keys=True))
         self.seen: set[tuple[str, str]] = set()
 
     def operation_id(self, path_pattern: str, method: str) -> str:

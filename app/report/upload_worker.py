@@ -173,7 +173,9 @@ class UploadReader:
         try:
             for _ in range(TRIES):
                 try:
-                    pool, started = self._current_pool()
+                    # Off the loop: a pool's first worker may wait for the fork server to
+                    # start (seconds: it imports the render and the reader first).
+                    pool, started = await asyncio.to_thread(self._current_pool)
                     await self._wait_started(started)
                     return await self._read_once(pool, pdf)
                 except _PoolStopped:

@@ -192,7 +192,11 @@ async def render_pdf_async(
     await slots.acquire(timeout_s, max_waiting)
     try:
         pool = _executor(max_workers, memory_mb)
-        future: Future[bytes] = pool.submit(_render_in_worker, assessment, paper)
+        # Off the loop: starting a worker may wait for the fork server to start (seconds: it
+        # imports the render first), and /healthz must answer meanwhile.
+        future: Future[bytes] = await asyncio.to_thread(
+            pool.submit, _render_in_worker, assessment, paper
+        )
         rendering = asyncio.wrap_future(future)
         try:
             return await asyncio.wait_for(rendering, max(0.0, deadline - time.monotonic()))
