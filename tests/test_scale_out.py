@@ -9,8 +9,9 @@ schema of the local PostgreSQL (search_path on the URL), dropped afterwards.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -39,11 +40,12 @@ def _two_instances(url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
         "TUNEWISE_DB_MAX_OVERFLOW": "4",
         **GENEROUS_LIMITS,
     }
-    servers: list[Server] = [start("app.main:app", env), start("app.main:app", env)]
-    try:
-        for server in servers:
-            wait_healthy(server)
-            wait_healthy(server, "/readyz")
+
+    def ready(server: Server) -> None:
+        wait_healthy(server)
+        wait_healthy(server, "/readyz")
+
+    with _pair(env, timeout_s=60, ready=ready) as clients:
         shared = make_engine(url)  # the same search_path as the instances
         try:
             with shared.connect() as conn:
@@ -51,9 +53,22 @@ def _two_instances(url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
                 assert versions.scalar_one() == 1
         finally:
             shared.dispose()
+        yield clients
+
+
+@contextmanager
+def _pair(
+    env: dict[str, str], *, timeout_s: float, ready: Callable[[Server], None]
+) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """Two instances started at once, a client to each once `ready` has passed for both, and
+    both stopped afterwards."""
+    servers = [start("app.main:app", env), start("app.main:app", env)]
+    try:
+        for server in servers:
+            ready(server)
         with (
-            httpx.Client(base_url=servers[0].base, timeout=60) as a,
-            httpx.Client(base_url=servers[1].base, timeout=60) as b,
+            httpx.Client(base_url=servers[0].base, timeout=timeout_s) as a,
+            httpx.Client(base_url=servers[1].base, timeout=timeout_s) as b,
         ):
             yield a, b
     finally:
@@ -150,18 +165,12 @@ def team_servers(postgres_url: str) -> Iterator[tuple[httpx.Client, httpx.Client
             "TUNEWISE_REPORT_WORKERS": "1",
             "TUNEWISE_REPORT_TIMEOUT_S": "240",  # a render took over 30 s on the loaded machine
         }
-        servers = [start("app.main:app", env), start("app.main:app", env)]
-        try:
-            for server in servers:
-                wait_healthy(server, "/readyz", timeout_s=STARTUP_S)
-            with (
-                httpx.Client(base_url=servers[0].base, timeout=120) as a,
-                httpx.Client(base_url=servers[1].base, timeout=120) as b,
-            ):
-                yield a, b
-        finally:
-            for server in servers:
-                stop(server)
+
+        def ready(server: Server) -> None:
+            wait_healthy(server, "/readyz", timeout_s=STARTUP_S)
+
+        with _pair(env, timeout_s=120, ready=ready) as clients:
+            yield clients
 
 
 @pytest.fixture
