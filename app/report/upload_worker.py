@@ -193,8 +193,8 @@ class UploadReader:
 
     async def _wait_started(self, started: Future[bool]) -> None:
         """Wait for a new pool's worker to start, which a busy machine may take seconds to
-        do (a spawned process imports the reader): the deadline is for reading the upload,
-        and starts once a worker is there to read it."""
+        do (the first waits for the fork server, which imports the reader): the deadline is
+        for reading the upload, and starts once a worker is there to read it."""
         try:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(started)), STARTUP_S)
         except TimeoutError as exc:
