@@ -3,12 +3,13 @@ the CLI's start) gives the dataset's own prices, and is regenerated when the pin
 
 from __future__ import annotations
 
+import ast
 import json
 from importlib import resources
 
 import pytest
 
-from app.cost_model import price_excerpt, prices
+from app.cost_model import price_excerpt, price_excerpt_build, prices
 
 
 def _pin() -> tuple[str, str]:
@@ -19,15 +20,15 @@ def _pin() -> tuple[str, str]:
 
 def test_the_excerpt_is_the_pinned_dataset_as_generated() -> None:
     """A stale excerpt (a new pin, new refs in our data) fails here: regenerate it with
-    `python -m app.cost_model.price_excerpt`."""
+    `python -m app.cost_model.price_excerpt_build`."""
     path = resources.files("app.cost_model").joinpath("data", price_excerpt.FILE)
     committed = json.loads(path.read_text(encoding="utf-8"))
-    assert committed == price_excerpt.build(*_pin())
+    assert committed == price_excerpt_build.build(*_pin())
 
 
 def test_every_lookup_our_data_names_is_in_the_excerpt() -> None:
     """Each is then read without importing genai-prices."""
-    named = set(price_excerpt.named_lookups())
+    named = set(price_excerpt_build.named_lookups())
     assert named <= set(price_excerpt.entries(*_pin()))
 
 
@@ -45,3 +46,17 @@ def test_an_excerpt_from_another_release_is_not_used() -> None:
     version, released = _pin()
     assert price_excerpt.entries(version, "1999-01-01") == {}
     assert price_excerpt.entries("0.0.0", released) == {}
+
+
+def test_the_reader_imports_neither_the_builder_nor_the_data_it_is_read_by() -> None:
+    """No import circle: prices.py reads the excerpt, so the excerpt's reader must not import
+    prices.py (nor genai-prices); generation, which needs both, is a module of its own."""
+    source = resources.files("app.cost_model").joinpath("price_excerpt.py").read_text("utf-8")
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported
+    assert not {m for m in imported if m and m.startswith(("app.", "genai_prices"))}
