@@ -19,10 +19,10 @@ from app.report.processes import worker_context
 
 
 def _modules_before_any_import() -> tuple[list[str], int]:
-    """Runs in a worker with no initializer: which worker modules are already there."""
-    return [name for name in (*WORKER_MODULES, "weasyprint", "pypdf") if name in sys.modules], (
-        os.getppid()
-    )
+    """Runs in a worker with no initializer: which worker modules are already there, and the
+    worker's parent."""
+    present = [name for name in (*WORKER_MODULES, "weasyprint", "pypdf") if name in sys.modules]
+    return present, os.getppid()
 
 
 def _alive_fd_after_release() -> object:

@@ -23,7 +23,7 @@ import time
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["app.report.preload"]
+PRELOAD = ("app.report.preload",)
 """What the fork server imports before it forks any worker (app/report/preload.py)."""
 PARENT_CHECK_S = 0.5
 """How often a worker looks whether the process it was forked from still lives."""
@@ -33,7 +33,7 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 def worker_context() -> BaseContext:
     """The start method of every worker pool: the fork server, preloaded."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(list(PRELOAD))
     return context
 
 
