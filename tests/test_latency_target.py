@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
+from app.cost_model.fleet import cheapest_fleet
 from app.cost_model.self_hosting import (
-    cheapest_fleet,
     decode_step_seconds,
     latency_tensor_parallel,
     prefill_seconds,
@@ -130,14 +130,16 @@ def test_a_recommendation_that_misses_its_target_says_so_and_is_not_high(
 def test_when_some_catalogue_gpu_meets_the_target_the_chosen_fleet_does(
     a: dict[str, Any], c: dict[str, Any]
 ) -> None:
-    """An answer alone on some replica of some datacenter GPU meets the target: enough
-    replicas make every answer nearly alone, so the fleet chosen meets it."""
+    """An answer alone on some replica of some datacenter GPU the plan may pick meets the
+    target: enough replicas make every answer nearly alone, so the fleet chosen meets it. (A
+    kind the plan does not pick on its own, the B200 today, is no evidence: at 266 ms only
+    its 8-GPU replica met the 8B model's target, and no fleet the search may buy did.)"""
     result = _recommend(a, c)
     model, traffic, target = _model(result), _traffic(result), result.answers.latency_p99_ms
     tail = latency.tail_factor()
     reachable = any(
         _alone_ms(model, gpu, r.tensor_parallel, traffic) * tail <= target
-        for gpu in CAT.gpus.values()
+        for gpu in CAT.auto_gpus_by_price
         if gpu.datacenter
         for r in replica_options(model, gpu, traffic)
     )
