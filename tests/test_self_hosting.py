@@ -11,10 +11,10 @@ import pytest
 
 from app.cost_model.catalogue import load_catalogue, read_data
 from app.cost_model.constants import Band, hourly_usd, load_constants
+from app.cost_model.fleet import cheapest_fleet
 from app.cost_model.self_hosting import (
     Traffic,
     adapter_throughput_loss,
-    cheapest_fleet,
     replica_options,
     seconds_per_month,
 )

@@ -1,7 +1,7 @@
 """A serving line's answer time against the p99 target, and what would meet it when it misses.
 
 A self-hosted fleet is already the cheapest that meets the target where any fleet of the
-catalogue does (self_hosting.py), so a faster GPU kind is never the fix for one: when it
+catalogue does (fleet.py), so a faster GPU kind is never the fix for one: when it
 misses, every kind, replica size and fleet was tried. What can still meet it is said as data,
 each computed with the same estimate: the first token alone (streaming the answer), shorter
 answers (the longest that some fleet of the same model meets, with that fleet), a smaller
@@ -20,12 +20,12 @@ from typing import Literal
 from app.cost_model import latency
 from app.cost_model.catalogue import GpuSpec, ModelSpec, load_catalogue
 from app.cost_model.constants import Band
+from app.cost_model.fleet import cheapest_fleet
 from app.cost_model.latency import LatencyEstimate
 from app.cost_model.self_hosting import (
     SelfHostPlan,
     Traffic,
     answer_seconds,
-    cheapest_fleet,
     latency_tensor_parallel,
     replica_options,
 )

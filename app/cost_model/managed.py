@@ -18,9 +18,10 @@ from typing import Any
 from app.cost_model.bands import Band
 from app.cost_model.catalogue import ModelSpec, read_data
 from app.cost_model.constants import load_constants
+from app.cost_model.fleet import cheapest_fleet
 from app.cost_model.prices import provider_price
 from app.cost_model.ranges import Range
-from app.cost_model.self_hosting import Traffic, cheapest_fleet
+from app.cost_model.self_hosting import Traffic
 
 MANAGED_RUNS = "managed_runs"
 """How many runs a managed programme takes (the plan's fewest to most experiments), a factor."""

@@ -2,7 +2,7 @@
 
 A frontier API and RAG are priced per token from the genai-prices dataset. A fine-tuned model
 is either hosted by a provider that sells its base model (base price plus the seed's premium)
-or self-hosted on the cheapest GPU fleet that carries the busy hour (self_hosting.py: a
+or self-hosted on the cheapest GPU fleet that carries the busy hour (fleet.py: a
 roofline per replica, chosen over GPU kinds and replica sizes by monthly cost). Tenants share
 one base model through multi-adapter serving (vLLM's multi-LoRA), which costs throughput,
 unless each needs a full model copy.
@@ -17,6 +17,7 @@ from functools import lru_cache
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.choices import RAG
 from app.cost_model.constants import Band
+from app.cost_model.fleet import cheapest_fleet
 from app.cost_model.prices import (
     api_price,
     embedding_usd_per_mtok,
@@ -29,7 +30,6 @@ from app.cost_model.ranges import Range
 from app.cost_model.self_hosting import (
     SelfHostPlan,
     Traffic,
-    cheapest_fleet,
     replica_throughput,
     seconds_per_month,
 )
@@ -211,7 +211,7 @@ def fine_tuned_monthly(
     everything on-prem. Self-hosted, one tenant's adapter is merged into the base (no cost, the
     same weights as a full fine-tune; kept unmerged is the high end of its range), while several
     tenants' adapters stay unmerged on one shared base and cost throughput in every band.
-    Self-hosted, the fleet also meets the p99 `target_ms` where any fleet can (self_hosting.py).
+    Self-hosted, the fleet also meets the p99 `target_ms` where any fleet can (fleet.py).
     """
     own = _self_host_range(model, traffic, copies, max(1, tenants) if adapters else 0, target_ms)
     hosted = hosted_monthly(model, traffic) if adapters and not on_prem else None
