@@ -31,19 +31,15 @@ help: ## list the targets
 	$(UV) sync --frozen
 	@touch $@
 
-# Python compiles every module it imports from source, every time, where it may not write
-# bytecode (PYTHONDONTWRITEBYTECODE, which these machines and the image set): each server,
-# render worker and CLI run of the tests paid 3 to 4 s of compiling before it did anything.
-# The dependencies are compiled once per install, our own code at every setup (a no-op when
-# current), and the parsed TOML data is kept beside it (app/toml_data.py), as the image does.
-.venv/.compiled: .venv/.synced
-	$(UV) run --frozen --no-sync python -m compileall -q -j 0 \
-	  "$$($(UV) run --frozen --no-sync python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null
-	@touch $@
+# Where a machine sets PYTHONDONTWRITEBYTECODE (these do, and so does the image, whose install
+# is compiled once at build), Python compiles every module it imports from source, every time:
+# importing app.main took 5.5 s of CPU instead of 1.8 s, and the test suite starts a dozen
+# servers, the render and upload fork servers, CLI runs and its xdist workers. Our commands
+# let Python keep the bytecode it compiles (in .venv and in the ignored __pycache__ folders),
+# so each module is compiled once, by the first process that imports it.
+unexport PYTHONDONTWRITEBYTECODE
 
-setup: .venv/.compiled ## install the locked dependencies into .venv, compiled
-	@$(UV) run --frozen --no-sync python -m compileall -q -j 0 app tests benchmarks migrations >/dev/null
-	@$(UV) run --frozen --no-sync python -m app.toml_data >/dev/null
+setup: .venv/.synced ## install the locked dependencies into .venv
 
 run-deps: ## the system libraries WeasyPrint needs (Pango), from Debian, when missing
 	$(call apt_install,$(RUN_DEBS))
