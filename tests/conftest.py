@@ -173,6 +173,21 @@ def tree_entries() -> set[str] | None:
     return {line for line in listed.splitlines() if not line.endswith(TOOL_CACHES)}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reports_shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, a folder of this run that every worker sees (the parent of each
+    worker's own temporary folder), for the reports the workers lay out
+    (tests/rendered_reports.py): one worker's render is the other's too."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Imported here: it imports the report's layout (WeasyPrint), which the worker's test
+        # modules have imported at collection already.
+        from tests.rendered_reports import share_between_workers  # noqa: PLC0415
+
+        folder = tmp_path_factory.getbasetemp().parent / "rendered-reports"
+        folder.mkdir(exist_ok=True)
+        share_between_workers(folder)
+
+
 _TREE_BEFORE: dict[str, set[str]] = {}
 
 
