@@ -6,10 +6,9 @@ rendered up to four times a run. Here a report is kept by `report_key` (what its
 on: the inputs' hash, the versions, the title, the moment it was made and the paper), so a test
 asking for a report another test already read gets that one, and a different title or paper
 gets its own. The cache lives as long as the test process: one pytest session. Under
-pytest-xdist the workers also share what they render, through a folder of the run
-(which conftest.py names): a report one worker laid out is read back by the
-other instead of laid out again (the decision-document checks and the page-one checks often
-land on different workers).
+pytest-xdist the workers also share what they render, through a folder of the run (which
+conftest.py names): a report one worker laid out is read back by the other instead of laid out
+again (the decision-document checks and the page-one checks often land on different workers).
 
 A helper module, not a test module (tests/test_architecture.py holds that no test module
 imports another).
