@@ -8,11 +8,12 @@ that sends its headers or body slowly) is the reverse proxy's job: README, "Secu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import logging.config
 import os
 import signal
-import threading
+import socket
 from types import FrameType
 from typing import Any
 
@@ -31,25 +32,44 @@ class DrainingServer(uvicorn.Server):
     The first SIGTERM starts `drain` (/readyz answers 503) and keeps serving for `drain_s`
     seconds; then uvicorn's own shutdown runs: the listener closes and requests in flight
     get server_shutdown_s to finish. A second SIGTERM, or SIGINT (Ctrl+C), does not wait.
+
+    `handle_exit` runs as a signal handler: between any two bytecodes of the main thread, and
+    inside itself when a second signal lands during the first (a process manager signalling the
+    group while `uv run` forwards the same signal). So it takes no lock and starts no thread:
+    it sets flags, and hands the rest (the log line, the drain's timer) to the event loop
+    through `call_soon_threadsafe`, which is asyncio's own way out of a signal handler.
     """
 
     def __init__(self, config: uvicorn.Config, drain: Drain, drain_s: float) -> None:
         super().__init__(config)
         self.drain = drain
         self.drain_s = drain_s
-        self._timer: threading.Timer | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._stop_after_drain: asyncio.TimerHandle | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()  # before uvicorn installs the signal handlers
+        await super().serve(sockets)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if sig != signal.SIGTERM or self.drain_s <= 0 or self.drain.active:
-            if self._timer is not None:
-                self._timer.cancel()
+        loop = self.loop
+        if sig != signal.SIGTERM or self.drain_s <= 0 or self.drain.active or loop is None:
             super().handle_exit(sig, frame)
             return
         self.drain.start()
+        loop.call_soon_threadsafe(self._drain_then_stop, sig)
+
+    def _drain_then_stop(self, sig: int) -> None:
+        """On the event loop: say so, and stop once the drain has run its time. Once: two
+        signals may both have found the drain not yet started."""
+        assert self.loop is not None
+        if self._stop_after_drain is not None:
+            return
         log.warning("SIGTERM: draining for %g s (/readyz answers 503), then stopping", self.drain_s)
-        self._timer = threading.Timer(self.drain_s, super().handle_exit, (sig, None))
-        self._timer.daemon = True
-        self._timer.start()
+        self._stop_after_drain = self.loop.call_later(self.drain_s, self._stop, sig)
+
+    def _stop(self, sig: int) -> None:
+        super().handle_exit(sig, None)
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

@@ -9,17 +9,22 @@ in flight. Each app owns one (app.state.drain); nothing here knows about signals
 
 from __future__ import annotations
 
-import threading
-
 
 class Drain:
+    """A flag, set once. A plain attribute, not a threading.Event: it is set from a signal
+    handler, which may run between any two bytecodes of the main thread, itself included, and
+    an Event takes a lock that a second signal arriving inside the first handler's `set` would
+    wait on for ever (the server hung on two SIGTERMs a few microseconds apart)."""
+
+    __slots__ = ("_active",)
+
     def __init__(self) -> None:
-        self._started = threading.Event()
+        self._active = False
 
     @property
     def active(self) -> bool:
-        return self._started.is_set()
+        return self._active
 
     def start(self) -> None:
-        """From now on /readyz answers 503 (thread-safe: called from a signal handler)."""
-        self._started.set()
+        """From now on /readyz answers 503. Takes no lock: safe in a signal handler."""
+        self._active = True
