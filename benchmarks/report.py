@@ -30,7 +30,8 @@ from pypdf import PdfReader
 
 from app.assessments.store import StoredAssessment
 from app.questions import RecommendationRequest
-from app.report.render import forget_drawn_charts, render_pdf, report_key
+from app.report.keys import report_key
+from app.report.render import forget_drawn_charts, render_pdf
 from app.rules.recommend import recommend
 from benchmarks.common import LOGISTICS as BODY
 

@@ -30,7 +30,8 @@ from pypdf import PdfReader
 
 from app.assessments.store import StoredAssessment
 from app.questions import RecommendationRequest
-from app.report.render import Paper, layout, report_key
+from app.report.keys import report_key
+from app.report.render import Paper, layout
 from app.rules.recommend import recommend
 from tests.cases import CREATED
 from tests.report_layout import fill, headings_left_at_the_foot, rows_cut_across_pages

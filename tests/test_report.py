@@ -26,7 +26,8 @@ from app.questions import RecommendationRequest
 from app.report.attachment import ATTACHMENT_NAME, read_attachment
 from app.report.embedded import check_cross_references
 from app.report.fetcher import BlockedURLError, ReportFetcher
-from app.report.render import FONTS_DIR, render_html, render_pdf, report_key
+from app.report.keys import report_key
+from app.report.render import FONTS_DIR, render_html, render_pdf
 from app.report.upload_limits import precheck
 from app.report.worker import ReportTimeoutError, render_pdf_isolated, shutdown_workers
 from app.rules.recommend import recommend

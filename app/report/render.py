@@ -28,7 +28,7 @@ from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyp
 from app.assessments.store import StoredAssessment
 from app.report.attachment import ATTACHMENT_NAME, attachment_bytes
 from app.report.fetcher import ReportFetcher
-from app.report.keys import epoch, report_key
+from app.report.keys import epoch
 from app.report.serialised import serialise_once
 from app.views.chart import Chart
 from app.views.chart_svg import render_svg
@@ -36,7 +36,7 @@ from app.views.document import document_of
 from app.views.paper import PAPER_SIZES, Paper
 from app.views.templating import environment
 
-__all__ = ["PAPER_SIZES", "Paper", "layout", "render_html", "render_pdf", "report_key"]
+__all__ = ["PAPER_SIZES", "Paper", "layout", "render_html", "render_pdf"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
