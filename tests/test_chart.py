@@ -104,6 +104,9 @@ def test_a_long_reason_is_cut_to_its_first_clause() -> None:
     )
     assert len(short_reason("word " * 60)) <= 91
     assert short_reason("LoRA is the default method: x") == "LoRA is the default method"
+    assert short_reason("Qwen 2.5 32B does not fit one GPU: x") == (
+        "Qwen 2.5 32B does not fit one GPU"  # a model's name keeps its capital
+    )
 
 
 def _crowded() -> Chart:

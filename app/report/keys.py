@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from app.assessments.store import StoredAssessment
     from app.views.paper import Paper
 
-REPORT_VERSION = "4"
+REPORT_VERSION = "5"
 """Bump when the templates or the stylesheet change, so cached reports are made again."""
 
 

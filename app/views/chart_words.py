@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
+from app.cost_model.catalogue import load_catalogue
 from app.rules.result import CostOption, Costs
 from app.vocabulary import words
 from app.vocabulary.numbers import usd
@@ -101,9 +103,18 @@ def short_reason(why: str) -> str:
     if len(clause) > REASON_CHARS:
         clause = clause[:REASON_CHARS].rsplit(" ", 1)[0].rstrip(",;") + "…"
     first_word = clause.split(" ", 1)[0]
-    if len(first_word) > 1 and first_word[0].isupper() and first_word[1:].islower():
+    capitalised = len(first_word) > 1 and first_word[0].isupper() and first_word[1:].islower()
+    if capitalised and first_word not in _model_names():
         clause = clause[0].lower() + clause[1:]  # "You want" -> "you want"; "LoRA is" stays
     return clause
+
+
+@cache
+def _model_names() -> frozenset[str]:
+    """The first words of the catalogue's model names (Qwen, Llama, Gemma): names, which keep
+    their capital in the middle of a sentence ("LoRA: a weaker fit, Qwen 2.5 32B does not
+    fit...")."""
+    return frozenset(m.name.split(" ", 1)[0] for m in load_catalogue().models.values())
 
 
 def ruled_out_note(options: Sequence[CostOption]) -> str:
