@@ -11,6 +11,7 @@ from tests.load.render_storm import render_storm
 from tests.load.run import main
 
 
+@pytest.mark.long
 def test_load_run_holds() -> None:
     result = main(duration_s=20, users=4)
     summary = result.summary()

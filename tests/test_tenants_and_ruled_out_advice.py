@@ -235,6 +235,7 @@ def _managed(r: Recommendation) -> Any:
     return next((o for o in r.cost.options if o.line == "managed"), None)
 
 
+@pytest.mark.long
 @MANY
 @given(answer_strategy, context_strategy, st.integers(1, 2))
 def test_no_text_advises_a_ruled_out_managed_service(
@@ -252,6 +253,7 @@ def test_no_text_advises_a_ruled_out_managed_service(
         assert not _advises_managed(text), text
 
 
+@pytest.mark.long
 @MANY
 @given(answer_strategy, context_strategy)
 def test_no_rule_advises_an_option_the_options_rule_out(

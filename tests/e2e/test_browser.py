@@ -86,6 +86,7 @@ def _walk(page: Any, server: str, *, check: Callable[[Any], None] | None) -> Non
     page.wait_for_url(re.compile(r"/assessments/[A-Za-z0-9_-]{43,}$"))
 
 
+@pytest.mark.long
 def test_walk_with_javascript(browser: Any, server: str) -> None:
     context = browser.new_context()
     page = context.new_page()
@@ -275,6 +276,7 @@ def _save(server: str, scenario: dict[str, Any]) -> str:
     return saved
 
 
+@pytest.mark.long
 def test_no_page_scrolls_sideways_on_a_phone_and_each_passes_axe(browser: Any, server: str) -> None:
     """At 390 px every page fits the screen (wide tables stack or scroll in their own box)
     and axe finds nothing: the wizard's every step, each public scenario's results, the
