@@ -17,6 +17,7 @@ answers a probe of a factor the computation never reads with its expected value 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -116,38 +117,38 @@ class Traced(Protocol[P, R_co]):
     def cache_clear(self) -> None: ...
 
 
-def _probe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Band | None:
-    """The band among the arguments that probes one factor, if any (a plain loop: this runs
-    on every call of every traced function)."""
-    for a in args:
-        if isinstance(a, Band) and a.factor:
-            return a
-    for a in kwargs.values():
-        if isinstance(a, Band) and a.factor:
-            return a
-    return None
-
-
 def traced_cache(maxsize: int | None) -> Callable[[Callable[P, R]], Traced[P, R]]:
     """lru_cache for a function of a band: a hit replays the factors the call read, and a
     probe of a factor the expected call never read is answered by the expected value (the
-    computation takes the same path and reads the same values)."""
+    computation takes the same path and reads the same values). The function names its band
+    `band` (positional or by keyword): a function without one fails at decoration."""
 
     def decorate(fn: Callable[P, R]) -> Traced[P, R]:
+        at = list(inspect.signature(fn).parameters).index("band")
+
         @lru_cache(maxsize=maxsize)
         def evaluate(*args: Any, **kwargs: Any) -> tuple[R, frozenset[str]]:
-            with recording() as reads:
+            reads: set[str] = set()
+            token = _READS.set(reads)  # `recording`, without a generator: this runs per miss
+            try:
                 value = fn(*args, **kwargs)
+            finally:
+                _READS.reset(token)
             return value, frozenset(reads)
 
         @wraps(fn)
         def traced(*args: Any, **kwargs: Any) -> R:
-            probe = _probe(args, kwargs)
-            if probe is not None:
-                plain = tuple(Band.expected if a is probe else a for a in args)
-                named = {k: Band.expected if v is probe else v for k, v in kwargs.items()}
-                value, reads = evaluate(*plain, **named)
-                if probe.factor not in reads:
+            # The band is found by its parameter's position, not by scanning the arguments:
+            # this runs on every call of every traced function.
+            positional = len(args) > at
+            band = args[at] if positional else kwargs.get("band", Band.expected)
+            factor = band.factor
+            if factor:  # a probe of one factor: is it one the expected computation reads?
+                if positional:
+                    value, reads = evaluate(*args[:at], Band.expected, *args[at + 1 :], **kwargs)
+                else:
+                    value, reads = evaluate(*args, **{**kwargs, "band": Band.expected})
+                if factor not in reads:
                     note(reads)
                     return value
             value, reads = evaluate(*args, **kwargs)

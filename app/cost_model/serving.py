@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.cost_model.cache_sizes import PER_REQUEST
 from app.cost_model.catalogue import ModelSpec
 from app.cost_model.choices import RAG
 from app.cost_model.constants import Band
@@ -86,12 +87,16 @@ def self_host(
     return ServingCost("self_host", Range.exact(plan.monthly_usd), how, plan)
 
 
+@lru_cache(maxsize=PER_REQUEST)
 def _self_host_range(
     model: ModelSpec, traffic: Traffic, copies: int, adapters: int = 0, target_ms: int | None = None
 ) -> ServingCost | None:
     """The cheapest fleet with every factor expected (answering within `target_ms` where any
     fleet does); its range is the cheapest such fleet's cost as each factor alone moves (a
-    GPU's price, the utilisation, the peak), which may pick another fleet."""
+    GPU's price, the utilisation, the peak), which may pick another fleet.
+
+    Cached: a recommendation asks for the same fleet's range two or three times (the options,
+    the cost block, a counterfactual's budget), and each asks about 27 fleet probes."""
     expected = self_host(model, traffic, copies, Band.expected, adapters, target_ms)
     if expected is None:
         return None
