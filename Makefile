@@ -68,8 +68,12 @@ unit: setup test-deps ## the pytest suite: a parallel lane over the cores, then 
 parallel-lane: setup test-deps
 	$(UV) run --frozen --no-sync pytest -q -n $(PYTEST_WORKERS) --dist worksteal -m "not serial"
 
+# The serial lane collects only the test files that spell out pytest.mark.serial: collecting
+# every module costs about 9 s, these four about 2. tests/conftest.py stops any run where a test
+# is marked serial some other way, so no test falls between the two lanes.
+SERIAL_FILES = $(sort $(shell grep -rlE --include='test_*.py' 'pytest\.mark\.serial' tests))
 serial-lane: setup test-deps
-	$(UV) run --frozen --no-sync pytest -q -m serial
+	$(UV) run --frozen --no-sync pytest -q -m serial $(SERIAL_FILES)
 
 # The parallel lane waits on servers, browsers and render workers for about a third of its
 # time; ruff and mypy run in that slack instead of before it. The timed tests run last, alone.

@@ -194,6 +194,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     the collection ran alone at the end: the 20 s load run kept one worker busy for 26 s after
     the other had finished. Started first, the long tests overlap the other worker's block."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: order kept
+    stray = _serial_out_of_sight(items)
+    if stray:
+        raise pytest.UsageError(
+            f"marked serial without the words {SERIAL_MARK!r} in their file, so `make "
+            f"serial-lane` (which collects only the files that hold them) would skip them: "
+            + ", ".join(stray)
+        )
+
+
+SERIAL_MARK = "pytest.mark.serial"
+"""What `make serial-lane` looks for (grep) to find the files it collects: collecting every test
+module costs about 9 s, the four that hold serial tests about 2."""
+
+
+def _serial_out_of_sight(items: list[pytest.Item]) -> list[str]:
+    """Tests marked serial in a file that does not spell the mark out (the parallel lane
+    deselects them, and the serial lane would not collect their file)."""
+    files = {item.path for item in items if item.get_closest_marker("serial")}
+    hidden = {path for path in files if SERIAL_MARK not in path.read_text(encoding="utf-8")}
+    return sorted(item.nodeid for item in items if item.path in hidden)
 
 
 _TREE_BEFORE: dict[str, set[str]] = {}
