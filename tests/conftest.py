@@ -192,7 +192,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `long` (tens of seconds each) go first. pytest-xdist's worksteal hands each
     worker a block of the collection in order and steals from the ends, so a long test late in
     the collection ran alone at the end: the 20 s load run kept one worker busy for 26 s after
-    the other had finished. Started first, the long tests overlap the other worker's block."""
+    the other had finished. Started first, the long tests overlap the other worker's block.
+    A run also stops where a test is marked serial in a way `make serial-lane` would not see."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: order kept
     stray = _serial_out_of_sight(items)
     if stray:
