@@ -95,8 +95,9 @@ def _self_host_range(
     fleet does); its range is the cheapest such fleet's cost as each factor alone moves (a
     GPU's price, the utilisation, the peak), which may pick another fleet.
 
-    Cached: a recommendation asks for the same fleet's range two or three times (the options,
-    the cost block, a counterfactual's budget), and each asks about 27 fleet probes."""
+    Cached: a recommendation asks for the same fleet's range two or three times (the latency
+    rules, the cost block, the combination and the options all price serving), and each range
+    makes about 27 fleet probes."""
     expected = self_host(model, traffic, copies, Band.expected, adapters, target_ms)
     if expected is None:
         return None
