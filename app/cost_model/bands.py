@@ -18,8 +18,7 @@ answers a probe of a factor the computation never reads with its expected value 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
@@ -47,18 +46,22 @@ def note(factors: Iterable[str]) -> None:
         reads.update(factors)
 
 
-@contextmanager
-def recording() -> Iterator[set[str]]:
-    """Collect the factors read inside the block (a nested block collects its own)."""
-    reads: set[str] = set()
-    token = _READS.set(reads)
-    try:
-        yield reads
-    finally:
-        _READS.reset(token)
+class recording:  # noqa: N801  # a context manager, used as `with recording() as reads`
+    """Collect the factors read inside the block (a nested block collects its own). A class,
+    not a generator: every miss of a traced cache opens one."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> set[str]:
+        reads: set[str] = set()
+        self._token = _READS.set(reads)
+        return reads
+
+    def __exit__(self, *_: object) -> None:
+        _READS.reset(self._token)
 
 
-class quiet:  # noqa: N801  # a context manager, named like `recording`
+class quiet:  # noqa: N801  # a context manager, like `recording`
     """Record nothing inside the block: a range's probes read the factors its expected value
     already recorded, and nobody outside needs them, so noting them would be wasted work (a
     nested `recording` still collects its own). A class, not a generator: it runs for every
@@ -128,12 +131,8 @@ def traced_cache(maxsize: int | None) -> Callable[[Callable[P, R]], Traced[P, R]
 
         @lru_cache(maxsize=maxsize)
         def evaluate(*args: Any, **kwargs: Any) -> tuple[R, frozenset[str]]:
-            reads: set[str] = set()
-            token = _READS.set(reads)  # `recording`, without a generator: this runs per miss
-            try:
+            with recording() as reads:
                 value = fn(*args, **kwargs)
-            finally:
-                _READS.reset(token)
             return value, frozenset(reads)
 
         @wraps(fn)
